@@ -1,0 +1,9 @@
+import type { CliCommand } from '../command';
+import { demoCommand } from './demo';
+import { doctorCommand } from './doctor';
+
+// One line per command so parallel work touches separate lines.
+export const COMMANDS: CliCommand[] = [
+  demoCommand,
+  doctorCommand,
+];

@@ -1,0 +1,76 @@
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { AppError } from '../../shared/contract/errors';
+import { UsageError, type CliIo } from './command';
+import { COMMANDS } from './commands';
+import { NewerSchemaError } from '../services/db/migrate';
+
+// Headless CLI over the same services as the app. Exit codes: 0 success, 2 bad usage or bad
+// input, 1 any other failure; the reason goes to stderr.
+
+function usage(): string {
+  const lines = COMMANDS.map((c) => `  ${c.usage.padEnd(58)} ${c.summary}`);
+  return [
+    'usage: billing-console <command> [options] [--db FILE] [--json]',
+    '',
+    'commands:',
+    ...lines,
+    '',
+    'global options: --db FILE (cache file; default ~/.billing-support-console/cli.db), --json (one JSON value on stdout)',
+    'environment: STRIPE_SECRET_KEY, STRIPE_API_BASE (e.g. http://127.0.0.1:12111), OPENAI_API_KEY, OPENAI_BASE_URL, COPILOT_MODEL',
+  ].join('\n');
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.err(`unknown command: ${name}\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: { db: { type: 'string' }, json: { type: 'boolean' }, ...(command.options ?? {}) },
+    });
+    const globals = {
+      db: (values.db as string | undefined) ?? path.join(os.homedir(), '.billing-support-console', 'cli.db'),
+      json: Boolean(values.json),
+    };
+    await command.run({ positionals, values: values as never, globals, io });
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String((err as { code: unknown }).code).startsWith('ERR_PARSE_ARGS'))) {
+      io.err(`${err.message}\nusage: billing-console ${command.usage}`);
+      return 2;
+    }
+    if (err instanceof AppError) {
+      io.err(err.message);
+      return err.code === 'bad_input' || err.code === 'not_found' ? 2 : 1;
+    }
+    if (err instanceof NewerSchemaError) {
+      io.err(err.message);
+      return 1;
+    }
+    io.err(err instanceof Error ? err.message : String(err));
+    return 1;
+  }
+}
+
+const isEntry = process.argv[1] && /cli[\\/]main\.(ts|js|mjs|cjs)$|billing-console(\.mjs)?$/.test(process.argv[1]);
+if (isEntry) {
+  runCli(process.argv.slice(2), {
+    out: (t) => process.stdout.write(t + '\n'),
+    err: (t) => process.stderr.write(t + '\n'),
+    env: process.env,
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,29 @@
+import path from 'node:path';
+import os from 'node:os';
+import { createServices } from '../services';
+import { startHarness } from './server';
+
+// `npm run web`: the demo workspace (or the account of STRIPE_SECRET_KEY) in a browser.
+// Options by environment: HARNESS_PORT, HARNESS_TOKEN, BSC_DB (cache file).
+async function main(): Promise<void> {
+  const dbPath = process.env.BSC_DB ?? path.join(os.homedir(), '.billing-support-console', 'harness.db');
+  const services = await createServices({ dbPath, stripeApiBase: process.env.STRIPE_API_BASE, env: process.env });
+  const harness = await startHarness(services, {
+    staticDir: path.resolve('dist/renderer'),
+    port: process.env.HARNESS_PORT ? Number(process.env.HARNESS_PORT) : undefined,
+    token: process.env.HARNESS_TOKEN,
+  });
+  process.stdout.write(`Billing Support Console (web harness)\n  cache: ${dbPath}\n  open:  ${harness.appUrl}\n`);
+  const stop = async () => {
+    await harness.close();
+    await services.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  process.stderr.write(`web harness failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,77 @@
+import { openCache } from './db/open';
+import { AuditLog } from './core/audit';
+import type { ServiceContext, ServicesOptions } from './core/context';
+import { StreamHub } from './core/events';
+import { HandlerTable } from './core/handler-table';
+import { createLogger, type Logger } from './core/log';
+import { Redactor } from './core/redact';
+import { EnvSecretStore, type SecretStore } from './core/secrets';
+import { Settings } from './core/settings';
+import { Workspace, DEMO_ACCOUNT } from './workspace/workspace';
+import { registerWorkspaceHandlers } from './workspace/handlers';
+import { ensureAccount } from './stripe/ingest';
+import { seedDemoWorkspace, demoIsSeeded } from './demo/seed';
+import { registerDomainHandlers } from './register';
+
+export interface Services {
+  ctx: ServiceContext;
+  table: HandlerTable;
+  /** Stops timers and closes the cache. */
+  close(): Promise<void>;
+}
+
+export interface CreateServicesDeps {
+  secrets?: SecretStore;
+  logger?: Logger;
+  redactor?: Redactor;
+}
+
+/**
+ * Builds every service over one cache file. The Electron app, the web harness, the CLI and the
+ * tests all call this; only the transport in front of the handler table differs.
+ */
+export async function createServices(options: ServicesOptions, deps: CreateServicesDeps = {}): Promise<Services> {
+  const redactor = deps.redactor ?? new Redactor();
+  const log = deps.logger ?? createLogger(redactor);
+  const secrets = deps.secrets ?? new EnvSecretStore(options.env ?? process.env);
+  const now = options.now ?? Date.now;
+  const opened = openCache(options.dbPath, { nativeBinding: options.nativeBinding });
+  if (opened.recovered) log.warn('cache file was unreadable and was moved aside', opened.recovered);
+  const db = opened.db;
+  const settings = new Settings(db);
+  const workspace = new Workspace(db, secrets, settings, redactor, log, options.stripeApiBase);
+  const ctx: ServiceContext = { db, log, redactor, hub: new StreamHub(), secrets, settings, audit: new AuditLog(db, now), workspace, now, options };
+
+  if (secrets.get('stripe_key', 'default')) {
+    try {
+      await workspace.adoptEnvironmentKey();
+    } catch (err) {
+      log.warn('the environment Stripe key could not be used; opening the demo workspace', { error: err });
+    }
+  }
+  ensureAccount(db, DEMO_ACCOUNT);
+  if (!options.skipDemoSeed && workspace.isDemo() && !demoIsSeeded(db)) {
+    seedDemoWorkspace(db, { seed: options.demo?.seed, customers: options.demo?.customers, now: now() });
+  }
+
+  const table = new HandlerTable(log, redactor);
+  const closers: Array<() => void | Promise<void>> = [];
+  registerWorkspaceHandlers(table, ctx, {
+    cacheRecovered: opened.recovered ?? null,
+    online: () => true,
+    copilotConfigured: () => Boolean(secrets.get('openai_key') || (options.env ?? process.env).OPENAI_BASE_URL),
+  });
+  registerDomainHandlers(table, ctx, (fn) => closers.push(fn));
+
+  const missing = table.missing();
+  if (missing.length) log.warn('contract calls without a handler', { missing });
+
+  return {
+    ctx,
+    table,
+    async close() {
+      for (const c of closers.reverse()) await c();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import Stripe from 'stripe';
+
+export interface StripeClientOptions {
+  /** Base URL of a Stripe-compatible server, e.g. http://127.0.0.1:12111 (STRIPE_API_BASE). Real API when unset. */
+  apiBase?: string;
+  timeoutMs?: number;
+  maxNetworkRetries?: number;
+}
+
+/** The one place a Stripe SDK client is built: the API version is the one the installed SDK pins. */
+export function createStripeClient(key: string, options: StripeClientOptions = {}): Stripe {
+  const config: Stripe.StripeConfig = {
+    maxNetworkRetries: options.maxNetworkRetries ?? 2,
+    timeout: options.timeoutMs ?? 30_000,
+    appInfo: { name: 'billing-support-console', version: '0.1.0' },
+    telemetry: false,
+  };
+  if (options.apiBase) {
+    const url = new URL(options.apiBase);
+    config.host = url.hostname;
+    config.port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+    config.protocol = url.protocol === 'https:' ? 'https' : 'http';
+  }
+  return new Stripe(key, config);
+}

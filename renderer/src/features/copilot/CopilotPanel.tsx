@@ -1,0 +1,6 @@
+import { EmptyState } from '../../ui/states';
+
+// Placeholder until the feature lands.
+export function CopilotPanel() {
+  return <EmptyState title="CopilotPanel" hint="Coming soon." />;
+}

@@ -1,0 +1,6 @@
+
+
+// Placeholder until the feature lands.
+export function SearchPalette() {
+  return null;
+}

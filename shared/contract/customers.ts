@@ -1,0 +1,179 @@
+import { z } from 'zod';
+import { call } from './define';
+import { customerId, shortText } from './ids';
+import type { DeclineCategory } from '../domain/decline-codes';
+
+export interface SearchHit {
+  id: string;
+  name: string | null;
+  email: string | null;
+  /** Why this customer matched, e.g. "invoice ABC-0012" or "card •••• 4242". */
+  matched: string;
+  delinquent: boolean;
+  created: number;
+}
+
+export interface SubscriptionItemView {
+  id: string;
+  productName: string | null;
+  priceNickname: string | null;
+  unitAmount: number | null;
+  currency: string | null;
+  interval: string | null;
+  intervalCount: number | null;
+  quantity: number;
+  currentPeriodStart: number | null;
+  currentPeriodEnd: number | null;
+}
+
+export interface SubscriptionView {
+  id: string;
+  status: string;
+  currency: string;
+  cancelAtPeriodEnd: boolean;
+  cancelAt: number | null;
+  canceledAt: number | null;
+  trialEnd: number | null;
+  currentPeriodStart: number | null;
+  currentPeriodEnd: number | null;
+  /** Monthly recurring amount in minor units (yearly prices ÷ 12, weekly × 52 ÷ 12). */
+  monthlyAmount: number;
+  items: SubscriptionItemView[];
+  created: number;
+}
+
+export interface PaymentAttemptView {
+  id: string;
+  status: string;
+  amount: number;
+  currency: string;
+  created: number;
+  paymentIntentId: string | null;
+  chargeId: string | null;
+  declineCode: string | null;
+  failureCode: string | null;
+  failureMessage: string | null;
+  adviceCode: string | null;
+  /** The decline explained in words, and Stripe's advice. */
+  explanation: string | null;
+  advice: string | null;
+  cardBrand: string | null;
+  cardLast4: string | null;
+}
+
+export interface InvoiceView {
+  id: string;
+  number: string | null;
+  status: string | null;
+  currency: string;
+  amountDue: number;
+  amountPaid: number;
+  amountRemaining: number;
+  total: number;
+  attemptCount: number;
+  nextPaymentAttempt: number | null;
+  dueDate: number | null;
+  created: number;
+  subscriptionId: string | null;
+  hostedInvoiceUrl: string | null;
+  declineCode: string | null;
+  attempts: PaymentAttemptView[];
+}
+
+export interface PaymentMethodView {
+  id: string;
+  type: string;
+  brand: string | null;
+  last4: string | null;
+  expMonth: number | null;
+  expYear: number | null;
+  isDefault: boolean;
+  expiringSoon: boolean;
+  expired: boolean;
+}
+
+export interface DunningSummary {
+  caseId: number;
+  stage: string;
+  category: DeclineCategory;
+  amountAtRisk: number;
+  currency: string;
+  invoiceId: string | null;
+  declineCode: string | null;
+  assignee: string | null;
+  openedAt: number;
+}
+
+export interface NoteView {
+  id: number;
+  body: string;
+  author: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface TimelineEntry {
+  id: string;
+  type: string;
+  summary: string;
+  objectId: string | null;
+  created: number;
+}
+
+export interface PortalLinkView {
+  id: number;
+  flow: string;
+  url: string;
+  subscriptionId: string | null;
+  simulated: boolean;
+  createdBy: string;
+  createdAt: number;
+}
+
+export interface Customer360 {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  description: string | null;
+  currency: string | null;
+  balance: number;
+  delinquent: boolean;
+  created: number;
+  metadata: Record<string, string>;
+  livemode: boolean;
+  dashboardUrl: string;
+  /** Unix ms of the last time this customer's rows were written from Stripe. */
+  syncedAt: number;
+  subscriptions: SubscriptionView[];
+  invoices: InvoiceView[];
+  paymentMethods: PaymentMethodView[];
+  dunning: DunningSummary[];
+  notes: NoteView[];
+  timeline: TimelineEntry[];
+  portalLinks: PortalLinkView[];
+}
+
+export interface CustomerListRow {
+  id: string;
+  name: string | null;
+  email: string | null;
+  delinquent: boolean;
+  created: number;
+}
+
+export const customerCalls = {
+  'customers.search': call<SearchHit[]>()(
+    z.object({ query: shortText(200), limit: z.number().int().min(1).max(100).optional() }).strict(),
+  ),
+  'customers.list': call<{ rows: CustomerListRow[]; total: number }>()(
+    z.object({ offset: z.number().int().min(0).max(10_000_000).default(0), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+  ),
+  'customers.get': call<Customer360>()(z.object({ customerId }).strict()),
+  /** Re-fetches this customer's objects from Stripe (on-demand refresh). */
+  'customers.refresh': call<Customer360>()(z.object({ customerId }).strict()),
+  'notes.add': call<NoteView>()(z.object({ customerId, body: z.string().trim().min(1).max(10_000) }).strict()),
+  'notes.update': call<NoteView>()(
+    z.object({ noteId: z.number().int().positive(), body: z.string().trim().min(1).max(10_000) }).strict(),
+  ),
+};

@@ -1,0 +1,2 @@
+// Filled in by the portal feature.
+export const portalCalls = {};
