@@ -29,3 +29,6 @@ export * from './streams';
 export * from './workspace';
 export * from './customers';
 export * from './sync';
+export * from './dunning';
+export * from './portal';
+export * from './copilot';

@@ -1,10 +1,11 @@
 import { useApp, type View } from './store';
+import { Icon } from '../ui/icons';
 
 const ITEMS: Array<{ view: View; label: string; icon: string; key: string }> = [
-  { view: 'customers', label: 'Customers', icon: '👤', key: 'g c' },
-  { view: 'dunning', label: 'Dunning', icon: '⚠', key: 'g d' },
-  { view: 'portal', label: 'Portal links', icon: '🔗', key: 'g p' },
-  { view: 'settings', label: 'Settings', icon: '⚙', key: 'g s' },
+  { view: 'customers', label: 'Customers', icon: 'users' as const, key: 'g c' },
+  { view: 'dunning', label: 'Dunning', icon: 'alert' as const, key: 'g d' },
+  { view: 'portal', label: 'Portal links', icon: 'link' as const, key: 'g p' },
+  { view: 'settings', label: 'Settings', icon: 'gear' as const, key: 'g s' },
 ];
 
 export function Rail() {
@@ -16,7 +17,7 @@ export function Rail() {
   return (
     <nav className="rail" aria-label="Main">
       <button type="button" className="rail-search" onClick={() => setPaletteOpen(true)} title="Search customers (Ctrl/Cmd+K)" aria-label="Search customers">
-        🔍
+        <Icon name="search" size={18} />
       </button>
       {ITEMS.map((item) => (
         <button
@@ -27,13 +28,13 @@ export function Rail() {
           onClick={() => navigate(item.view)}
           title={`${item.label} (${item.key})`}
         >
-          <span aria-hidden="true">{item.icon}</span>
+          <Icon name={item.icon} size={18} />
           <span className="rail-label">{item.label}</span>
         </button>
       ))}
       <span className="spacer" />
       <button type="button" className={`rail-item${copilotOpen ? ' active' : ''}`} onClick={toggleCopilot} title="Copilot (Ctrl/Cmd+J)" aria-pressed={copilotOpen}>
-        <span aria-hidden="true">✦</span>
+        <Icon name="sparkle" size={18} />
         <span className="rail-label">Copilot</span>
       </button>
     </nav>

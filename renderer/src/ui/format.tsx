@@ -2,6 +2,7 @@ import { format, formatDistanceToNowStrict } from 'date-fns';
 import { formatMoney } from '../../../shared/domain/money';
 import { useState } from 'react';
 import { useApp } from '../app/store';
+import { Icon } from './icons';
 
 /** An amount in minor units, always with its currency. */
 export function Money({ amount, currency }: { amount: number | null | undefined; currency: string | null | undefined }) {
@@ -37,7 +38,7 @@ export function CopyId({ id }: { id: string }) {
     <span className="copy-id">
       <code>{id}</code>
       <button type="button" className="icon-button" onClick={copy} aria-label={`Copy ${id}`} title="Copy id">
-        {copied ? '✓' : '⧉'}
+        <Icon name={copied ? 'check' : 'copy'} size={13} />
       </button>
     </span>
   );

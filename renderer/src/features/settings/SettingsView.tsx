@@ -1,6 +1,19 @@
-import { EmptyState } from '../../ui/states';
+import { StripeKeySection } from './StripeKeySection';
+import { AppearanceSection } from './AppearanceSection';
+import { PortalSettingsSection } from '../portal/PortalSettingsSection';
+import { CopilotSettingsSection } from '../copilot/CopilotSettingsSection';
 
-// Placeholder until the feature lands.
+/** Settings: one section per concern, each owned by its feature. */
 export function SettingsView() {
-  return <EmptyState title="SettingsView" hint="Coming soon." />;
+  return (
+    <div className="settings">
+      <div className="page-header">
+        <h1>Settings</h1>
+      </div>
+      <StripeKeySection />
+      <PortalSettingsSection />
+      <CopilotSettingsSection />
+      <AppearanceSection />
+    </div>
+  );
 }

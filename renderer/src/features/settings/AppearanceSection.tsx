@@ -1,0 +1,42 @@
+import { useState } from 'react';
+import { useApp } from '../../app/store';
+import { api, errorMessage } from '../../api/client';
+
+export function AppearanceSection() {
+  const theme = useApp((s) => s.theme);
+  const setTheme = useApp((s) => s.setTheme);
+  const workspace = useApp((s) => s.workspace);
+  const refresh = useApp((s) => s.refreshWorkspace);
+  const toast = useApp((s) => s.showToast);
+  const [name, setName] = useState(workspace?.agentName ?? '');
+  const saveName = async () => {
+    try {
+      await api.call('workspace.setAgentName', { name });
+      await refresh();
+      toast('Name saved: it is recorded in the audit log for your actions.');
+    } catch (err) {
+      toast(errorMessage(err), 'error');
+    }
+  };
+  return (
+    <section className="section" aria-labelledby="appearance-h">
+      <h2 id="appearance-h">You and the look</h2>
+      <label>
+        Your name (shown in audit rows){' '}
+        <input value={name} onChange={(e) => setName(e.target.value)} maxLength={80} />
+      </label>{' '}
+      <button type="button" onClick={saveName} disabled={!name.trim()}>
+        Save
+      </button>
+      <p>
+        Theme:{' '}
+        <button type="button" aria-pressed={theme === 'light'} onClick={() => setTheme('light')}>
+          Light
+        </button>{' '}
+        <button type="button" aria-pressed={theme === 'dark'} onClick={() => setTheme('dark')}>
+          Dark
+        </button>
+      </p>
+    </section>
+  );
+}
