@@ -1,11 +1,11 @@
 import { useApp, type View } from './store';
-import { Icon } from '../ui/icons';
+import { Icon, type IconName } from '../ui/icons';
 
-const ITEMS: Array<{ view: View; label: string; icon: string; key: string }> = [
-  { view: 'customers', label: 'Customers', icon: 'users' as const, key: 'g c' },
-  { view: 'dunning', label: 'Dunning', icon: 'alert' as const, key: 'g d' },
-  { view: 'portal', label: 'Portal links', icon: 'link' as const, key: 'g p' },
-  { view: 'settings', label: 'Settings', icon: 'gear' as const, key: 'g s' },
+const ITEMS: Array<{ view: View; label: string; icon: IconName; key: string }> = [
+  { view: 'customers', label: 'Customers', icon: 'users', key: 'g c' },
+  { view: 'dunning', label: 'Dunning', icon: 'alert', key: 'g d' },
+  { view: 'portal', label: 'Portal links', icon: 'link', key: 'g p' },
+  { view: 'settings', label: 'Settings', icon: 'gear', key: 'g s' },
 ];
 
 export function Rail() {

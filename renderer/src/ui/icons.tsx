@@ -1,5 +1,5 @@
 // Inline SVG icons (no icon font, no emoji: both depend on fonts the machine may lack).
-type IconName = 'search' | 'users' | 'alert' | 'link' | 'gear' | 'sparkle' | 'copy' | 'check' | 'refresh' | 'external' | 'close';
+export type IconName = 'search' | 'users' | 'alert' | 'link' | 'gear' | 'sparkle' | 'copy' | 'check' | 'refresh' | 'external' | 'close';
 
 const PATHS: Record<IconName, string> = {
   search: 'M11 4a7 7 0 1 1 0 14 7 7 0 0 1 0-14zm0 2a5 5 0 1 0 0 10 5 5 0 0 0 0-10zm5.3 9.9 4.4 4.4-1.4 1.4-4.4-4.4z',
