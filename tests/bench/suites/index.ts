@@ -1,0 +1,5 @@
+import type { BenchSuite } from '../run';
+
+// One line per suite: `name: (ctx) => import('./name').then((m) => m.default(ctx)),`
+export const SUITES: Record<string, BenchSuite> = {
+};
