@@ -109,12 +109,14 @@ export async function startHarness(services: Services, options: HarnessOptions):
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBody && !aborted) {
+        // Stop buffering and answer at once; the rest of the body is drained and dropped.
         aborted = true;
+        chunks.length = 0;
+        res.setHeader('connection', 'close');
         sendJson(res, 413, { ok: false, error: { code: 'bad_input', message: `Request too large (limit ${maxBody} bytes).` } });
-        req.destroy();
         return;
       }
-      chunks.push(chunk);
+      if (!aborted) chunks.push(chunk);
     });
     req.on('end', async () => {
       if (aborted) return;
