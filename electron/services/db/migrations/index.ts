@@ -1,7 +1,8 @@
 import type { Migration } from './types';
 import { migration001 } from './001-initial-schema';
+import { migration005 } from './005-portal-links-idempotency';
 
 // Append new migrations here, never edit an applied one: a user's cache was built by it.
-export const MIGRATIONS: readonly Migration[] = [migration001];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration005];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
