@@ -1,5 +1,6 @@
 import type { ServiceContext } from './core/context';
 import type { HandlerTable } from './core/handler-table';
+import { registerPortalHandlers } from './portal/handlers';
 
 /**
  * Each domain registers its handlers here. `onClose` receives cleanup (timers, pollers).
@@ -12,6 +13,6 @@ export function registerDomainHandlers(table: HandlerTable, ctx: ServiceContext,
   // customers: registerCustomerHandlers(table, ctx);
   // sync: registerSyncHandlers(table, ctx, onClose);
   // dunning: registerDunningHandlers(table, ctx);
-  // portal: registerPortalHandlers(table, ctx);
+  registerPortalHandlers(table, ctx);
   // copilot: registerCopilotHandlers(table, ctx, onClose);
 }
