@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { eligibleSubscriptions, flowRefusal, needsSubscription } from '../../electron/services/portal/flow-rules';
+import { eligibleSubscriptions, flowRefusal, needsSubscription } from '../../shared/domain/portal-flow-rules';
 import { PORTAL_FLOWS, SUBSCRIPTION_FLOWS } from '../../shared/contract/portal';
 
 const STATUSES = ['active', 'trialing', 'past_due', 'unpaid', 'paused', 'incomplete', 'incomplete_expired', 'canceled'];

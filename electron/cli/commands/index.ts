@@ -1,9 +1,11 @@
 import type { CliCommand } from '../command';
 import { demoCommand } from './demo';
 import { doctorCommand } from './doctor';
+import { portalCommand } from './portal';
 
 // One line per command so parallel work touches separate lines.
 export const COMMANDS: CliCommand[] = [
   demoCommand,
   doctorCommand,
+  portalCommand,
 ];

@@ -5,7 +5,7 @@ import type { ServiceContext } from '../core/context';
 import { findPortalLinkByIdempotencyKey, insertPortalLink } from './links-repo';
 import { getPortalSettings, requireHttpUrl } from './portal-settings';
 import { toPortalAppError } from './portal-errors';
-import { needsSubscription } from './flow-rules';
+import { needsSubscription } from '../../../shared/domain/portal-flow-rules';
 import { resolveSubscription } from './resolve-subscription';
 import { buildSessionParams } from './session-params';
 

@@ -3,7 +3,7 @@ import { AppError } from '../../../shared/contract/errors';
 import { PORTAL_FLOW_LABELS, type PortalFlow } from '../../../shared/contract/portal';
 import type { ServiceContext } from '../core/context';
 import { toPortalAppError } from './portal-errors';
-import { eligibleSubscriptions, flowRefusal, needsSubscription, type SubscriptionFacts } from './flow-rules';
+import { eligibleSubscriptions, flowRefusal, needsSubscription, type SubscriptionFacts } from '../../../shared/domain/portal-flow-rules';
 
 export interface KnownSubscription extends SubscriptionFacts {
   customerId: string;

@@ -1,4 +1,4 @@
-import { PORTAL_FLOW_LABELS, SUBSCRIPTION_FLOWS, type PortalFlow } from '../../../shared/contract/portal';
+import { PORTAL_FLOW_LABELS, SUBSCRIPTION_FLOWS, type PortalFlow } from '../contract/portal';
 
 // Which subscription states each deep link can act on. Stripe refuses a flow on a subscription in
 // the wrong state with a terse error after a round trip; checking first lets the agent read why
