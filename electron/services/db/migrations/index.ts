@@ -1,8 +1,9 @@
 import type { Migration } from './types';
 import { migration001 } from './001-initial-schema';
+import { migration004 } from './004-dunning-queue';
 import { migration005 } from './005-portal-links-idempotency';
 
 // Append new migrations here, never edit an applied one: a user's cache was built by it.
-export const MIGRATIONS: readonly Migration[] = [migration001, migration005];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration004, migration005];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
