@@ -1,6 +1,7 @@
 import type { ServiceContext } from './core/context';
 import type { HandlerTable } from './core/handler-table';
 import { registerPortalHandlers } from './portal/handlers';
+import { registerDunningHandlers } from './dunning/handlers';
 
 /**
  * Each domain registers its handlers here. `onClose` receives cleanup (timers, pollers).
@@ -12,7 +13,7 @@ export function registerDomainHandlers(table: HandlerTable, ctx: ServiceContext,
   void onClose;
   // customers: registerCustomerHandlers(table, ctx);
   // sync: registerSyncHandlers(table, ctx, onClose);
-  // dunning: registerDunningHandlers(table, ctx);
+  registerDunningHandlers(table, ctx, onClose);
   registerPortalHandlers(table, ctx);
   // copilot: registerCopilotHandlers(table, ctx, onClose);
 }

@@ -1,0 +1,56 @@
+import type { ServiceContext } from '../core/context';
+import type { HandlerTable } from '../core/handler-table';
+import { startAutoReconcile } from './auto-reconcile';
+import { getDunningCase } from './case-detail';
+import { EXPORT_COLUMNS, exportRecord, toCsv } from './csv';
+import { addCaseNote, assignCases, moveCasesToStage } from './manual-actions';
+import { dunningMetrics } from './metrics';
+import { allDunningCases, listDunningCases } from './queue-query';
+import { reconcileDunning } from './reconcile';
+import { retryDunningCase } from './retry-payment';
+import { deleteView, listSavedViews, saveView } from './saved-views';
+import { sendPaymentMethodLinks } from './send-portal-links';
+import { prepared } from './case-store';
+
+const nowSeconds = (ctx: ServiceContext) => Math.floor(ctx.now() / 1000);
+
+/** Reconciles every account's cases (start-up, after demo seeding). */
+export function reconcileAllAccounts(ctx: ServiceContext): void {
+  const accounts = prepared(ctx.db, 'SELECT id FROM accounts').all() as Array<{ id: string }>;
+  for (const a of accounts) reconcileDunning(ctx, a.id);
+}
+
+export function registerDunningHandlers(table: HandlerTable, ctx: ServiceContext, onClose: (fn: () => void) => void): void {
+  reconcileAllAccounts(ctx);
+  const auto = startAutoReconcile(ctx);
+  onClose(() => auto.stop());
+
+  const account = () => ctx.workspace.current().id;
+  table.register('dunning', {
+    'dunning.count': () => {
+      const row = prepared(ctx.db, `SELECT COUNT(*) AS n FROM dunning_cases WHERE account_id = ? AND stage IN ('new', 'contacted', 'awaiting_customer')`).get(account()) as { n: number };
+      return { open: row.n };
+    },
+    'dunning.list': ({ filters, sort, offset, limit }) => listDunningCases(ctx.db, account(), { filters, sort }, { offset, limit }, nowSeconds(ctx)),
+    'dunning.get': ({ caseId }) => getDunningCase(ctx, caseId),
+    'dunning.assign': ({ caseIds, assignee }, call) => ({ updated: assignCases(ctx, caseIds, assignee, call.actor) }),
+    'dunning.setStage': ({ caseIds, stage }, call) => moveCasesToStage(ctx, caseIds, stage, call.actor),
+    'dunning.addNote': ({ caseId, body }, call) => addCaseNote(ctx, caseId, body, call.actor),
+    'dunning.sendPortalLinks': ({ caseIds }, call) => sendPaymentMethodLinks(ctx, caseIds, call.actor),
+    'dunning.retry': ({ caseId }, call) => retryDunningCase(ctx, caseId, call.actor),
+    'dunning.exportCsv': ({ filters, sort }) => {
+      const rows = allDunningCases(ctx.db, account(), { filters, sort }, nowSeconds(ctx));
+      const stamp = new Date(ctx.now()).toISOString().slice(0, 16).replace(/[-:T]/g, '');
+      return { filename: `dunning-${stamp}.csv`, csv: toCsv(EXPORT_COLUMNS, rows.map(exportRecord), { spreadsheetSafe: true }), rows: rows.length };
+    },
+    'dunning.metrics': () => dunningMetrics(ctx.db, account(), nowSeconds(ctx)),
+    'dunning.assignees': () => {
+      const rows = prepared(ctx.db, 'SELECT DISTINCT assignee FROM dunning_cases WHERE account_id = ? AND assignee IS NOT NULL ORDER BY assignee COLLATE NOCASE').all(account()) as Array<{ assignee: string }>;
+      const me = ctx.settings.get<string>('agent_name', 'agent');
+      return [...new Set([me, ...rows.map((r) => r.assignee)])];
+    },
+    'dunning.views.list': () => listSavedViews(ctx.db),
+    'dunning.views.save': ({ name, filters, sort }, call) => saveView(ctx.db, name, { filters, sort }, call.actor, ctx.now()),
+    'dunning.views.delete': ({ id }) => ({ deleted: deleteView(ctx.db, id) }),
+  });
+}

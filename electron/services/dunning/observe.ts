@@ -1,0 +1,277 @@
+import type Database from 'better-sqlite3';
+import type { StripeObservation } from './stage-machine';
+
+// Reads, from the Stripe-mirrored rows of the cache, every subject the dunning queue cares about
+// and what Stripe says about it now. Two kinds of subject:
+// - an invoice: open with a failed payment attempt, or open and belonging to a past_due/unpaid
+//   subscription (send_invoice subscriptions go past_due without any card decline);
+// - a past_due/unpaid subscription with no open invoice in the cache (its invoice is not synced
+//   yet, or was closed while the subscription stayed unpaid).
+// Subjects of open cases are always observed too, so a paid, voided or vanished invoice closes them.
+
+export interface FailureDetails {
+  declineCode: string | null;
+  adviceCode: string | null;
+  failureCode: string | null;
+  failureMessage: string | null;
+  paymentMethodId: string | null;
+  firstFailureAt: number | null;
+  lastFailureAt: number | null;
+}
+
+export interface ObservedSubject {
+  subject: string;
+  customerId: string;
+  invoiceId: string | null;
+  subscriptionId: string | null;
+  observation: StripeObservation;
+  currency: string;
+  amountAtRisk: number;
+  amountDue: number;
+  attemptCount: number;
+  nextPaymentAttempt: number | null;
+  failure: FailureDetails;
+  /** The payment method Stripe would charge now (subscription default, else customer default). */
+  currentPaymentMethod: string | null;
+  /** Stripe-side time of a closing event (paid_at, voided_at, …), when known. */
+  closedAt: number | null;
+  /** Invoice creation time: a fallback for when the case opened. */
+  createdAt: number | null;
+}
+
+export interface ObserveScope {
+  accountId: string;
+  /** Only these customers' subjects; all when undefined. */
+  customerIds?: readonly string[];
+}
+
+const OPEN = `('new', 'contacted', 'awaiting_customer')`;
+
+export const invoiceSubject = (invoiceId: string) => `invoice:${invoiceId}`;
+export const subscriptionSubject = (subscriptionId: string, latestInvoiceId: string | null) => `subscription:${subscriptionId}:${latestInvoiceId ?? 'none'}`;
+
+function customerClause(column: string, scope: ObserveScope): string {
+  return scope.customerIds ? ` AND ${column} IN (SELECT value FROM json_each(@customers))` : '';
+}
+
+function params(scope: ObserveScope): Record<string, unknown> {
+  return scope.customerIds ? { a: scope.accountId, customers: JSON.stringify(scope.customerIds) } : { a: scope.accountId };
+}
+
+interface InvoiceObsRow {
+  cand_id: string;
+  id: string | null;
+  customer_id: string | null;
+  case_customer_id: string | null;
+  subscription_id: string | null;
+  status: string | null;
+  currency: string | null;
+  amount_due: number;
+  amount_paid: number;
+  amount_remaining: number;
+  attempt_count: number;
+  next_payment_attempt: number | null;
+  paid_at: number | null;
+  voided_at: number | null;
+  marked_uncollectible_at: number | null;
+  created: number | null;
+  sub_status: string | null;
+  sub_pm: string | null;
+  cus_pm: string | null;
+  attempts_known: number;
+  failed_attempts: number;
+  decline_code: string | null;
+  advice_code: string | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  failed_pm: string | null;
+  last_failed_at: number | null;
+  first_failed_at: number | null;
+}
+
+function invoiceSql(scope: ObserveScope): string {
+  return `
+    WITH cand(id) AS (
+      SELECT i.id FROM invoices i
+        LEFT JOIN subscriptions s ON s.account_id = i.account_id AND s.id = i.subscription_id
+       WHERE i.account_id = @a AND i.status = 'open'${customerClause('i.customer_id', scope)}
+         AND (
+           EXISTS (SELECT 1 FROM payment_attempts pa WHERE pa.account_id = i.account_id AND pa.invoice_id = i.id AND pa.status = 'failed')
+           OR (i.attempt_count > 0 AND NOT EXISTS (SELECT 1 FROM payment_attempts pa WHERE pa.account_id = i.account_id AND pa.invoice_id = i.id))
+           OR s.status IN ('past_due', 'unpaid')
+         )
+      UNION
+      SELECT d.invoice_id FROM dunning_cases d
+       WHERE d.account_id = @a AND d.invoice_id IS NOT NULL AND d.stage IN ${OPEN}${customerClause('d.customer_id', scope)}
+    ),
+    failed AS (
+      SELECT pa.invoice_id, pa.decline_code, pa.advice_code, pa.failure_code, pa.failure_message, pa.payment_method_id, pa.created,
+             ROW_NUMBER() OVER (PARTITION BY pa.invoice_id ORDER BY pa.created DESC, pa.rowid DESC) AS rn,
+             MIN(pa.created) OVER (PARTITION BY pa.invoice_id) AS first_created,
+             COUNT(*) OVER (PARTITION BY pa.invoice_id) AS n
+        FROM payment_attempts pa
+       WHERE pa.account_id = @a AND pa.status = 'failed' AND pa.invoice_id IN (SELECT id FROM cand)
+    )
+    SELECT cand.id AS cand_id, i.id, i.customer_id, i.subscription_id, i.status, i.currency, i.amount_due, i.amount_paid,
+           i.amount_remaining, i.attempt_count, i.next_payment_attempt, i.paid_at, i.voided_at, i.marked_uncollectible_at, i.created,
+           (SELECT d.customer_id FROM dunning_cases d WHERE d.account_id = @a AND d.invoice_id = cand.id ORDER BY d.id DESC LIMIT 1) AS case_customer_id,
+           s.status AS sub_status, s.default_payment_method_id AS sub_pm, c.default_payment_method_id AS cus_pm,
+           (SELECT COUNT(*) FROM payment_attempts pa WHERE pa.account_id = @a AND pa.invoice_id = cand.id) AS attempts_known,
+           COALESCE(f.n, 0) AS failed_attempts, f.decline_code, f.advice_code, f.failure_code, f.failure_message,
+           f.payment_method_id AS failed_pm, f.created AS last_failed_at, f.first_created AS first_failed_at
+      FROM cand
+      LEFT JOIN invoices i ON i.account_id = @a AND i.id = cand.id
+      LEFT JOIN subscriptions s ON s.account_id = @a AND s.id = i.subscription_id
+      LEFT JOIN customers c ON c.account_id = @a AND c.id = i.customer_id
+      LEFT JOIN failed f ON f.invoice_id = cand.id AND f.rn = 1`;
+}
+
+function invoiceObservation(r: InvoiceObsRow): StripeObservation {
+  if (r.id == null) return { kind: 'gone' };
+  switch (r.status) {
+    case 'paid':
+      return { kind: 'paid', amountPaid: r.amount_paid };
+    case 'void':
+      return { kind: 'voided' };
+    case 'uncollectible':
+      return { kind: 'uncollectible' };
+  }
+  if (r.sub_status === 'canceled' || r.sub_status === 'incomplete_expired') return { kind: 'subscription_canceled' };
+  const failed = r.failed_attempts > 0 || (r.attempt_count > 0 && r.attempts_known === 0);
+  if (r.status === 'open' && (failed || r.sub_status === 'past_due' || r.sub_status === 'unpaid')) {
+    return { kind: 'failing', failureMark: r.attempt_count };
+  }
+  return { kind: 'quiet' };
+}
+
+export function observeInvoices(db: Database.Database, scope: ObserveScope): ObservedSubject[] {
+  const rows = db.prepare(invoiceSql(scope)).all(params(scope)) as InvoiceObsRow[];
+  return rows.map((r) => ({
+    subject: invoiceSubject(r.cand_id),
+    customerId: (r.customer_id ?? r.case_customer_id)!,
+    invoiceId: r.cand_id,
+    subscriptionId: r.subscription_id,
+    observation: invoiceObservation(r),
+    currency: r.currency ?? 'usd',
+    amountAtRisk: r.amount_remaining,
+    amountDue: r.amount_due,
+    attemptCount: r.attempt_count,
+    nextPaymentAttempt: r.next_payment_attempt,
+    failure: {
+      declineCode: r.decline_code,
+      adviceCode: r.advice_code,
+      failureCode: r.failure_code,
+      failureMessage: r.failure_message,
+      paymentMethodId: r.failed_pm,
+      firstFailureAt: r.first_failed_at,
+      lastFailureAt: r.last_failed_at,
+    },
+    currentPaymentMethod: r.sub_pm ?? r.cus_pm,
+    closedAt: r.paid_at ?? r.voided_at ?? r.marked_uncollectible_at ?? null,
+    createdAt: r.created,
+  }));
+}
+
+interface SubscriptionObsRow {
+  cand_id: string;
+  id: string | null;
+  customer_id: string | null;
+  case_customer_id: string | null;
+  status: string | null;
+  currency: string | null;
+  latest_invoice_id: string | null;
+  case_subject: string | null;
+  sub_pm: string | null;
+  cus_pm: string | null;
+  items_amount: number | null;
+  latest_status: string | null;
+  latest_paid: number | null;
+  latest_due: number | null;
+  latest_remaining: number | null;
+  latest_attempts: number | null;
+  latest_next_attempt: number | null;
+  decline_code: string | null;
+  advice_code: string | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  failed_pm: string | null;
+  last_failed_at: number | null;
+}
+
+function subscriptionSql(scope: ObserveScope): string {
+  return `
+    WITH cand(id) AS (
+      SELECT s.id FROM subscriptions s
+       WHERE s.account_id = @a AND s.status IN ('past_due', 'unpaid')${customerClause('s.customer_id', scope)}
+         AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.account_id = s.account_id AND i.subscription_id = s.id AND i.status = 'open')
+         AND NOT EXISTS (SELECT 1 FROM dunning_cases d WHERE d.account_id = s.account_id AND s.latest_invoice_id IS NOT NULL AND d.invoice_id = s.latest_invoice_id)
+      UNION
+      SELECT d.subscription_id FROM dunning_cases d
+       WHERE d.account_id = @a AND d.invoice_id IS NULL AND d.subscription_id IS NOT NULL AND d.stage IN ${OPEN}${customerClause('d.customer_id', scope)}
+    )
+    SELECT cand.id AS cand_id, s.id, s.customer_id, s.status, s.currency, s.latest_invoice_id,
+           (SELECT d.customer_id FROM dunning_cases d WHERE d.account_id = @a AND d.subscription_id = cand.id AND d.invoice_id IS NULL ORDER BY d.id DESC LIMIT 1) AS case_customer_id,
+           (SELECT d.subject FROM dunning_cases d WHERE d.account_id = @a AND d.subscription_id = cand.id AND d.invoice_id IS NULL AND d.stage IN ${OPEN} LIMIT 1) AS case_subject,
+           s.default_payment_method_id AS sub_pm, c.default_payment_method_id AS cus_pm,
+           (SELECT SUM(COALESCE(si.unit_amount, 0) * si.quantity) FROM subscription_items si WHERE si.account_id = @a AND si.subscription_id = cand.id) AS items_amount,
+           li.status AS latest_status, li.amount_paid AS latest_paid, li.amount_due AS latest_due, li.amount_remaining AS latest_remaining,
+           li.attempt_count AS latest_attempts, li.next_payment_attempt AS latest_next_attempt,
+           f.decline_code, f.advice_code, f.failure_code, f.failure_message, f.payment_method_id AS failed_pm, f.created AS last_failed_at
+      FROM cand
+      LEFT JOIN subscriptions s ON s.account_id = @a AND s.id = cand.id
+      LEFT JOIN customers c ON c.account_id = @a AND c.id = s.customer_id
+      LEFT JOIN invoices li ON li.account_id = @a AND li.id = s.latest_invoice_id
+      LEFT JOIN payment_attempts f ON f.rowid = (
+        SELECT pa.rowid FROM payment_attempts pa WHERE pa.account_id = @a AND pa.invoice_id = s.latest_invoice_id AND pa.status = 'failed'
+         ORDER BY pa.created DESC, pa.rowid DESC LIMIT 1)`;
+}
+
+function subscriptionObservation(r: SubscriptionObsRow): StripeObservation {
+  if (r.id == null) return { kind: 'gone' };
+  switch (r.status) {
+    case 'past_due':
+    case 'unpaid':
+      return { kind: 'failing', failureMark: 0 };
+    case 'active':
+    case 'trialing':
+      return { kind: 'subscription_active', amountPaid: r.latest_status === 'paid' ? r.latest_paid : null };
+    case 'canceled':
+    case 'incomplete_expired':
+      return { kind: 'subscription_canceled' };
+    default:
+      return { kind: 'quiet' };
+  }
+}
+
+export function observeSubscriptions(db: Database.Database, scope: ObserveScope): ObservedSubject[] {
+  const rows = db.prepare(subscriptionSql(scope)).all(params(scope)) as SubscriptionObsRow[];
+  return rows.map((r) => {
+    // The latest invoice's unpaid remainder when it is known and unpaid; else the recurring amount.
+    const unpaidLatest = r.latest_status != null && r.latest_status !== 'paid' && r.latest_status !== 'void' ? r.latest_remaining : null;
+    const amount = unpaidLatest ?? r.items_amount ?? 0;
+    return {
+      subject: r.case_subject ?? subscriptionSubject(r.cand_id, r.latest_invoice_id),
+      customerId: (r.customer_id ?? r.case_customer_id)!,
+      invoiceId: null,
+      subscriptionId: r.cand_id,
+      observation: subscriptionObservation(r),
+      currency: r.currency ?? 'usd',
+      amountAtRisk: amount,
+      amountDue: r.latest_due ?? amount,
+      attemptCount: r.latest_attempts ?? 0,
+      nextPaymentAttempt: r.latest_next_attempt,
+      failure: {
+        declineCode: r.decline_code,
+        adviceCode: r.advice_code,
+        failureCode: r.failure_code,
+        failureMessage: r.failure_message,
+        paymentMethodId: r.failed_pm,
+        firstFailureAt: r.last_failed_at,
+        lastFailureAt: r.last_failed_at,
+      },
+      currentPaymentMethod: r.sub_pm ?? r.cus_pm,
+      closedAt: null,
+      createdAt: null,
+    };
+  });
+}

@@ -1,0 +1,176 @@
+import type Database from 'better-sqlite3';
+import type { CurrencyAmount, DunningCaseRow, DunningQuery } from '../../../shared/contract/dunning';
+import { prepared, type CaseRecord } from './case-store';
+
+// The queue: filter, sort and page the cases of one account in SQL. Amount bounds and the amount
+// sort compare each case in the MAJOR units of its own currency (so "over 100" means $100 or ¥100,
+// and ¥5,000 does not outrank $4,000 because its minor units happen to be bigger); sums are never
+// taken across currencies: totals come back per currency.
+
+const ZERO_DECIMAL = `('bif','clp','djf','gnf','jpy','kmf','krw','mga','pyg','rwf','ugx','vnd','vuv','xaf','xof','xpf')`;
+const THREE_DECIMAL = `('bhd','jod','kwd','omr','tnd')`;
+const MAJOR_AMOUNT = `(CASE WHEN d.currency IN ${ZERO_DECIMAL} THEN d.amount_at_risk * 1.0 WHEN d.currency IN ${THREE_DECIMAL} THEN d.amount_at_risk / 1000.0 ELSE d.amount_at_risk / 100.0 END)`;
+const AGE_SECONDS = `(COALESCE(d.closed_at, @now) - d.opened_at)`;
+
+const SORT_SQL: Record<DunningQuery['sort']['by'], string> = {
+  amount: MAJOR_AMOUNT,
+  age: AGE_SECONDS,
+  attempts: 'd.attempt_count',
+  next_retry: 'd.next_payment_attempt',
+};
+
+export interface QueueWhere {
+  sql: string;
+  params: Record<string, unknown>;
+  needsCustomer: boolean;
+}
+
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** The WHERE clause of a filtered queue; `@now` is unix seconds. */
+export function buildWhere(accountId: string, filters: DunningQuery['filters'], nowS: number): QueueWhere {
+  const parts = ['d.account_id = @account'];
+  const params: Record<string, unknown> = { account: accountId, now: nowS };
+  const stages = filters.stages ?? ['new', 'contacted', 'awaiting_customer'];
+  parts.push(`d.stage IN (SELECT value FROM json_each(@stages))`);
+  params.stages = JSON.stringify(stages);
+  if (filters.categories) {
+    parts.push(`d.category IN (SELECT value FROM json_each(@categories))`);
+    params.categories = JSON.stringify(filters.categories);
+  }
+  if (filters.currency) {
+    parts.push('d.currency = @currency');
+    params.currency = filters.currency;
+  }
+  if (filters.amountMin != null) {
+    parts.push(`${MAJOR_AMOUNT} >= @amountMin`);
+    params.amountMin = filters.amountMin;
+  }
+  if (filters.amountMax != null) {
+    parts.push(`${MAJOR_AMOUNT} <= @amountMax`);
+    params.amountMax = filters.amountMax;
+  }
+  if (filters.assignee === null) parts.push('d.assignee IS NULL');
+  else if (filters.assignee !== undefined) {
+    parts.push('d.assignee = @assignee COLLATE NOCASE');
+    params.assignee = filters.assignee;
+  }
+  if (filters.minAgeDays != null) {
+    parts.push(`${AGE_SECONDS} >= @minAge`);
+    params.minAge = filters.minAgeDays * 86_400;
+  }
+  if (filters.maxAgeDays != null) {
+    // "At most N days" includes the whole Nth day.
+    parts.push(`${AGE_SECONDS} < @maxAge`);
+    params.maxAge = (filters.maxAgeDays + 1) * 86_400;
+  }
+  if (filters.customerId) {
+    parts.push('d.customer_id = @customerId');
+    params.customerId = filters.customerId;
+  }
+  const q = filters.query?.trim();
+  let needsCustomer = false;
+  if (q) {
+    needsCustomer = true;
+    parts.push(`(c.email LIKE @q ESCAPE '\\' OR c.name LIKE @q ESCAPE '\\' OR d.customer_id LIKE @q ESCAPE '\\' OR d.invoice_id LIKE @q ESCAPE '\\'
+      OR d.decline_code LIKE @q ESCAPE '\\' OR d.assignee LIKE @q ESCAPE '\\'
+      OR EXISTS (SELECT 1 FROM invoices qi WHERE qi.account_id = d.account_id AND qi.id = d.invoice_id AND qi.number LIKE @q ESCAPE '\\'))`);
+    params.q = likePattern(q);
+  }
+  return { sql: parts.join(' AND '), params, needsCustomer };
+}
+
+function orderBy(sort: DunningQuery['sort']): string {
+  const dir = sort.dir === 'asc' ? 'ASC' : 'DESC';
+  const expr = SORT_SQL[sort.by];
+  // Cases without a scheduled retry sort last whichever the direction.
+  const nullsLast = sort.by === 'next_retry' ? `${expr} IS NULL, ` : '';
+  return `${nullsLast}${expr} ${dir}, d.id ${dir}`;
+}
+
+interface QueueRow extends CaseRecord {
+  customer_name: string | null;
+  customer_email: string | null;
+  invoice_number: string | null;
+  invoice_amount_due: number | null;
+  note_count: number;
+}
+
+export function toCaseRow(r: QueueRow, nowS: number): DunningCaseRow {
+  return {
+    id: r.id,
+    customerId: r.customer_id,
+    customerName: r.customer_name,
+    customerEmail: r.customer_email,
+    invoiceId: r.invoice_id,
+    invoiceNumber: r.invoice_number,
+    subscriptionId: r.subscription_id,
+    stage: r.stage,
+    assignee: r.assignee,
+    amountAtRisk: r.amount_at_risk,
+    amountDue: r.invoice_amount_due ?? r.amount_at_risk,
+    currency: r.currency,
+    recoveredAmount: r.recovered_amount,
+    attemptCount: r.attempt_count,
+    nextPaymentAttempt: r.next_payment_attempt,
+    declineCode: r.decline_code,
+    adviceCode: r.advice_code,
+    category: r.category,
+    openedAt: r.opened_at,
+    stageChangedAt: r.stage_changed_at,
+    closedAt: r.closed_at,
+    closedReason: r.closed_reason,
+    daysInDunning: Math.max(0, Math.floor(((r.closed_at ?? nowS) - r.opened_at) / 86_400)),
+    noteCount: r.note_count,
+  };
+}
+
+const DISPLAY_COLUMNS = `d.*, c.name AS customer_name, c.email AS customer_email, i.number AS invoice_number, i.amount_due AS invoice_amount_due,
+  (SELECT COUNT(*) FROM notes n WHERE n.dunning_case_id = d.id) AS note_count`;
+
+function fromFiltered(where: QueueWhere): string {
+  return `FROM dunning_cases d${where.needsCustomer ? ' LEFT JOIN customers c ON c.account_id = d.account_id AND c.id = d.customer_id' : ''} WHERE ${where.sql}`;
+}
+
+export interface QueuePage {
+  rows: DunningCaseRow[];
+  total: number;
+  totals: CurrencyAmount[];
+}
+
+/** One page of the queue plus the filtered set's count and amount at risk per currency. */
+export function listDunningCases(db: Database.Database, accountId: string, query: DunningQuery, page: { offset: number; limit: number }, nowS: number): QueuePage {
+  const where = buildWhere(accountId, query.filters, nowS);
+  const ids = prepared(db, `SELECT d.id ${fromFiltered(where)} ORDER BY ${orderBy(query.sort)} LIMIT @limit OFFSET @offset`)
+    .all({ ...where.params, limit: page.limit, offset: page.offset }) as Array<{ id: number }>;
+  const rows = selectRows(db, ids.map((r) => r.id), nowS);
+  const totals = prepared(db, `SELECT d.currency AS currency, SUM(d.amount_at_risk) AS amount, COUNT(*) AS count ${fromFiltered(where)} GROUP BY d.currency ORDER BY count DESC, d.currency`)
+    .all(where.params) as CurrencyAmount[];
+  return { rows, total: totals.reduce((n, t) => n + t.count, 0), totals };
+}
+
+/** Every case of the filtered queue, in order (CSV export, CLI). */
+export function allDunningCases(db: Database.Database, accountId: string, query: DunningQuery, nowS: number): DunningCaseRow[] {
+  const where = buildWhere(accountId, query.filters, nowS);
+  const ids = prepared(db, `SELECT d.id ${fromFiltered(where)} ORDER BY ${orderBy(query.sort)}`).all(where.params) as Array<{ id: number }>;
+  return selectRows(db, ids.map((r) => r.id), nowS);
+}
+
+/** Display rows for case ids, in the given order. */
+export function selectRows(db: Database.Database, ids: readonly number[], nowS: number): DunningCaseRow[] {
+  if (ids.length === 0) return [];
+  const rows = prepared(
+    db,
+    `SELECT ${DISPLAY_COLUMNS} FROM dunning_cases d
+       LEFT JOIN customers c ON c.account_id = d.account_id AND c.id = d.customer_id
+       LEFT JOIN invoices i ON i.account_id = d.account_id AND i.id = d.invoice_id
+      WHERE d.id IN (SELECT value FROM json_each(?))`,
+  ).all(JSON.stringify(ids)) as QueueRow[];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    return r ? [toCaseRow(r, nowS)] : [];
+  });
+}
