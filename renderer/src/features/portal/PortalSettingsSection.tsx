@@ -157,7 +157,7 @@ export function PortalSettingsSection() {
                       Use Stripe's default
                     </button>
                   ) : (
-                    <button type="button" onClick={() => setConsoleDefault(c.id)} disabled={!c.active} aria-label={`Use ${c.name ?? c.id} for links`}>
+                    <button type="button" onClick={() => setConsoleDefault(c.id)} disabled={!c.active} aria-label={`Use for links: ${c.name ?? c.id}`}>
                       Use for links
                     </button>
                   )}
