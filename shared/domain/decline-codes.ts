@@ -40,6 +40,7 @@ const DESCRIPTIONS: Record<string, string> = {
   invalid_expiry_month: 'The expiry month is invalid.',
   invalid_expiry_year: 'The expiry year is invalid.',
   invalid_number: 'The card number is incorrect.',
+  invalid_pin: 'The PIN entered is incorrect (card-present payments only).',
   issuer_not_available: 'The card issuer could not be reached. Retrying usually succeeds.',
   lost_card: 'The card was reported lost.',
   merchant_blacklist: 'The payment matches a value on the account\'s block list.',
