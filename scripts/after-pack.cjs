@@ -74,16 +74,21 @@ function copyNativeBinding(context, projectDir) {
   fs.copyFileSync(source, path.join(targetDir, 'better_sqlite3.node'));
 }
 
-async function afterPack(context) {
-  const projectDir = path.resolve(__dirname, '..');
-  copyNativeBinding(context, projectDir);
+/** Flips the fuse wire of the packed Electron executable (the copy in appOutDir, never node_modules). */
+async function flipAppFuses(context) {
   const { flipFuses, FuseVersion, FuseV1Options } = require('@electron/fuses');
   await flipFuses(electronBinaryPath(context), fuseConfig(FuseVersion, FuseV1Options, nodePlatform(context.electronPlatformName)));
+}
+
+async function afterPack(context) {
+  copyNativeBinding(context, path.resolve(__dirname, '..'));
+  await flipAppFuses(context);
 }
 
 module.exports = afterPack;
 module.exports.default = afterPack;
 module.exports.FUSES = FUSES;
 module.exports.fuseConfig = fuseConfig;
+module.exports.flipAppFuses = flipAppFuses;
 module.exports.electronBinaryPath = electronBinaryPath;
 module.exports.resourcesDir = resourcesDir;
