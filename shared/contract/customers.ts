@@ -3,14 +3,36 @@ import { call } from './define';
 import { customerId, shortText } from './ids';
 import type { DeclineCategory } from '../domain/decline-codes';
 
+/** What kind of field a search hit matched on (best first, as ranked). */
+export type SearchMatchKind =
+  | 'id' // an exact Stripe id (cus_, sub_, in_, pi_, ch_, pm_, inpay_) resolved to its customer
+  | 'email' // the exact email address (case-insensitive)
+  | 'invoice_number'
+  | 'card' // card last4
+  | 'phone'
+  | 'id_prefix' // the start of a Stripe id or invoice number
+  | 'name'
+  | 'email_partial' // part of the email: local part, domain
+  | 'metadata' // a metadata value or the description
+  | 'similar'; // a spelling within one edit (typo) or the same word without accents
+
 export interface SearchHit {
   id: string;
   name: string | null;
   email: string | null;
   /** Why this customer matched, e.g. "invoice ABC-0012" or "card •••• 4242". */
   matched: string;
+  matchKind: SearchMatchKind;
   delinquent: boolean;
   created: number;
+  phone: string | null;
+  /** Subscriptions by status, worst first, e.g. "past_due · 2 active"; null when none. */
+  subscriptionSummary: string | null;
+  /** The default card (or the newest one), to tell apart customers who share an email. */
+  cardBrand: string | null;
+  cardLast4: string | null;
+  /** How many (non-deleted) customers of this account share this email; 1 when it is unique. */
+  sameEmailCount: number;
 }
 
 export interface SubscriptionItemView {
@@ -154,6 +176,14 @@ export interface Customer360 {
   portalLinks: PortalLinkView[];
 }
 
+export interface CustomerRefreshResult {
+  customer: Customer360;
+  /** 'stripe': re-fetched now; 'local': the demo workspace has no Stripe account, the cache was re-read. */
+  source: 'stripe' | 'local';
+  /** One sentence for the agent, e.g. "Refreshed from Stripe." */
+  message: string;
+}
+
 export interface CustomerListRow {
   id: string;
   name: string | null;
@@ -171,7 +201,7 @@ export const customerCalls = {
   ),
   'customers.get': call<Customer360>()(z.object({ customerId }).strict()),
   /** Re-fetches this customer's objects from Stripe (on-demand refresh). */
-  'customers.refresh': call<Customer360>()(z.object({ customerId }).strict()),
+  'customers.refresh': call<CustomerRefreshResult>()(z.object({ customerId }).strict()),
   'notes.add': call<NoteView>()(z.object({ customerId, body: z.string().trim().min(1).max(10_000) }).strict()),
   'notes.update': call<NoteView>()(
     z.object({ noteId: z.number().int().positive(), body: z.string().trim().min(1).max(10_000) }).strict(),
