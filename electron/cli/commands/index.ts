@@ -1,11 +1,13 @@
 import type { CliCommand } from '../command';
 import { demoCommand } from './demo';
 import { doctorCommand } from './doctor';
+import { dunningCommand } from './dunning';
 import { portalCommand } from './portal';
 
 // One line per command so parallel work touches separate lines.
 export const COMMANDS: CliCommand[] = [
   demoCommand,
   doctorCommand,
+  dunningCommand,
   portalCommand,
 ];
