@@ -1,0 +1,48 @@
+// Runs the loopback Stripe-compatible test server by hand:
+//   tsx tests/stripe-server/main.ts --port 12111 --seed-customers 200
+//   STRIPE_SECRET_KEY=sk_test_local STRIPE_API_BASE=http://127.0.0.1:12111 npm run cli -- sync
+// --bulk-customers/--bulk-invoices seed a large account (bench); --churn N makes N random changes
+// per second (events for the poller to pick up). Prints one JSON line {url, port} when ready.
+import { parseArgs } from 'node:util';
+import { startStripeServer } from './index';
+import { seedAccount, seedBulk } from './seed';
+import { randomMutation } from './mutations';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '12111' },
+      'seed-customers': { type: 'string', default: '0' },
+      'bulk-customers': { type: 'string', default: '0' },
+      'bulk-invoices': { type: 'string', default: '0' },
+      churn: { type: 'string', default: '0' },
+      seed: { type: 'string', default: '42' },
+    },
+  });
+  const server = await startStripeServer({ port: Number(values.port) });
+  const seedCustomers = Number(values['seed-customers']);
+  if (seedCustomers > 0) seedAccount(server.store, { customers: seedCustomers, seed: Number(values.seed) });
+  const bulkCustomers = Number(values['bulk-customers']);
+  if (bulkCustomers > 0) seedBulk(server.store, { customers: bulkCustomers, invoices: Number(values['bulk-invoices']) });
+  const churn = Number(values.churn);
+  let timer: NodeJS.Timeout | null = null;
+  if (churn > 0) {
+    let n = 0;
+    timer = setInterval(() => {
+      for (let i = 0; i < churn; i++) randomMutation(server.store, Number(values.seed) + n++);
+    }, 1000);
+  }
+  process.stdout.write(JSON.stringify({ url: server.url, port: server.port }) + '\n');
+  const stop = async () => {
+    if (timer) clearInterval(timer);
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  process.stderr.write(`stripe-server: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
