@@ -1,5 +1,6 @@
 import type { ServiceContext } from './core/context';
 import type { HandlerTable } from './core/handler-table';
+import { registerCustomerHandlers } from './customers/handlers';
 import { registerPortalHandlers } from './portal/handlers';
 import { registerDunningHandlers } from './dunning/handlers';
 
@@ -11,7 +12,7 @@ export function registerDomainHandlers(table: HandlerTable, ctx: ServiceContext,
   void table;
   void ctx;
   void onClose;
-  // customers: registerCustomerHandlers(table, ctx);
+  registerCustomerHandlers(table, ctx, onClose);
   // sync: registerSyncHandlers(table, ctx, onClose);
   registerDunningHandlers(table, ctx, onClose);
   registerPortalHandlers(table, ctx);

@@ -76,9 +76,10 @@ export interface PaymentAttemptView {
   failureCode: string | null;
   failureMessage: string | null;
   adviceCode: string | null;
-  /** The decline explained in words, and Stripe's advice. */
+  /** The decline explained in words, and Stripe's advice (or the next step its category calls for). */
   explanation: string | null;
   advice: string | null;
+  category: DeclineCategory | null;
   cardBrand: string | null;
   cardLast4: string | null;
 }
@@ -124,6 +125,10 @@ export interface DunningSummary {
   declineCode: string | null;
   assignee: string | null;
   openedAt: number;
+  closedAt: number | null;
+  /** From the invoice: how many times Stripe tried, and when it tries next (null: no retry planned). */
+  attemptCount: number;
+  nextPaymentAttempt: number | null;
 }
 
 export interface NoteView {
