@@ -30,33 +30,39 @@ const ID_SOURCES: Record<StripeIdKind, IdSource> = {
   pi: {
     label: 'payment intent',
     sql: `SELECT coalesce(p.customer_id, i.customer_id) AS customer_id, p.payment_intent_id AS object_id FROM payment_attempts p
-          JOIN invoices i ON i.account_id = p.account_id AND i.id = p.invoice_id WHERE p.account_id = @a AND {p.payment_intent_id}`,
+          LEFT JOIN invoices i ON i.account_id = p.account_id AND i.id = p.invoice_id WHERE p.account_id = @a AND {p.payment_intent_id}`,
   },
   ch: {
     label: 'charge',
     sql: `SELECT coalesce(p.customer_id, i.customer_id) AS customer_id, p.charge_id AS object_id FROM payment_attempts p
-          JOIN invoices i ON i.account_id = p.account_id AND i.id = p.invoice_id WHERE p.account_id = @a AND {p.charge_id}`,
+          LEFT JOIN invoices i ON i.account_id = p.account_id AND i.id = p.invoice_id WHERE p.account_id = @a AND {p.charge_id}`,
   },
   inpay: {
     label: 'invoice payment',
     sql: `SELECT coalesce(p.customer_id, i.customer_id) AS customer_id, p.id AS object_id FROM payment_attempts p
-          JOIN invoices i ON i.account_id = p.account_id AND i.id = p.invoice_id WHERE p.account_id = @a AND {p.id}`,
+          LEFT JOIN invoices i ON i.account_id = p.account_id AND i.id = p.invoice_id WHERE p.account_id = @a AND {p.id}`,
   },
   pm: { label: 'payment method', sql: `SELECT customer_id, id AS object_id FROM payment_methods WHERE account_id = @a AND {id} AND customer_id IS NOT NULL` },
 };
+
+function hasCustomer(r: { customer_id: string | null; object_id: string }): r is { customer_id: string; object_id: string } {
+  return r.customer_id != null;
+}
 
 function idSql(source: IdSource, mode: 'exact' | 'prefix'): string {
   return source.sql.replace(/\{([a-z_.]+)\}/, (_m, col: string) => (mode === 'exact' ? `${col} = @q` : `${col} >= @q AND ${col} < @q || '~'`)) + ' LIMIT @limit';
 }
 
+// Attempts may arrive before their invoice (the sync lists both side by side): LEFT JOIN, and an
+// attempt with no customer yet simply resolves to nothing.
 export function lookupStripeId(db: Database.Database, accountId: string, kind: StripeIdKind, id: string, limit: number): DirectMatch[] {
   const source = ID_SOURCES[kind];
-  const exact = stmt(db, idSql(source, 'exact')).all({ a: accountId, q: id, limit }) as Array<{ customer_id: string; object_id: string }>;
+  const exact = (stmt(db, idSql(source, 'exact')).all({ a: accountId, q: id, limit }) as Array<{ customer_id: string | null; object_id: string }>).filter(hasCustomer);
   if (exact.length) {
     return exact.map((r) => ({ customerId: r.customer_id, kind: 'id' as const, matched: kind === 'cus' ? 'customer id' : `${source.label} ${r.object_id}` }));
   }
   // A partial paste ("in_1Nf8") still finds its object, ranked below exact matches.
-  const prefixed = stmt(db, idSql(source, 'prefix')).all({ a: accountId, q: id, limit }) as Array<{ customer_id: string; object_id: string }>;
+  const prefixed = (stmt(db, idSql(source, 'prefix')).all({ a: accountId, q: id, limit }) as Array<{ customer_id: string | null; object_id: string }>).filter(hasCustomer);
   return prefixed.map((r) => ({ customerId: r.customer_id, kind: 'id_prefix' as const, matched: `${source.label} ${r.object_id}` }));
 }
 
