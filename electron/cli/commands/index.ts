@@ -3,6 +3,8 @@ import { demoCommand } from './demo';
 import { doctorCommand } from './doctor';
 import { dunningCommand } from './dunning';
 import { portalCommand } from './portal';
+import { searchCommand } from './search';
+import { customerCommand } from './customer';
 
 // One line per command so parallel work touches separate lines.
 export const COMMANDS: CliCommand[] = [
@@ -10,4 +12,6 @@ export const COMMANDS: CliCommand[] = [
   doctorCommand,
   dunningCommand,
   portalCommand,
+  searchCommand,
+  customerCommand,
 ];
