@@ -45,7 +45,7 @@ describe('portal link in the browser (demo workspace)', () => {
     expect(await result.textContent()).toContain('this link is simulated');
     const shown = await page.getByTestId('portal-link-url').inputValue();
     expect(shown).toMatch(/^https:\/\/billing\.stripe\.com\/p\/session\/demo_[0-9a-f]{24}$/);
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shown);
+    expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(shown);
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Link copied (simulated' }).count()).toBeGreaterThan(0);
 
     const row = e2e.services.ctx.db.prepare("SELECT flow, url, simulated, created_by FROM portal_links WHERE customer_id = ?").get(CUSTOMER.id);

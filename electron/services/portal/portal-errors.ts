@@ -10,7 +10,7 @@ import { toStripeAppError } from '../stripe/errors';
 export function toPortalAppError(err: unknown, doing: string): AppError {
   if (err instanceof Stripe.errors.StripeInvalidRequestError) {
     const message = err.message ?? '';
-    if (/customer portal settings|default configuration|portal configuration/i.test(message) && !/No such/i.test(message)) {
+    if (/customer portal settings/i.test(message) && !/No such/i.test(message)) {
       return new AppError(
         'not_configured',
         'This Stripe account has no default Customer Portal configuration yet, so Stripe cannot create a portal link. ' +

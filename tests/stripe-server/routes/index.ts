@@ -1,5 +1,6 @@
 import type { RouteModule } from '../router';
 import { accountRoutes } from './account';
+import { billingPortalRoutes } from './billing-portal';
 import { customerRoutes } from './customers';
 import { eventRoutes } from './events';
 import { invoicePaymentRoutes } from './invoice-payments';
@@ -21,4 +22,5 @@ export const ROUTE_MODULES: RouteModule[] = [
   invoicePaymentRoutes,
   paymentRoutes,
   eventRoutes,
+  billingPortalRoutes,
 ];
