@@ -17,7 +17,10 @@ export interface CreateLinkState {
 }
 
 function newClickKey(): string {
-  return `click-${crypto.randomUUID()}`;
+  // randomUUID needs a secure context; getRandomValues works everywhere the renderer runs.
+  if (typeof crypto.randomUUID === 'function') return `click-${crypto.randomUUID()}`;
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `click-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
 /**
