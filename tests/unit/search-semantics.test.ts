@@ -225,3 +225,27 @@ describe('search: hostile input', () => {
     );
   });
 });
+
+describe('search: spelling table under a backfill', () => {
+  it('leaves a long queue to the background drain, which then makes new names typo-tolerant', async () => {
+    const { vi } = await import('vitest');
+    const { startSpellingDrain } = await import('../../electron/services/search/background-drain');
+    const local = new Database(':memory:');
+    migrate(local);
+    const many = Array.from({ length: 1200 }, (_, i) => customer({ id: `cus_bulk${i}`, name: `Bulk Person${i}`, email: `b${i}@bulk.io` }));
+    seed(local, A, [...many, customer({ id: 'cus_target', name: 'Wilhelmina Quartermaine', email: 'wq@x.io' })]);
+    // 1201 queued rows: a search does not drain them inline (that would stall the keystroke).
+    expect(searchCustomers(local, A, 'quartermane').map((h) => h.id)).toEqual([]);
+    vi.useFakeTimers({ toFake: ['setInterval', 'setImmediate'] });
+    try {
+      const stop = startSpellingDrain(local, { warn: () => undefined } as never);
+      await vi.advanceTimersByTimeAsync(2000); // first tick: one batch, then the rest after yields
+      for (let i = 0; i < 5; i++) await vi.runOnlyPendingTimersAsync();
+      stop();
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(local.prepare('SELECT COUNT(*) AS n FROM search_spelling_queue').get()).toEqual({ n: 0 });
+    expect(searchCustomers(local, A, 'quartermane').map((h) => h.id)).toEqual(['cus_target']);
+  });
+});

@@ -30,6 +30,8 @@ const RANK_LIMIT = 1000;
 /** Candidates scored in JS per text query. */
 const CANDIDATES = 200;
 const MAX_TOKENS = 8;
+/** Queued customers drained inside a search (see similarSearch). */
+const INLINE_DRAIN_MAX = 200;
 
 interface Found {
   customerId: string | null;
@@ -106,8 +108,11 @@ function phoneSearch(db: Database.Database, accountId: string, query: string): {
 
 /** Typo and accent tolerance: each word may also be a known word within one edit of it. */
 function similarSearch(db: Database.Database, accountId: string, tokens: string[]): { found: Found[]; rows: CustomerHitRow[] } {
-  // Words queued by recent writes join the spelling table first (a short, bounded write).
-  if (stmt(db, 'SELECT 1 FROM search_spelling_queue LIMIT 1').get()) drainSpellingQueue(db, 2000);
+  // A few words queued by recent writes (a customer just created or renamed) join the spelling
+  // table first: a tiny write. A long queue means a backfill is running: leave it to the periodic
+  // drain rather than compete with the writer on every keystroke.
+  const queued = (stmt(db, `SELECT COUNT(*) AS n FROM (SELECT 1 FROM search_spelling_queue LIMIT ${INLINE_DRAIN_MAX + 1})`).get() as { n: number }).n;
+  if (queued > 0 && queued <= INLINE_DRAIN_MAX) drainSpellingQueue(db, INLINE_DRAIN_MAX);
   const groups = tokens.map((token) => {
     const alternatives = spellingCandidates(db, token).map((c) => c.term);
     // Scripts unicode61 does not fold (Greek accents, Cyrillic ё): match the folded prefix.

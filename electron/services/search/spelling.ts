@@ -51,6 +51,8 @@ export function drainSpellingQueue(db: Database.Database, maxRows = 5000): numbe
      LEFT JOIN customers c ON c.rowid = q.customer_rowid ORDER BY q.customer_rowid LIMIT ?`,
   );
   const insert = db.prepare('INSERT OR IGNORE INTO search_spelling (variant, term, distance) VALUES (?, ?, ?)');
+  // Most words are already known (names repeat): one probe of the distance-0 row skips them.
+  const known = db.prepare('SELECT 1 FROM search_spelling WHERE variant = ? AND term = ?').pluck();
   const dequeue = db.prepare('DELETE FROM search_spelling_queue WHERE customer_rowid <= ?');
   // Read and dequeue in one transaction: a row queued by another connection in between is either
   // in this batch or left for the next one, never dropped.
@@ -62,7 +64,9 @@ export function drainSpellingQueue(db: Database.Database, maxRows = 5000): numbe
       for (const term of [...spellingTerms(row.name), ...spellingTerms(row.email)]) {
         if (seen.has(term)) continue;
         seen.add(term);
-        for (const v of spellingVariants(term)) insert.run(v.variant, term, v.distance);
+        const variants = spellingVariants(term);
+        if (variants.length === 0 || known.get(variants[0]!.variant, term)) continue;
+        for (const v of variants) insert.run(v.variant, term, v.distance);
       }
     }
     dequeue.run(rows[rows.length - 1]!.customer_rowid);
