@@ -3,6 +3,7 @@ import type { HandlerTable } from './core/handler-table';
 import { registerCustomerHandlers } from './customers/handlers';
 import { registerPortalHandlers } from './portal/handlers';
 import { registerDunningHandlers } from './dunning/handlers';
+import { registerCopilotHandlers } from './copilot/handlers';
 
 /**
  * Each domain registers its handlers here. `onClose` receives cleanup (timers, pollers).
@@ -16,5 +17,5 @@ export function registerDomainHandlers(table: HandlerTable, ctx: ServiceContext,
   // sync: registerSyncHandlers(table, ctx, onClose);
   registerDunningHandlers(table, ctx, onClose);
   registerPortalHandlers(table, ctx);
-  // copilot: registerCopilotHandlers(table, ctx, onClose);
+  registerCopilotHandlers(table, ctx, onClose);
 }

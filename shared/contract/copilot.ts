@@ -212,6 +212,8 @@ export const copilotCalls = {
         message: z.string().trim().min(1).max(20_000),
         tone: z.enum(COPILOT_TONES).default('friendly'),
         length: z.enum(COPILOT_LENGTHS).default('medium'),
+        /** Answer from the rules and templates even when a model is configured (e.g. after a model error). */
+        rulesOnly: z.boolean().default(false),
       })
       .strict(),
   ),

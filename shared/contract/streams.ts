@@ -22,8 +22,8 @@ export interface DataChanged {
 
 export interface CopilotChunk {
   streamId: string;
-  /** Position in the stream from 0: lets a late subscriber ask for what it missed ('copilot.resume'). */
-  seq: number;
+  /** Position in the stream from 0 (always set by the copilot service): lets a late subscriber ask for what it missed ('copilot.resume'). */
+  seq?: number;
   /** One AI SDK UI message chunk, or the end marker. */
   chunk: unknown;
   done?: boolean;

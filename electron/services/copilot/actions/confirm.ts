@@ -1,0 +1,151 @@
+import type Stripe from 'stripe';
+import type { CopilotActionArgs, CopilotConfirmResult, CopilotPortalFlow } from '../../../../shared/contract/copilot';
+import { AppError } from '../../../../shared/contract/errors';
+import type { DataChanged } from '../../../../shared/contract/streams';
+import type { ServiceContext } from '../../core/context';
+import { createPortalLink } from '../../portal/create-link';
+import { ingestSubscription } from '../../stripe/ingest';
+import { toStripeAppError } from '../../stripe/errors';
+import { classifyDecline } from '../../../../shared/domain/decline-codes';
+import { decideProposal, getProposal, proposalAction, type ProposalRow } from './proposals';
+
+// A person confirmed a proposed action: it runs through the same services as the buttons
+// (portal links through createPortalLink, retries through the dunning retry when a case exists),
+// with the proposal id as the idempotency key, and leaves an audit row saying which copilot
+// proposal was confirmed by whom. Only a recorded proposal of THIS customer can be confirmed.
+
+/** Retries an open invoice now. The dunning service provides this when it owns the invoice's case. */
+export type RetryInvoiceHook = (ctx: ServiceContext, args: { customerId: string; invoiceId: string; actor: string; idempotencyKey: string }) => Promise<{ message: string; simulated: boolean }>;
+
+export interface ConfirmDeps {
+  retryInvoice?: RetryInvoiceHook;
+}
+
+type Outcome = { message: string; simulated: boolean; portalLink?: CopilotConfirmResult['portalLink']; changed: DataChanged['kinds'] };
+
+const inFlight = new Map<string, Promise<CopilotConfirmResult>>();
+
+function need<T>(value: T | null | undefined, what: string): T {
+  if (value == null) throw new AppError('conflict', `This proposal has no ${what}; ask the copilot again.`);
+  return value;
+}
+
+/** Without the dunning service: refuse what the rules refuse, then `invoices.pay` (simulated in the demo). */
+export const fallbackRetryInvoice: RetryInvoiceHook = async (ctx, { customerId, invoiceId, idempotencyKey }) => {
+  const account = ctx.workspace.current();
+  const inv = ctx.db.prepare('SELECT status FROM invoices WHERE account_id = ? AND id = ? AND customer_id = ?').get(account.id, invoiceId, customerId) as { status: string | null } | undefined;
+  if (!inv) throw new AppError('not_found', `Invoice ${invoiceId} is not in this customer's cache.`);
+  if (inv.status !== 'open') throw new AppError('conflict', `Invoice ${invoiceId} is ${inv.status ?? 'not open'}; only an open invoice can be retried.`);
+  const last = ctx.db.prepare(`SELECT decline_code FROM payment_attempts WHERE account_id = ? AND invoice_id = ? AND status = 'failed' ORDER BY created DESC LIMIT 1`).get(account.id, invoiceId) as { decline_code: string | null } | undefined;
+  const category = classifyDecline(last?.decline_code);
+  if (category === 'hard' || category === 'authentication') {
+    throw new AppError('refused', 'The last decline means this card cannot be charged again; send a link to update the payment method instead.', { category });
+  }
+  if (account.isDemo) return { message: `Retry of ${invoiceId} simulated (demo workspace).`, simulated: true };
+  try {
+    const paid = await ctx.workspace.stripe(account.id).invoices.pay(invoiceId, {}, { idempotencyKey });
+    return { message: paid.status === 'paid' ? `Invoice ${invoiceId} is now paid.` : `Invoice ${invoiceId} is ${paid.status}.`, simulated: false };
+  } catch (err) {
+    throw toStripeAppError(err, `retrying invoice ${invoiceId}`);
+  }
+};
+
+async function updateSubscription(ctx: ServiceContext, subscriptionId: string, params: Stripe.SubscriptionUpdateParams, idempotencyKey: string, doing: string): Promise<boolean> {
+  const account = ctx.workspace.current();
+  if (account.isDemo) return true;
+  try {
+    const updated = await ctx.workspace.stripe(account.id).subscriptions.update(subscriptionId, params, { idempotencyKey });
+    ingestSubscription(ctx.db, account.id, updated, Math.floor(ctx.now() / 1000));
+    return false;
+  } catch (err) {
+    throw toStripeAppError(err, doing);
+  }
+}
+
+async function run(ctx: ServiceContext, row: ProposalRow, actor: string, deps: ConfirmDeps): Promise<Outcome> {
+  const args = JSON.parse(row.args_json) as CopilotActionArgs;
+  const key = `copilot-${row.id}`;
+  switch (row.type) {
+    case 'send_portal_link': {
+      const flow: CopilotPortalFlow = args.flow ?? 'home';
+      const link = await createPortalLink(ctx, { customerId: row.customer_id, flow, subscriptionId: args.subscriptionId ?? undefined, idempotencyKey: key, actor });
+      return {
+        message: link.simulated ? 'Portal link created (simulated in the demo workspace).' : 'Portal link created. Copy it into the reply.',
+        simulated: link.simulated,
+        portalLink: { url: link.url, flow, simulated: link.simulated },
+        changed: ['portal_links', 'audit'],
+      };
+    }
+    case 'retry_payment': {
+      const r = await (deps.retryInvoice ?? fallbackRetryInvoice)(ctx, { customerId: row.customer_id, invoiceId: need(args.invoiceId, 'invoice'), actor, idempotencyKey: key });
+      return { ...r, changed: ['invoices', 'dunning', 'audit'] };
+    }
+    case 'pause_subscription': {
+      const sub = need(args.subscriptionId, 'subscription');
+      const simulated = await updateSubscription(ctx, sub, { pause_collection: { behavior: 'void' } }, key, `pausing subscription ${sub}`);
+      return { message: simulated ? 'Pause simulated (demo workspace).' : 'Collection paused: invoices are voided until the subscription is resumed.', simulated, changed: ['subscriptions', 'audit'] };
+    }
+    case 'cancel_subscription': {
+      const sub = need(args.subscriptionId, 'subscription');
+      const simulated = await updateSubscription(ctx, sub, { cancel_at_period_end: true }, key, `cancelling subscription ${sub}`);
+      return { message: simulated ? 'Cancellation simulated (demo workspace).' : 'The subscription will cancel at the end of the current period.', simulated, changed: ['subscriptions', 'audit'] };
+    }
+    case 'escalate_refund': {
+      const account = ctx.workspace.current();
+      const invoiceId = need(args.invoiceId, 'invoice');
+      const now = ctx.now();
+      ctx.db
+        .prepare('INSERT INTO notes (account_id, customer_id, body, author, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(account.id, row.customer_id, `Refund escalated to the billing team for ${invoiceId}. ${row.reason}`.slice(0, 10_000), actor, now, now);
+      return { message: 'Refund request escalated: a note was added for the billing team.', simulated: false, changed: ['notes', 'audit'] };
+    }
+    default:
+      throw new AppError('conflict', `A "${row.type}" proposal has nothing to run.`);
+  }
+}
+
+export async function confirmProposal(ctx: ServiceContext, customerId: string, proposalId: string, actor: string, deps: ConfirmDeps = {}): Promise<CopilotConfirmResult> {
+  const account = ctx.workspace.current();
+  const row = getProposal(ctx.db, account.id, customerId, proposalId);
+  if (!row) throw new AppError('not_found', 'This proposal does not exist for this customer. Ask the copilot again.');
+  if (row.status === 'info') throw new AppError('conflict', 'This suggestion is information only; there is nothing to confirm.');
+  if (row.status === 'dismissed') throw new AppError('conflict', 'This proposal was dismissed. Ask the copilot again if it is needed after all.');
+  if (row.status === 'confirmed') return { ...(JSON.parse(row.result_json ?? '{}') as CopilotConfirmResult), alreadyDone: true };
+  const running = inFlight.get(proposalId);
+  if (running) return running;
+  const work = (async (): Promise<CopilotConfirmResult> => {
+    const action = proposalAction(row);
+    const audit = { accountId: account.id, actor, action: 'copilot.confirm', targetType: 'customer', targetId: customerId, idempotencyKey: proposalId };
+    const params = { proposal: proposalId, type: row.type, source: row.source, ...action.args };
+    let outcome: Outcome;
+    try {
+      outcome = await run(ctx, row, actor, deps);
+    } catch (err) {
+      const message = err instanceof AppError ? err.message : 'The action failed; the details are in the app log.';
+      if (!(err instanceof AppError)) ctx.log.error('copilot action failed', { proposal: proposalId, type: row.type, error: err });
+      const auditId = ctx.audit.record({ ...audit, params, result: 'error', errorMessage: message });
+      decideProposal(ctx.db, proposalId, 'failed', actor, ctx.now(), { message, auditId });
+      throw err instanceof AppError ? err : new AppError('internal', message);
+    }
+    const auditId = ctx.audit.record({ ...audit, params, result: outcome.simulated ? 'simulated' : 'ok' });
+    const result: CopilotConfirmResult = { proposalId, type: row.type, status: 'confirmed', message: outcome.message, alreadyDone: false, portalLink: outcome.portalLink ?? null, auditId };
+    decideProposal(ctx.db, proposalId, 'confirmed', actor, ctx.now(), result);
+    ctx.hub.emit('data.changed', { accountId: account.id, kinds: outcome.changed, customerIds: [customerId] });
+    return result;
+  })();
+  inFlight.set(proposalId, work);
+  try {
+    return await work;
+  } finally {
+    inFlight.delete(proposalId);
+  }
+}
+
+export function dismissProposal(ctx: ServiceContext, customerId: string, proposalId: string, actor: string): { proposalId: string; status: 'dismissed' | 'confirmed' | 'info' | 'proposed' | 'failed' } {
+  const account = ctx.workspace.current();
+  const row = getProposal(ctx.db, account.id, customerId, proposalId);
+  if (!row) throw new AppError('not_found', 'This proposal does not exist for this customer.');
+  if (row.status === 'confirmed') throw new AppError('conflict', 'This proposal was already confirmed; it cannot be dismissed.');
+  if (row.status !== 'dismissed') decideProposal(ctx.db, proposalId, 'dismissed', actor, ctx.now(), null);
+  return { proposalId, status: 'dismissed' };
+}
