@@ -13,8 +13,9 @@ export interface LoopbackProviders {
   close(): Promise<void>;
 }
 
-export async function startLoopbackProviders(opts: { acceptedStripeKeys?: string[]; accountId?: string } = {}): Promise<LoopbackProviders> {
-  const accepted = new Set(opts.acceptedStripeKeys ?? []);
+/** `stripeAccounts`: accepted Stripe key → the account id GET /v1/account answers for it. */
+export async function startLoopbackProviders(opts: { stripeAccounts?: Record<string, string> } = {}): Promise<LoopbackProviders> {
+  const accounts = new Map(Object.entries(opts.stripeAccounts ?? {}));
   const requests: LoopbackProviders['requests'] = [];
   const server = http.createServer((req, res) => {
     const authorization = req.headers.authorization;
@@ -31,12 +32,13 @@ export async function startLoopbackProviders(opts: { acceptedStripeKeys?: string
         send(401, { error: { message: `Incorrect API key provided: ${key}.`, type: 'invalid_request_error', code: 'invalid_api_key' } });
         return;
       }
-      if (!accepted.has(key)) {
+      const accountId = accounts.get(key);
+      if (!accountId) {
         send(401, { error: { type: 'invalid_request_error', code: 'api_key_invalid', message: `Invalid API Key provided: ${key}` } });
         return;
       }
       if (req.method === 'GET' && url.split('?')[0] === '/v1/account') {
-        send(200, { id: opts.accountId ?? 'acct_loopback1', object: 'account', email: 'owner@example.com', settings: { dashboard: { display_name: 'Loopback Ltd' } }, business_profile: { name: 'Loopback Ltd' } });
+        send(200, { id: accountId, object: 'account', email: 'owner@example.com', settings: { dashboard: { display_name: `Loopback ${accountId}` } }, business_profile: { name: 'Loopback Ltd' } });
         return;
       }
       // Any list endpoint: empty. Anything else: a Stripe-shaped 404 that names the key.
