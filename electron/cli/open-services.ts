@@ -7,8 +7,13 @@ import type { CliGlobals, CliIo } from './command';
 export async function openServices(globals: CliGlobals, io: CliIo, opts: { skipDemoSeed?: boolean } = {}): Promise<Services> {
   const redactor = new Redactor();
   const logger = createLogger(redactor, (line) => io.err(line), io.env.BSC_LOG_LEVEL === 'debug' ? 'debug' : 'warn');
-  return createServices(
+  const services = await createServices(
     { dbPath: globals.db, stripeApiBase: io.env.STRIPE_API_BASE, env: io.env, skipDemoSeed: opts.skipDemoSeed ?? true },
     { redactor, logger },
   );
+  if (services.cacheRecovered) {
+    const { movedTo, reason } = services.cacheRecovered;
+    io.err(`The cache file ${globals.db} could not be read (${reason}). It was moved aside to ${movedTo} (not deleted) and a new, empty cache was created.`);
+  }
+  return services;
 }

@@ -16,6 +16,8 @@ import { registerDomainHandlers } from './register';
 export interface Services {
   ctx: ServiceContext;
   table: HandlerTable;
+  /** Set when the cache file was unreadable and moved aside (never deleted); hosts tell the user. */
+  cacheRecovered: { movedTo: string; reason: string } | null;
   /** Stops timers and closes the cache. */
   close(): Promise<void>;
 }
@@ -51,7 +53,7 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
   }
   ensureAccount(db, DEMO_ACCOUNT);
   if (!options.skipDemoSeed && workspace.isDemo() && !demoIsSeeded(db)) {
-    seedDemoWorkspace(db, { seed: options.demo?.seed, customers: options.demo?.customers, now: now() });
+    seedDemoWorkspace(db, { seed: options.demo?.seed, customers: options.demo?.customers });
   }
 
   const table = new HandlerTable(log, redactor);
@@ -69,6 +71,7 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
   return {
     ctx,
     table,
+    cacheRecovered: opened.recovered ?? null,
     async close() {
       for (const c of closers.reverse()) await c();
       db.close();

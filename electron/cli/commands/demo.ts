@@ -1,27 +1,40 @@
-import type { CliCommand } from '../command';
+import { UsageError, type CliCommand } from '../command';
 import { openServices } from '../open-services';
-import { seedDemoWorkspace } from '../../services/demo/seed';
+import { clearDemoWorkspace, seedDemoWorkspace } from '../../services/demo/seed';
+import { DEFAULT_DEMO_CUSTOMERS, DEFAULT_DEMO_SEED, MAX_DEMO_CUSTOMERS } from '../../services/demo/generate';
+import { schemaVersion } from '../../services/db/migrate';
 import { DEMO_ACCOUNT } from '../../services/workspace/workspace';
+
+/** A whole number written in decimal digits only ("1e3", "0x10" and " 5" are refused). */
+function wholeNumberOption(name: string, raw: string | undefined, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  return value;
+}
 
 export const demoCommand: CliCommand = {
   name: 'demo',
-  summary: 'write the deterministic demo data set into the cache (--db)',
+  summary: 'write the deterministic demo data set into the cache (--db), replacing earlier demo data',
   usage: 'demo [--seed N] [--customers N]',
   options: { seed: { type: 'string' }, customers: { type: 'string' } },
   async run({ values, globals, io }) {
-    const seed = values.seed ? Number(values.seed) : undefined;
-    const customers = values.customers ? Number(values.customers) : undefined;
-    for (const [name, v] of [['seed', seed], ['customers', customers]] as const) {
-      if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new (await import('../command')).UsageError(`--${name} must be a positive integer`);
-    }
+    const seed = wholeNumberOption('seed', values.seed as string | undefined, 0, Number.MAX_SAFE_INTEGER) ?? DEFAULT_DEMO_SEED;
+    const customers = wholeNumberOption('customers', values.customers as string | undefined, 1, MAX_DEMO_CUSTOMERS) ?? DEFAULT_DEMO_CUSTOMERS;
     const services = await openServices(globals, io);
     try {
       const db = services.ctx.db;
-      const started = Date.now();
-      db.prepare("DELETE FROM customers WHERE account_id = 'demo'").run();
-      const result = seedDemoWorkspace(db, { seed, customers, now: Date.now() });
-      const summary = { account: DEMO_ACCOUNT.id, ...result, seconds: (Date.now() - started) / 1000 };
-      io.out(globals.json ? JSON.stringify(summary) : `Demo workspace written to ${globals.db}: ${JSON.stringify(result)}`);
+      const started = performance.now();
+      clearDemoWorkspace(db);
+      const counts = seedDemoWorkspace(db, { seed, customers });
+      const seconds = Math.round(performance.now() - started) / 1000;
+      const summary = { account: DEMO_ACCOUNT.id, db: globals.db, schema_version: schemaVersion(db), seed, ...counts, seconds };
+      io.out(
+        globals.json
+          ? JSON.stringify(summary)
+          : `Demo workspace written to ${globals.db} in ${seconds}s (seed ${seed}): ${counts.customers} customers, ${counts.subscriptions} subscriptions, ` +
+              `${counts.invoices} invoices, ${counts.payment_methods} payment methods, ${counts.failing_payments} failed payments, ${counts.timeline_events} timeline events`,
+      );
     } finally {
       await services.close();
     }

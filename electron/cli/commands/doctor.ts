@@ -6,7 +6,7 @@ import { LATEST_SCHEMA_VERSION } from '../../services/db/migrations';
 import { checkStripeKeyShape } from '../../services/core/stripe-key';
 import { AppError } from '../../../shared/contract/errors';
 
-const COUNTED_TABLES = ['accounts', 'customers', 'subscriptions', 'subscription_items', 'invoices', 'payment_attempts', 'payment_methods', 'dunning_cases', 'notes', 'portal_links', 'audit_log', 'applied_events', 'kb_documents', 'kb_chunks'];
+const COUNTED_TABLES = ['accounts', 'customers', 'subscriptions', 'subscription_items', 'invoices', 'payment_attempts', 'payment_methods', 'timeline_events', 'dunning_cases', 'notes', 'portal_links', 'audit_log', 'applied_events', 'kb_documents', 'kb_chunks'];
 
 export const doctorCommand: CliCommand = {
   name: 'doctor',
@@ -37,7 +37,7 @@ export const doctorCommand: CliCommand = {
           : { checked: true, ok: true, account: account.id, name: account.name };
       }
       const report = {
-        cache: { path: globals.db, existed, size_bytes: fs.statSync(globals.db).size, journal_mode: db.pragma('journal_mode', { simple: true }) },
+        cache: { path: globals.db, existed, size_bytes: fs.statSync(globals.db).size, journal_mode: db.pragma('journal_mode', { simple: true }), recovered: services.cacheRecovered },
         schema_version: schemaVersion(db),
         latest_schema_version: LATEST_SCHEMA_VERSION,
         counts,
