@@ -24,6 +24,8 @@ export function slugFromFileName(fileName: string): string {
     .replace(/\.(md|markdown)$/i, '')
     .toLowerCase()
     .normalize('NFKD')
+    // Accents decompose into a letter and a combining mark: drop the mark, keep the letter.
+    .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 80) || 'article';
