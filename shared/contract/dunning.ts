@@ -208,7 +208,7 @@ export const dunningCalls = {
         filters: dunningFiltersSchema.default({}),
         sort: dunningSortSchema.default({ by: 'amount', dir: 'desc' }),
         offset: z.number().int().min(0).max(10_000_000).default(0),
-        limit: z.number().int().min(1).max(1000).default(200),
+        limit: z.number().int().min(1).max(1000).default(100),
       })
       .strict(),
   ),

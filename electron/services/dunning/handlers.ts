@@ -11,6 +11,7 @@ import { retryDunningCase } from './retry-payment';
 import { deleteView, listSavedViews, saveView } from './saved-views';
 import { sendPaymentMethodLinks } from './send-portal-links';
 import { prepared } from './case-store';
+import { invalidateQueueSnapshot, patchQueueSnapshot } from './queue-snapshot';
 
 const nowSeconds = (ctx: ServiceContext) => Math.floor(ctx.now() / 1000);
 
@@ -23,7 +24,18 @@ export function reconcileAllAccounts(ctx: ServiceContext): void {
 export function registerDunningHandlers(table: HandlerTable, ctx: ServiceContext, onClose: (fn: () => void) => void): void {
   reconcileAllAccounts(ctx);
   const auto = startAutoReconcile(ctx);
-  onClose(() => auto.stop());
+  // Any change announced in this process may change what the queue shows (a case, a customer's
+  // email): the customers named are re-read into the in-memory queue; with none named, it is rebuilt.
+  const stopInvalidating = ctx.hub.subscribe((channel, payload) => {
+    if (channel !== 'data.changed') return;
+    const change = payload as { accountId: string; customerIds?: string[] };
+    if (change.customerIds) patchQueueSnapshot(ctx.db, change.accountId, change.customerIds);
+    else invalidateQueueSnapshot(ctx.db);
+  });
+  onClose(() => {
+    auto.stop();
+    stopInvalidating();
+  });
 
   const account = () => ctx.workspace.current().id;
   table.register('dunning', {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { CurrencyAmount, DunningCaseRow, DunningQuery } from '../../../shared/contract/dunning';
 import { prepared, type CaseRecord } from './case-store';
+import { isOpenOnly, querySnapshot, queueSnapshot } from './queue-snapshot';
 
 // The queue: filter, sort and page the cases of one account in SQL. Amount bounds and the amount
 // sort compare each case in the MAJOR units of its own currency (so "over 100" means $100 or ¥100,
@@ -22,7 +23,6 @@ const SORT_SQL: Record<DunningQuery['sort']['by'], string> = {
 export interface QueueWhere {
   sql: string;
   params: Record<string, unknown>;
-  needsCustomer: boolean;
 }
 
 function likePattern(text: string): string {
@@ -71,15 +71,15 @@ export function buildWhere(accountId: string, filters: DunningQuery['filters'], 
     params.customerId = filters.customerId;
   }
   const q = filters.query?.trim();
-  let needsCustomer = false;
   if (q) {
-    needsCustomer = true;
-    parts.push(`(c.email LIKE @q ESCAPE '\\' OR c.name LIKE @q ESCAPE '\\' OR d.customer_id LIKE @q ESCAPE '\\' OR d.invoice_id LIKE @q ESCAPE '\\'
-      OR d.decline_code LIKE @q ESCAPE '\\' OR d.assignee LIKE @q ESCAPE '\\'
-      OR EXISTS (SELECT 1 FROM invoices qi WHERE qi.account_id = d.account_id AND qi.id = d.invoice_id AND qi.number LIKE @q ESCAPE '\\'))`);
+    // Matching customers and invoices are found once (non-correlated subqueries), not per case.
+    parts.push(`(d.customer_id IN (SELECT qc.id FROM customers qc WHERE qc.account_id = @account
+                   AND (qc.email LIKE @q ESCAPE '\\' OR qc.name LIKE @q ESCAPE '\\' OR qc.id LIKE @q ESCAPE '\\'))
+      OR d.invoice_id IN (SELECT qi.id FROM invoices qi WHERE qi.account_id = @account AND (qi.number LIKE @q ESCAPE '\\' OR qi.id LIKE @q ESCAPE '\\'))
+      OR d.decline_code LIKE @q ESCAPE '\\' OR d.assignee LIKE @q ESCAPE '\\')`);
     params.q = likePattern(q);
   }
-  return { sql: parts.join(' AND '), params, needsCustomer };
+  return { sql: parts.join(' AND '), params };
 }
 
 function orderBy(sort: DunningQuery['sort']): string {
@@ -131,7 +131,7 @@ const DISPLAY_COLUMNS = `d.*, c.name AS customer_name, c.email AS customer_email
   (SELECT COUNT(*) FROM notes n WHERE n.dunning_case_id = d.id) AS note_count`;
 
 function fromFiltered(where: QueueWhere): string {
-  return `FROM dunning_cases d${where.needsCustomer ? ' LEFT JOIN customers c ON c.account_id = d.account_id AND c.id = d.customer_id' : ''} WHERE ${where.sql}`;
+  return `FROM dunning_cases d WHERE ${where.sql}`;
 }
 
 export interface QueuePage {
@@ -140,8 +140,20 @@ export interface QueuePage {
   totals: CurrencyAmount[];
 }
 
-/** One page of the queue plus the filtered set's count and amount at risk per currency. */
+/**
+ * One page of the queue plus the filtered set's count and amount at risk per currency. Queries over
+ * open stages (the queue) run on the in-memory snapshot; queries including closed cases run in SQL.
+ */
 export function listDunningCases(db: Database.Database, accountId: string, query: DunningQuery, page: { offset: number; limit: number }, nowS: number): QueuePage {
+  if (isOpenOnly(query.filters.stages)) {
+    const r = querySnapshot(queueSnapshot(db, accountId), query, nowS, page);
+    return { rows: selectRows(db, r.ids, nowS), total: r.total, totals: r.totals };
+  }
+  return listDunningCasesSql(db, accountId, query, page, nowS);
+}
+
+/** The same query answered by SQL alone (closed stages; and the reference the snapshot is tested against). */
+export function listDunningCasesSql(db: Database.Database, accountId: string, query: DunningQuery, page: { offset: number; limit: number }, nowS: number): QueuePage {
   const where = buildWhere(accountId, query.filters, nowS);
   const ids = prepared(db, `SELECT d.id ${fromFiltered(where)} ORDER BY ${orderBy(query.sort)} LIMIT @limit OFFSET @offset`)
     .all({ ...where.params, limit: page.limit, offset: page.offset }) as Array<{ id: number }>;
@@ -153,6 +165,7 @@ export function listDunningCases(db: Database.Database, accountId: string, query
 
 /** Every case of the filtered queue, in order (CSV export, CLI). */
 export function allDunningCases(db: Database.Database, accountId: string, query: DunningQuery, nowS: number): DunningCaseRow[] {
+  if (isOpenOnly(query.filters.stages)) return selectRows(db, querySnapshot(queueSnapshot(db, accountId), query, nowS).ids, nowS);
   const where = buildWhere(accountId, query.filters, nowS);
   const ids = prepared(db, `SELECT d.id ${fromFiltered(where)} ORDER BY ${orderBy(query.sort)}`).all(where.params) as Array<{ id: number }>;
   return selectRows(db, ids.map((r) => r.id), nowS);

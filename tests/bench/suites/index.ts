@@ -2,4 +2,6 @@ import type { BenchSuite } from '../run';
 
 // One line per suite: `name: (ctx) => import('./name').then((m) => m.default(ctx)),`
 export const SUITES: Record<string, BenchSuite> = {
+  dunning: (ctx) => import('./dunning').then((m) => m.default(ctx)),
+  search: (ctx) => import('./search').then((m) => m.default(ctx)),
 };
