@@ -3,7 +3,7 @@ import type { Redactor } from '../core/redact';
 import { actionsFromState } from './actions/state-rules';
 import { buildCatalog, type CitationCatalog } from './context/citations';
 import { knownRefs, type CustomerFacts } from './context/customer-facts';
-import { emailsIn, type GuardScope } from './safety/output-guard';
+import { emailsIn, invoiceNumbersIn, type GuardScope } from './safety/output-guard';
 import { extractEntities } from './understanding/entities';
 import { classifyIntent } from './understanding/intent-rules';
 import { INTENT_ARTICLE } from './drafts/templates';
@@ -68,6 +68,7 @@ export async function prepareTurn(facts: CustomerFacts, message: string, deps: P
   for (const a of actions) if (a.proposalId) knownIds.add(a.proposalId);
   const allowedEmails = new Set<string>(emailsIn(message));
   if (facts.customer.email) allowedEmails.add(facts.customer.email.toLowerCase());
-  const scope: GuardScope = { knownIds, kbRefs: new Set(articles.keys()), allowedEmails, redactor: deps.redactor };
+  const allowedInvoiceNumbers = new Set<string>([...invoiceNumbersIn(message), ...facts.invoices.map((i) => (i.number ?? '').toUpperCase()).filter(Boolean)]);
+  const scope: GuardScope = { knownIds, kbRefs: new Set(articles.keys()), allowedEmails, allowedInvoiceNumbers, redactor: deps.redactor };
   return { facts, message, intent, entities, actions, kb, catalog, scope };
 }

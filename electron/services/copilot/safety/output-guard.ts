@@ -4,10 +4,12 @@ import type { Redactor } from '../../core/redact';
 // What the model returns is checked before an agent sees it: key-shaped strings are masked, a
 // Stripe id that is not one of this customer's objects is removed (a model can invent one, or be
 // talked into repeating one), a citation of anything outside the catalog is dropped, and an email
-// address is kept only when it is the customer's own or appears in their message.
+// address or invoice number is kept only when it is the customer's own or appears in their message.
 
 const STRIPE_ID = /\b(cus|in|sub|pm|ch|pi|py|ii|il|si|card|src|ba|seti|cs|bps|acct|price|prod|txn|re|dp|cn|inpay|evt|sk|rk|pk)_[A-Za-z0-9]{3,}\b/g;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+/** Stripe invoice numbers: a prefix and a sequence ("ACME-0042", "4F3A2B1C-0003"). */
+const INVOICE_NUMBER = /\b[A-Z0-9]{3,12}-\d{3,6}\b/g;
 
 export interface GuardScope {
   /** Ids of this customer's objects (and proposal ids issued for them). */
@@ -16,7 +18,13 @@ export interface GuardScope {
   kbRefs: Set<string>;
   /** Lower-cased emails that may appear: the customer's, and those in their own message. */
   allowedEmails: Set<string>;
+  /** Upper-cased invoice numbers that may appear: this customer's, and those in their message. */
+  allowedInvoiceNumbers: Set<string>;
   redactor: Redactor;
+}
+
+export function invoiceNumbersIn(text: string): string[] {
+  return [...text.toUpperCase().matchAll(INVOICE_NUMBER)].map((m) => m[0]);
 }
 
 export function emailsIn(text: string): string[] {
@@ -36,6 +44,7 @@ export function guardText(text: string, scope: GuardScope): string {
   });
   out = out.replace(STRIPE_ID, (id) => (scope.knownIds.has(id) ? id : '[unknown id]'));
   out = out.replace(EMAIL, (email) => (scope.allowedEmails.has(email.toLowerCase()) ? email : '[email removed]'));
+  out = out.replace(INVOICE_NUMBER, (n) => (scope.allowedInvoiceNumbers.has(n.toUpperCase()) ? n : '[unknown invoice]'));
   return out;
 }
 
