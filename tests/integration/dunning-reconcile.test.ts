@@ -53,12 +53,26 @@ describe('dunning cases derived from the cache', () => {
     });
   });
 
-  it('ignores open invoices without a failure, paid invoices and drafts', () => {
+  it('ignores open invoices without a failure, paid invoices that never failed, and drafts', () => {
     rows.invoice('in_ok', { customer: 'cus_A', failures: [] });
-    rows.invoice('in_paid', { customer: 'cus_A', status: 'paid', failures: [{ declineCode: 'generic_decline', created: nowS - DAY }] });
+    rows.invoice('in_paid', { customer: 'cus_A', status: 'paid', failures: [] });
     rows.invoice('in_draft', { customer: 'cus_A', status: 'draft' });
     reconcileDunning(s.ctx, A);
     expect(cases()).toEqual([]);
+  });
+
+  it('derives closed cases for invoices that went through dunning and settled before the console saw them (recent ones only)', () => {
+    rows.invoice('in_paid', { customer: 'cus_A', amountDue: 9_900, status: 'paid', paidAt: nowS - 3 * DAY, failures: [{ declineCode: 'insufficient_funds', created: nowS - 10 * DAY }] });
+    rows.invoice('in_void', { customer: 'cus_B', amountDue: 4_000, status: 'void', voidedAt: nowS - 5 * DAY, failures: [{ declineCode: 'stolen_card', created: nowS - 20 * DAY }] });
+    rows.invoice('in_old', { customer: 'cus_B', status: 'paid', paidAt: nowS - 200 * DAY, failures: [{ declineCode: 'generic_decline', created: nowS - 210 * DAY }] });
+    const r = reconcileDunning(s.ctx, A);
+    expect(r).toMatchObject({ opened: 0, historical: 2 });
+    expect(cases().map((c) => [c.invoice_id, c.stage, c.recovered_amount, c.entered_amount, c.category, c.opened_at, c.closed_at])).toEqual([
+      ['in_paid', 'recovered', 9_900, 9_900, 'insufficient_funds', nowS - 10 * DAY, nowS - 3 * DAY],
+      ['in_void', 'lost', 0, 4_000, 'hard', nowS - 20 * DAY, nowS - 5 * DAY],
+    ]);
+    expect(reconcileDunning(s.ctx, A).historical).toBe(0);
+    expect(cases()).toHaveLength(2);
   });
 
   it('classifies from a specific failure code when Stripe gives no decline_code, and says unknown when there is no decline data', () => {

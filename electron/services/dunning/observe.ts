@@ -295,3 +295,62 @@ export function observeSubscriptions(db: Database.Database, scope: ObserveScope)
     };
   });
 }
+
+/** How far back closed invoices with failed attempts become historical cases (the metrics look back 90 days). */
+export const HISTORY_WINDOW_SECONDS = 120 * 86_400;
+
+/**
+ * Invoices that went through dunning and were already settled (paid, voided, uncollectible) before
+ * the console first saw them, with no case yet: a first sync thus yields recovery figures for the
+ * recent past instead of starting from zero. Driven from recent failed attempts, so a no-op
+ * reconcile stays cheap however long the invoice history is.
+ */
+export function observeSettledHistory(db: Database.Database, scope: ObserveScope, nowS: number): ObservedSubject[] {
+  const sql = `
+    WITH recent(id) AS (${
+      scope.customerIds
+        ? `
+      SELECT i.id FROM invoices i
+       WHERE i.account_id = @a${customerClause('i.customer_id', scope)}
+         AND EXISTS (SELECT 1 FROM payment_attempts pa WHERE pa.account_id = @a AND pa.invoice_id = i.id AND pa.status = 'failed' AND pa.created >= @since)`
+        : `
+      SELECT DISTINCT pa.invoice_id FROM payment_attempts pa WHERE pa.account_id = @a AND pa.status = 'failed' AND pa.created >= @since`
+    }
+    )
+    SELECT i.id, i.customer_id, i.subscription_id, i.status, i.currency, i.amount_due, i.amount_paid, i.amount_remaining, i.attempt_count,
+           i.paid_at, i.voided_at, i.marked_uncollectible_at, i.created,
+           (SELECT MIN(pa.created) FROM payment_attempts pa WHERE pa.account_id = @a AND pa.invoice_id = i.id AND pa.status = 'failed') AS first_failed_at,
+           f.decline_code, f.advice_code, f.failure_code, f.failure_message, f.payment_method_id AS failed_pm, f.created AS last_failed_at
+      FROM recent
+      JOIN invoices i ON i.account_id = @a AND i.id = recent.id
+      LEFT JOIN payment_attempts f ON f.rowid = (
+        SELECT pa.rowid FROM payment_attempts pa WHERE pa.account_id = @a AND pa.invoice_id = i.id AND pa.status = 'failed'
+         ORDER BY pa.created DESC, pa.rowid DESC LIMIT 1)
+     WHERE i.status IN ('paid', 'void', 'uncollectible')
+       AND NOT EXISTS (SELECT 1 FROM dunning_cases d WHERE d.account_id = @a AND d.invoice_id = i.id)`;
+  const rows = rawStatement(db, sql).all({ ...params(scope), since: nowS - HISTORY_WINDOW_SECONDS }) as Raw[];
+  return rows.map((r) => {
+    const [id, customerId, subscriptionId, status, currency, amountDue, amountPaid, , attemptCount, paidAt, voidedAt, uncollectibleAt, created, firstFailed, declineCode, adviceCode, failureCode, failureMessage, failedPm, lastFailed] = r as [
+      string, string, string | null, string, string, number, number, number, number, number | null, number | null, number | null, number,
+      number | null, string | null, string | null, string | null, string | null, string | null, number | null,
+    ];
+    const observation: StripeObservation = status === 'paid' ? { kind: 'paid', amountPaid } : status === 'void' ? { kind: 'voided' } : { kind: 'uncollectible' };
+    return {
+      subject: invoiceSubject(id),
+      customerId,
+      invoiceId: id,
+      subscriptionId,
+      observation,
+      currency,
+      // What was at risk while it was in dunning: the amount due (the remainder is 0 once paid).
+      amountAtRisk: amountDue,
+      amountDue,
+      attemptCount,
+      nextPaymentAttempt: null,
+      failure: { declineCode, adviceCode, failureCode, failureMessage, paymentMethodId: failedPm, firstFailureAt: firstFailed, lastFailureAt: lastFailed },
+      currentPaymentMethod: null,
+      closedAt: paidAt ?? voidedAt ?? uncollectibleAt ?? lastFailed,
+      createdAt: created,
+    };
+  });
+}

@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../core/context';
 import { classifyDecline } from '../../../shared/domain/decline-codes';
 import { addHistory, insertCase, latestCasesBySubject, updateCase, type CaseRecord } from './case-store';
-import { invoiceSubject, observeInvoices, observeSubscriptions, type ObserveScope, type ObservedSubject } from './observe';
+import { invoiceSubject, observeInvoices, observeSettledHistory, observeSubscriptions, type ObserveScope, type ObservedSubject } from './observe';
 import { decide, isOpenStage, type CaseState } from './stage-machine';
 
 // Derives dunning cases from the cache: observe every relevant subject, ask the stage machine what
@@ -13,6 +13,8 @@ export interface ReconcileResult {
   opened: number;
   refreshed: number;
   closed: number;
+  /** Cases derived for invoices that went through dunning and were settled before the console saw them. */
+  historical: number;
   observed: number;
   /** Customers whose cases changed (what the renderer refreshes). */
   customerIds: string[];
@@ -59,7 +61,7 @@ export function reconcileDunning(ctx: ServiceContext, accountId: string, custome
   const nowMs = ctx.now();
   const nowS = Math.floor(nowMs / 1000);
   const scope: ObserveScope = { accountId, customerIds: customerIds ? [...new Set(customerIds)] : undefined };
-  const result: ReconcileResult = { opened: 0, refreshed: 0, closed: 0, observed: 0, customerIds: [] };
+  const result: ReconcileResult = { opened: 0, refreshed: 0, closed: 0, historical: 0, observed: 0, customerIds: [] };
   if (scope.customerIds && scope.customerIds.length === 0) return result;
   const touched = new Set<string>();
 
@@ -137,6 +139,30 @@ export function reconcileDunning(ctx: ServiceContext, accountId: string, custome
           break;
         }
       }
+    }
+
+    for (const h of observeSettledHistory(db, scope, nowS)) {
+      const decision = decide({ stage: 'new', failureMark: h.attemptCount, amountAtRisk: h.amountAtRisk }, { type: 'stripe', observation: h.observation });
+      if (decision.kind !== 'move') continue;
+      const f = failureFields(h);
+      const openedAt = Math.min(h.failure.firstFailureAt ?? h.failure.lastFailureAt ?? h.createdAt ?? nowS, nowS);
+      const closedAt = Math.max(openedAt, Math.min(h.closedAt ?? nowS, nowS));
+      const id = insertCase(db, {
+        ...f,
+        failure_mark: h.attemptCount,
+        account_id: accountId,
+        customer_id: h.customerId,
+        invoice_id: h.invoiceId,
+        subject: h.subject,
+        entered_amount: h.amountAtRisk,
+        payment_method_at_decline: h.failure.paymentMethodId,
+        opened_at: openedAt,
+      });
+      updateCase(db, id, { stage: decision.to, stage_changed_at: closedAt, closed_at: closedAt, closed_reason: decision.reason, recovered_amount: decision.recoveredAmount ?? 0 });
+      addHistory(db, { caseId: id, atMs: nowMs, actor: 'stripe', kind: 'opened', toStage: 'new', detail: 'settled before the console first saw it' });
+      addHistory(db, { caseId: id, atMs: nowMs, actor: 'stripe', kind: 'stage', fromStage: 'new', toStage: decision.to, detail: decision.reason });
+      result.historical++;
+      touched.add(h.customerId);
     }
   })();
 
