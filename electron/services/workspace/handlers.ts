@@ -60,7 +60,7 @@ export function registerWorkspaceHandlers(table: HandlerTable, ctx: ServiceConte
       const safe = parseExternalUrl(url);
       if (!safe) throw new AppError('bad_input', 'Only http and https links can be opened.');
       if (!ctx.options.host?.openExternal) return { opened: false };
-      return { opened: await ctx.options.host.openExternal(safe) };
+      return { opened: await ctx.options.host.openExternal(safe) }; // eng-disable OPEN_EXTERNAL_JS_CHECK (reviewed: `safe` is parseExternalUrl's http(s)-only result)
     },
   });
 }
