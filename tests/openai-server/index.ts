@@ -219,7 +219,8 @@ export async function startOpenAIServer(initial?: Script): Promise<OpenAIServer>
       let sent = 0;
       const send = (value: unknown, event?: string) => {
         if (reply.failAfterChunks != null && sent >= reply.failAfterChunks) {
-          res.destroy();
+          // Let what was written reach the client first, then cut the connection mid-answer.
+          setTimeout(() => res.destroy(), 50);
           return false;
         }
         sent++;

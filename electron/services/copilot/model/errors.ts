@@ -26,15 +26,10 @@ function networkCode(e: ErrorLike): string | null {
   for (let i = 0; i < 5 && cur; i++) {
     const c = cur as ErrorLike;
     if (c.code && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|UND_ERR_SOCKET|UND_ERR_CONNECT_TIMEOUT)$/.test(c.code)) return c.code;
-    if (c.message && /fetch failed|network|socket hang up|ECONNREFUSED/i.test(c.message) && !c.statusCode) return 'network';
+    if (c.message && /fetch failed|network|socket hang up|ECONNREFUSED|Cannot connect to API|other side closed/i.test(c.message) && !c.statusCode) return 'network';
     cur = c.cause;
   }
   return null;
-}
-
-export function isAbort(err: unknown): boolean {
-  const e = unwrap(err);
-  return e.name === 'AbortError' || (e.name === 'TimeoutError') || (e as { reason?: unknown }).reason !== undefined && e.name === 'AbortError';
 }
 
 export function toModelAppError(err: unknown, config: Pick<CopilotConfig, 'baseUrl' | 'model' | 'timeoutSeconds'>): AppError {
