@@ -3,7 +3,7 @@ import type { IdFactory } from './ids';
 import type { LocaleProfile } from './locales';
 import type { CardPlan } from './plan-types';
 import { Weighted, type Rng } from './rng';
-import { DAY, HOUR, MINUTE, monthIndex, monthIndexOf, yearMonth } from './time';
+import { DAY, MINUTE, monthIndex, monthIndexOf, yearMonth } from './time';
 
 // A customer's cards over time. The default card at any moment is the newest one added before it
 // (what happens when a customer updates their card in the portal). Expiry dates stay consistent
@@ -36,6 +36,8 @@ export class CardWallet {
     private readonly ids: IdFactory,
     private readonly locale: LocaleProfile,
     private readonly anchorSec: number,
+    /** The customer's creation: no card can be older. */
+    private readonly notBefore: number,
   ) {}
 
   add(created: number, reason: CardPlan['reason']): CardPlan {
@@ -104,14 +106,14 @@ export class CardWallet {
   usableAt(t: number): CardPlan {
     const card = this.defaultAt(t);
     if (card && !this.isExpiredAt(card, t)) return card;
-    const earliest = card ? Math.max(card.created, this.firstSecondAfterExpiry(card)) : t - 10 * DAY;
-    const span = Math.max(MINUTE * 10, Math.min(10 * DAY, t - earliest));
-    return this.add(t - this.rng.range(MINUTE * 5, span), card ? 'replacement' : 'update');
+    const earliest = Math.max(this.notBefore, card ? Math.max(card.created, this.firstSecondAfterExpiry(card)) : t - 10 * DAY);
+    const created = t - this.rng.range(MINUTE, Math.max(MINUTE, Math.min(10 * DAY, t - earliest)));
+    return this.add(Math.max(this.notBefore, created), card ? 'replacement' : 'update');
   }
 
   /** A card added between `from` and `to` (a customer fixing their payment method after a decline). */
   addBetween(from: number, to: number): CardPlan {
-    return this.add(this.rng.range(from, Math.max(from, to)), 'update');
+    return this.add(Math.max(this.notBefore, this.rng.range(from, Math.max(from, to))), 'update');
   }
 
   private firstSecondAfterExpiry(card: CardPlan): number {
@@ -151,4 +153,3 @@ export function buildPaymentMethod(card: CardPlan, customerId: string, billing: 
   };
 }
 
-export const CARD_ADDED_DELAY = { min: MINUTE, max: HOUR / 2 };

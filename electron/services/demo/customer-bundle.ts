@@ -100,7 +100,7 @@ export function buildCustomerBundle(g: GeneratorShared, index: number): DemoCust
   const created = firstActivity - rng.range(3 * MINUTE, 40 * MINUTE);
 
   // Cards: none for a trial that ended without one (paused), often none for invoice-by-e-mail.
-  const wallet = new CardWallet(rng, ids, person.locale, anchor);
+  const wallet = new CardWallet(rng, ids, person.locale, anchor, created);
   const onlyTrials = statuses.length > 0 && statuses.every((s) => s === 'trialing');
   const hasCard = statuses.includes('paused') ? false : onlyTrials ? rng.chance(0.7) : sendInvoices ? rng.chance(0.4) : statuses.length === 0 ? rng.chance(0.5) : true;
   if (hasCard) {

@@ -101,21 +101,22 @@ class BillingRun {
     const card = wallet.usableAt(t0);
     const first = this.pickDecline(card, t0);
     this.attempt(inv, card, t0, first, 0);
-    if (first.declineCode === 'authentication_required') {
-      const at = t0 + rng.range(HOUR, 3 * DAY);
-      this.attempt(inv, card, at, null, 0);
-      return this.paid(inv, at, card);
+    // The same card can only succeed later if it has not run out in the meantime.
+    const authenticatedAt = t0 + rng.range(HOUR, 3 * DAY);
+    if (first.declineCode === 'authentication_required' && !wallet.isExpiredAt(card, authenticatedAt)) {
+      this.attempt(inv, card, authenticatedAt, null, 0);
+      return this.paid(inv, authenticatedAt, card);
     }
-    if (sameCardCanRecover(first.declineCode) && rng.chance(0.75)) {
+    const failures = rng.range(1, 3);
+    const retriedAt = t0 + RETRY_SCHEDULE_DAYS[failures] * DAY + rng.range(-3 * HOUR, 3 * HOUR);
+    if (sameCardCanRecover(first.declineCode) && !wallet.isExpiredAt(card, retriedAt) && rng.chance(0.75)) {
       // Smart Retries got it through. Real invoices show this as one PaymentIntent retried; some
       // demo invoices instead keep the declined PaymentIntent beside the paid one, so both
       // shapes reach the cache.
-      const failures = rng.range(1, 3);
       const split = rng.chance(0.65);
       for (let i = 1; i < failures; i++) this.attempt(inv, card, t0 + RETRY_SCHEDULE_DAYS[i] * DAY + rng.range(-3 * HOUR, 3 * HOUR), this.repeatDecline(first, card, t0), 0);
-      const at = t0 + RETRY_SCHEDULE_DAYS[failures] * DAY + rng.range(-3 * HOUR, 3 * HOUR);
-      this.attempt(inv, card, at, null, split ? 1 : 0);
-      return this.paid(inv, at, card);
+      this.attempt(inv, card, retriedAt, null, split ? 1 : 0);
+      return this.paid(inv, retriedAt, card);
     }
     const fresh = wallet.addBetween(t0 + 2 * HOUR, t0 + 5 * DAY);
     const at = fresh.created + rng.range(MINUTE, 20 * MINUTE);
