@@ -23,8 +23,11 @@ export interface DemoSeedCounts {
 /** Customers per transaction: ~5 invoices each, a few milliseconds of writing per chunk. */
 const CUSTOMERS_PER_TRANSACTION = 100;
 
-/** Tables holding Stripe-mirrored demo rows (children first; items and attempts cascade anyway). */
-const DEMO_MIRROR_TABLES = ['timeline_events', 'payment_attempts', 'invoices', 'subscription_items', 'subscriptions', 'payment_methods', 'customers'] as const;
+/**
+ * Tables holding Stripe-mirrored demo rows (children first), and the sync's tombstones: a
+ * tombstoned id would make ingest skip the regenerated object.
+ */
+const DEMO_MIRROR_TABLES = ['timeline_events', 'payment_attempts', 'invoices', 'subscription_items', 'subscriptions', 'payment_methods', 'customers', 'sync_tombstones'] as const;
 
 export function demoIsSeeded(db: Database.Database): boolean {
   const row = db.prepare('SELECT COUNT(*) AS n FROM customers WHERE account_id = ?').get(DEMO_ACCOUNT.id) as { n: number };
