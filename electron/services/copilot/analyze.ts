@@ -68,6 +68,13 @@ export function normaliseModelEntities(e: ModelUnderstanding['entities'], fallba
   };
 }
 
+/** The model's entities pass the same guard as its draft: an invoice number not of this customer (nor in the message) is dropped. */
+function guardEntities(e: CopilotEntities, turn: PreparedTurn): CopilotEntities {
+  const number = e.invoiceNumber && turn.scope.allowedInvoiceNumbers.has(e.invoiceNumber.toUpperCase()) ? e.invoiceNumber : e.invoiceNumber && turn.facts.invoices.some((i) => i.id === e.invoiceNumber) ? e.invoiceNumber : null;
+  const plan = e.plan ? guardText(e.plan, turn.scope) : null;
+  return { ...e, invoiceNumber: number, plan: plan && !plan.includes('[') ? plan : null };
+}
+
 export function rulesAnalysis(turn: PreparedTurn, tone: CopilotTone, length: CopilotLength, notice: string | null): CopilotAnalysis {
   const text = guardText(templateDraft({ intent: turn.intent, entities: turn.entities, facts: turn.facts, actions: turn.actions, kb: turn.kb, tone, length }), turn.scope);
   return {
@@ -134,7 +141,7 @@ export async function modelAnalysis(turn: PreparedTurn, tone: CopilotTone, lengt
   const text = guardText(output.draft, turn.scope);
   return {
     intent: output.intent,
-    entities: normaliseModelEntities(output.entities, turn.facts.customer.currency),
+    entities: guardEntities(normaliseModelEntities(output.entities, turn.facts.customer.currency), turn),
     actions: merged,
     draft: { text, citations: citationsIn(text, turn.catalog) },
     mode: 'model',

@@ -19,6 +19,7 @@ import { readCopilotConfig, type CopilotConfig } from './model/config';
 import { toModelAppError } from './model/errors';
 import { createCopilotModels, type CopilotModelFactory, type CopilotModels } from './model/provider';
 import { prepareTurn, type PreparedTurn } from './turn';
+import { otherCustomerNameCheck } from './safety/other-customers';
 
 // The copilot as one object over the service context: answers (streamed or not), confirmations,
 // the knowledge base. Models are built from the current settings on each request (settings can
@@ -149,6 +150,7 @@ export class CopilotService {
       searchKb: (q, limit) => this.searchKb(q, limit),
       kbArticles: () => kbSlugs(this.ctx.db),
       recordProposal: (a: CopilotAction) => recordProposal(this.ctx.db, account.id, customerId, a, this.ctx.now()),
+      isOtherCustomerName: otherCustomerNameCheck(this.ctx.db, account.id, customerId),
     });
   }
 

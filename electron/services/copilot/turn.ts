@@ -28,6 +28,8 @@ export interface PrepareDeps {
   searchKb: (query: string, limit: number) => Promise<KbHit[]>;
   kbArticles: () => Map<string, string>;
   recordProposal: (action: CopilotAction) => CopilotAction;
+  /** Whether a phrase is another customer's name (checked locally, never sent anywhere). */
+  isOtherCustomerName?: (phrase: string) => boolean;
   nowMs: number;
 }
 
@@ -69,6 +71,15 @@ export async function prepareTurn(facts: CustomerFacts, message: string, deps: P
   const allowedEmails = new Set<string>(emailsIn(message));
   if (facts.customer.email) allowedEmails.add(facts.customer.email.toLowerCase());
   const allowedInvoiceNumbers = new Set<string>([...invoiceNumbersIn(message), ...facts.invoices.map((i) => (i.number ?? '').toUpperCase()).filter(Boolean)]);
-  const scope: GuardScope = { knownIds, kbRefs: new Set(articles.keys()), allowedEmails, allowedInvoiceNumbers, redactor: deps.redactor };
+  const allowedNames = new Set([facts.customer.name ?? '', message].map((t) => t.toLowerCase()));
+  const otherName = deps.isOtherCustomerName;
+  const scope: GuardScope = {
+    knownIds,
+    kbRefs: new Set(articles.keys()),
+    allowedEmails,
+    allowedInvoiceNumbers,
+    redactor: deps.redactor,
+    isOtherCustomerName: otherName ? (phrase) => ![...allowedNames].some((a) => a.includes(phrase.toLowerCase())) && otherName(phrase) : undefined,
+  };
   return { facts, message, intent, entities, actions, kb, catalog, scope };
 }

@@ -23,9 +23,10 @@ function clean(reason: string): string {
 
 export function checkModelAction(facts: CustomerFacts, input: ModelActionInput): { ok: true; action: CopilotAction } | { ok: false; problem: string } {
   const invoice = input.invoiceId ? facts.invoices.find((i) => i.id === input.invoiceId || i.number === input.invoiceId) : null;
-  if (input.invoiceId && !invoice) return { ok: false, problem: `Invoice ${input.invoiceId.slice(0, 40)} is not one of this customer's invoices.` };
+  // The refusal does not repeat the id: a model talked into naming another customer's object gets nothing back to build on.
+  if (input.invoiceId && !invoice) return { ok: false, problem: "That invoice is not one of this customer's invoices." };
   let sub = input.subscriptionId ? facts.subscriptions.find((s) => s.id === input.subscriptionId) : null;
-  if (input.subscriptionId && !sub) return { ok: false, problem: `Subscription ${input.subscriptionId.slice(0, 40)} is not one of this customer's subscriptions.` };
+  if (input.subscriptionId && !sub) return { ok: false, problem: "That subscription is not one of this customer's subscriptions." };
   const reason = clean(input.reason);
   const cites = [invoice?.id, sub?.id].filter((x): x is string => Boolean(x));
   switch (input.type) {

@@ -8,6 +8,8 @@ import type { Redactor } from '../../core/redact';
 
 const STRIPE_ID = /\b(cus|in|sub|pm|ch|pi|py|ii|il|si|card|src|ba|seti|cs|bps|acct|price|prod|txn|re|dp|cn|inpay|evt|sk|rk|pk)_[A-Za-z0-9]{3,}\b/g;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+/** Two to four capitalised words: where a person's name can be. */
+const NAME_PHRASE = /\p{Lu}[\p{L}'’-]+(?:[ \t]+\p{Lu}[\p{L}'’-]+){1,3}/gu;
 /** Stripe invoice numbers: a prefix and a sequence ("ACME-0042", "4F3A2B1C-0003"). */
 const INVOICE_NUMBER = /\b[A-Z0-9]{3,12}-\d{3,6}\b/g;
 
@@ -20,6 +22,8 @@ export interface GuardScope {
   allowedEmails: Set<string>;
   /** Upper-cased invoice numbers that may appear: this customer's, and those in their message. */
   allowedInvoiceNumbers: Set<string>;
+  /** True when a capitalised phrase ("Mallory Quinceworth") is the name of ANOTHER customer in the cache. */
+  isOtherCustomerName?: (phrase: string) => boolean;
   redactor: Redactor;
 }
 
@@ -45,6 +49,19 @@ export function guardText(text: string, scope: GuardScope): string {
   out = out.replace(STRIPE_ID, (id) => (scope.knownIds.has(id) ? id : '[unknown id]'));
   out = out.replace(EMAIL, (email) => (scope.allowedEmails.has(email.toLowerCase()) ? email : '[email removed]'));
   out = out.replace(INVOICE_NUMBER, (n) => (scope.allowedInvoiceNumbers.has(n.toUpperCase()) ? n : '[unknown invoice]'));
+  if (scope.isOtherCustomerName) {
+    const check = scope.isOtherCustomerName;
+    out = out.replace(NAME_PHRASE, (phrase) => {
+      const words = phrase.split(/\s+/);
+      // The longest run of words that is another customer's name is removed ("Dear Mallory Quinceworth").
+      for (let len = words.length; len >= 2; len--) {
+        for (let start = 0; start + len <= words.length; start++) {
+          if (check(words.slice(start, start + len).join(' '))) return [...words.slice(0, start), '[another customer]', ...words.slice(start + len)].join(' ');
+        }
+      }
+      return phrase;
+    });
+  }
   return out;
 }
 
@@ -60,6 +77,10 @@ function safeCut(buffer: string): number {
   let cut = Math.max(buffer.lastIndexOf(' '), buffer.lastIndexOf('\n'));
   const open = buffer.lastIndexOf('[');
   if (open > buffer.lastIndexOf(']') && buffer.length - open < 200) cut = Math.min(cut, open - 1);
+  // A trailing run of capitalised words may be the start of a name: wait for the word after it.
+  const head = buffer.slice(0, cut + 1);
+  const run = /(?:\p{Lu}[\p{L}'’-]*[ \t]+){1,3}$/u.exec(head);
+  if (run && run[0].length < 80) cut = run.index - 1;
   return cut + 1;
 }
 
