@@ -64,7 +64,7 @@ describe('demo objects through the sync mappers', () => {
         expect(a.payment_method_id).toMatch(/^pm_/);
         if (a.status === 'failed') {
           failed++;
-          expect(isKnownDeclineCode(a.decline_code!), a.decline_code).toBe(true);
+          expect(isKnownDeclineCode(a.decline_code!), String(a.decline_code)).toBe(true);
           expect(a.failure_code).toBeTruthy();
           expect(a.failure_message).toBeTruthy();
           expect(a.outcome_reason).toBe(a.decline_code);
