@@ -4,6 +4,7 @@ import { registerCustomerHandlers } from './customers/handlers';
 import { registerPortalHandlers } from './portal/handlers';
 import { registerDunningHandlers } from './dunning/handlers';
 import { registerCopilotHandlers } from './copilot/handlers';
+import { registerSyncHandlers } from './sync/handlers';
 
 /**
  * Each domain registers its handlers here. `onClose` receives cleanup (timers, pollers).
@@ -14,7 +15,7 @@ export function registerDomainHandlers(table: HandlerTable, ctx: ServiceContext,
   void ctx;
   void onClose;
   registerCustomerHandlers(table, ctx, onClose);
-  // sync: registerSyncHandlers(table, ctx, onClose);
+  registerSyncHandlers(table, ctx, onClose);
   registerDunningHandlers(table, ctx, onClose);
   registerPortalHandlers(table, ctx);
   registerCopilotHandlers(table, ctx, onClose);

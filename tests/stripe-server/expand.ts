@@ -46,6 +46,8 @@ function resolveReference(store: StripeStore, id: string): StripeObject | null {
 function expandAt(store: StripeStore, value: any, segments: string[], full: string): any {
   if (!segments.length || value == null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => expandAt(store, v, segments, full));
+  // A deleted object is only {id, object, deleted}: Stripe ignores expansions into it.
+  if (value.deleted === true) return value;
   const [key, ...rest] = segments;
   if (value.object === 'list' && key === 'data') {
     return { ...value, data: value.data.map((item: any) => expandAt(store, item, rest, full)) };

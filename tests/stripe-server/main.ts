@@ -1,6 +1,6 @@
 // Runs the loopback Stripe-compatible test server by hand:
 //   tsx tests/stripe-server/main.ts --port 12111 --seed-customers 200
-//   STRIPE_SECRET_KEY=sk_test_local STRIPE_API_BASE=http://127.0.0.1:12111 npm run cli -- sync
+//   STRIPE_SECRET_KEY=sk_test_localServer01 STRIPE_API_BASE=http://127.0.0.1:12111 npm run cli -- sync
 // --bulk-customers/--bulk-invoices seed a large account (bench); --churn N makes N random changes
 // per second (events for the poller to pick up). Prints one JSON line {url, port} when ready.
 import { parseArgs } from 'node:util';

@@ -5,6 +5,7 @@ import { dunningCommand } from './dunning';
 import { portalCommand } from './portal';
 import { searchCommand } from './search';
 import { customerCommand } from './customer';
+import { syncCommand } from './sync';
 
 // One line per command so parallel work touches separate lines.
 export const COMMANDS: CliCommand[] = [
@@ -14,4 +15,5 @@ export const COMMANDS: CliCommand[] = [
   portalCommand,
   searchCommand,
   customerCommand,
+  syncCommand,
 ];

@@ -5,6 +5,8 @@ export interface StripeClientOptions {
   apiBase?: string;
   timeoutMs?: number;
   maxNetworkRetries?: number;
+  /** The HTTP layer (the sync's paced client: rate limit and retries). */
+  httpClient?: Stripe.HttpClient;
 }
 
 /** The one place a Stripe SDK client is built: the API version is the one the installed SDK pins. */
@@ -15,6 +17,7 @@ export function createStripeClient(key: string, options: StripeClientOptions = {
     appInfo: { name: 'billing-support-console', version: '0.1.0' },
     telemetry: false,
   };
+  if (options.httpClient) config.httpClient = options.httpClient;
   if (options.apiBase) {
     const url = new URL(options.apiBase);
     config.host = url.hostname;

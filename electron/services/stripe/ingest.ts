@@ -1,13 +1,27 @@
 import type Database from 'better-sqlite3';
 import type Stripe from 'stripe';
-import { mapCustomer, mapInvoice, mapPaymentMethod, mapSubscription, type PaymentAttemptRow, type SubscriptionItemRow } from './mappers';
+import { idOf, mapCustomer, mapInvoice, mapInvoicePayment, mapPaymentMethod, mapSubscription, type PaymentAttemptRow, type SubscriptionItemRow } from './mappers';
 
 // Writes mapped Stripe objects into the cache. The one write path for the sync, the on-demand
 // refresh and the demo workspace. Each upsert carries `source_ts` (the Stripe-side time of this
-// version: event.created, or the fetch time) and is ignored when the row already holds a newer one,
-// so an old event replayed after a fresh fetch cannot roll a row back.
+// version: event.created, or the Date of the response it came in) and is ignored when the row
+// already holds a newer one, so an old event replayed after a fresh fetch cannot roll a row back.
+//
+// Two guard modes:
+// - 'latest' (default): writes when source_ts >= the row's. For a fetch made now (refresh, user
+//   actions): it is at least as new as anything seen before it.
+// - 'strict': writes only when source_ts > the row's, and reports a `conflict` when they are
+//   equal. Stripe second-resolution timestamps cannot order two versions of the same second
+//   (several events on one object in one second, a page fetched in the second of a change), so
+//   the sync re-fetches the object on a conflict instead of guessing.
+// Objects Stripe deleted outright (draft invoices) and deleted customers leave a tombstone: no
+// later-applied older copy brings them back.
 
 type Row = object;
+export type GuardMode = 'latest' | 'strict';
+export interface IngestOptions {
+  mode?: GuardMode;
+}
 
 const statementCache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 
@@ -19,21 +33,53 @@ function prepared(db: Database.Database, sql: string): Database.Statement {
   return stmt;
 }
 
-/** INSERT … ON CONFLICT DO UPDATE guarded by source_ts, for a table keyed by (account_id, id). */
-function guardedUpsertSql(table: string, columns: string[], extra: Record<string, string> = {}): string {
-  const all = ['account_id', ...columns, 'source_ts', ...Object.keys(extra)];
-  const values = ['@account_id', ...columns.map((c) => `@${c}`), '@source_ts', ...Object.values(extra)];
-  const updates = [...columns, 'source_ts', ...Object.keys(extra)].map((c) => `${c} = excluded.${c}`);
-  return `INSERT INTO ${table} (${all.join(', ')}) VALUES (${values.join(', ')})
-    ON CONFLICT (account_id, id) DO UPDATE SET ${updates.join(', ')}
-    WHERE excluded.source_ts >= ${table}.source_ts`;
+const sqlCache = new Map<string, UpsertSql>();
+
+interface UpsertSql {
+  select: string;
+  insert: string;
+  update: string;
 }
 
-function upsert(db: Database.Database, table: string, accountId: string, row: Row, sourceTs: number, extra: Record<string, string> = {}): boolean {
-  const columns = Object.keys(row);
-  const sql = guardedUpsertSql(table, columns, extra);
-  const result = prepared(db, sql).run({ ...row, account_id: accountId, source_ts: sourceTs, ...(extra.synced_at_ms ? { now_ms: Date.now() } : {}) });
-  return result.changes > 0;
+/**
+ * A guarded upsert as SELECT, then a plain INSERT or UPDATE. Not `INSERT … ON CONFLICT DO UPDATE`:
+ * an UPSERT's conflict clause overrides the `INSERT OR IGNORE` inside triggers on the table (the
+ * search index's triggers on customers), which then fail with a UNIQUE error.
+ */
+function upsertSql(table: string, columns: string[], extra: Record<string, string>): UpsertSql {
+  const cacheKey = `${table}|${columns.join(',')}|${Object.keys(extra).join(',')}`;
+  let sql = sqlCache.get(cacheKey);
+  if (sql) return sql;
+  const all = ['account_id', ...columns, 'source_ts', ...Object.keys(extra)];
+  const values = ['@account_id', ...columns.map((c) => `@${c}`), '@source_ts', ...Object.values(extra)];
+  const sets = [...columns.filter((c) => c !== 'id'), 'source_ts'].map((c) => `${c} = @${c}`).concat(Object.entries(extra).map(([c, v]) => `${c} = ${v}`));
+  sql = {
+    select: `SELECT source_ts FROM ${table} WHERE account_id = ? AND id = ?`,
+    insert: `INSERT INTO ${table} (${all.join(', ')}) VALUES (${values.join(', ')})`,
+    update: `UPDATE ${table} SET ${sets.join(', ')} WHERE account_id = @account_id AND id = @id`,
+  };
+  sqlCache.set(cacheKey, sql);
+  return sql;
+}
+
+
+interface UpsertOutcome {
+  written: boolean;
+  conflict: boolean;
+}
+
+function upsert(db: Database.Database, table: string, accountId: string, row: Row & { id: string }, sourceTs: number, extra: Record<string, string>, mode: GuardMode): UpsertOutcome {
+  const sql = upsertSql(table, Object.keys(row), extra);
+  const params = { ...row, account_id: accountId, source_ts: sourceTs, ...(extra.synced_at_ms ? { now_ms: Date.now() } : {}) };
+  const held = prepared(db, sql.select).get(accountId, row.id) as { source_ts: number } | undefined;
+  if (!held) {
+    prepared(db, sql.insert).run(params);
+    return { written: true, conflict: false };
+  }
+  const newer = mode === 'strict' ? sourceTs > held.source_ts : sourceTs >= held.source_ts;
+  if (!newer) return { written: false, conflict: mode === 'strict' && held.source_ts === sourceTs };
+  prepared(db, sql.update).run(params);
+  return { written: true, conflict: false };
 }
 
 const SYNCED = { synced_at_ms: '@now_ms' };
@@ -42,22 +88,42 @@ export interface IngestResult {
   kind: 'customers' | 'subscriptions' | 'invoices' | 'payment_methods' | null;
   customerId: string | null;
   written: boolean;
+  /** strict mode: the row holds a version of the same second; re-fetch to know which is newer. */
+  conflict?: boolean;
 }
 
-export function ingestCustomer(db: Database.Database, accountId: string, c: Stripe.Customer, sourceTs: number): IngestResult {
+// ---- tombstones ------------------------------------------------------------------------------
+
+export function isTombstoned(db: Database.Database, accountId: string, id: string): boolean {
+  return prepared(db, 'SELECT 1 FROM sync_tombstones WHERE account_id = ? AND id = ?').get(accountId, id) !== undefined;
+}
+
+function tombstone(db: Database.Database, accountId: string, objectType: string, id: string, deletedTs: number): void {
+  prepared(db, 'INSERT OR IGNORE INTO sync_tombstones (account_id, object_type, id, deleted_ts) VALUES (?, ?, ?, ?)').run(accountId, objectType, id, deletedTs);
+}
+
+// ---- customers -------------------------------------------------------------------------------
+
+export function ingestCustomer(db: Database.Database, accountId: string, c: Stripe.Customer, sourceTs: number, opts: IngestOptions = {}): IngestResult {
+  if (isTombstoned(db, accountId, c.id)) return { kind: 'customers', customerId: c.id, written: false };
   const row = mapCustomer(c);
-  const written = upsert(db, 'customers', accountId, { ...row, deleted: 0 }, sourceTs, SYNCED);
+  const customerRow = { ...row, deleted: 0 };
+  const out = upsert(db, 'customers', accountId, customerRow, sourceTs, SYNCED, opts.mode ?? 'latest');
   // The customer list is fetched with the default payment method expanded: keep it too.
   const pm = c.invoice_settings?.default_payment_method;
-  if (pm && typeof pm !== 'string') ingestPaymentMethod(db, accountId, { ...pm, customer: pm.customer ?? c.id }, sourceTs);
-  return { kind: 'customers', customerId: c.id, written };
+  if (pm && typeof pm !== 'string') ingestPaymentMethod(db, accountId, { ...pm, customer: pm.customer ?? c.id }, sourceTs, opts);
+  return { kind: 'customers', customerId: c.id, written: out.written, conflict: out.conflict };
 }
 
+/** A deleted customer stays as a row with deleted = 1 (their history still explains a ticket). */
 export function markCustomerDeleted(db: Database.Database, accountId: string, customerId: string, sourceTs: number): IngestResult {
-  const r = prepared(db, `UPDATE customers SET deleted = 1, source_ts = @ts, synced_at_ms = @now WHERE account_id = @a AND id = @id AND source_ts <= @ts`)
+  tombstone(db, accountId, 'customer', customerId, sourceTs);
+  const r = prepared(db, `UPDATE customers SET deleted = 1, source_ts = MAX(source_ts, @ts), synced_at_ms = @now WHERE account_id = @a AND id = @id AND deleted = 0`)
     .run({ a: accountId, id: customerId, ts: sourceTs, now: Date.now() });
   return { kind: 'customers', customerId, written: r.changes > 0 };
 }
+
+// ---- subscriptions ---------------------------------------------------------------------------
 
 function replaceItems(db: Database.Database, accountId: string, subscriptionId: string, items: SubscriptionItemRow[]): void {
   prepared(db, 'DELETE FROM subscription_items WHERE account_id = ? AND subscription_id = ?').run(accountId, subscriptionId);
@@ -68,37 +134,104 @@ function replaceItems(db: Database.Database, accountId: string, subscriptionId: 
   }
 }
 
-export function ingestSubscription(db: Database.Database, accountId: string, s: Stripe.Subscription, sourceTs: number): IngestResult {
+/**
+ * `productNames` fills product_name when the price's product arrives as an id (the 4-level expand
+ * limit stops `data.items.data.price.product` on the list); see stripe/product-names.ts.
+ */
+export function ingestSubscription(db: Database.Database, accountId: string, s: Stripe.Subscription, sourceTs: number, opts: IngestOptions & { productNames?: (productId: string) => string | null } = {}): IngestResult {
   const { row, items } = mapSubscription(s);
-  const written = upsert(db, 'subscriptions', accountId, row, sourceTs, SYNCED);
-  if (written) replaceItems(db, accountId, s.id, items);
-  return { kind: 'subscriptions', customerId: row.customer_id, written };
+  if (opts.productNames) for (const i of items) if (i.product_id && !i.product_name) i.product_name = opts.productNames(i.product_id);
+  const out = upsert(db, 'subscriptions', accountId, row, sourceTs, SYNCED, opts.mode ?? 'latest');
+  if (out.written) replaceItems(db, accountId, s.id, items);
+  return { kind: 'subscriptions', customerId: row.customer_id, written: out.written, conflict: out.conflict };
 }
 
-function replaceAttempts(db: Database.Database, accountId: string, invoiceId: string, attempts: PaymentAttemptRow[], sourceTs: number): void {
-  prepared(db, 'DELETE FROM payment_attempts WHERE account_id = ? AND invoice_id = ?').run(accountId, invoiceId);
-  for (const a of attempts) {
-    const cols = Object.keys(a);
-    prepared(db, `INSERT INTO payment_attempts (account_id, source_ts, ${cols.join(', ')}) VALUES (@account_id, @source_ts, ${cols.map((c) => '@' + c).join(', ')})`)
-      .run({ ...a, account_id: accountId, source_ts: sourceTs });
+// ---- invoices and payment attempts -----------------------------------------------------------
+
+/** Columns only a Charge gives (absent when the charge came as an id): kept from the same charge. */
+const CHARGE_ONLY = new Set(['network_status', 'outcome_type', 'outcome_reason', 'card_brand', 'card_last4']);
+
+function upsertAttempt(db: Database.Database, accountId: string, a: PaymentAttemptRow, sourceTs: number, mode: GuardMode): boolean {
+  const cols = Object.keys(a);
+  const key = `attempt|${cols.join(',')}`;
+  let sql = sqlCache.get(key);
+  if (!sql) {
+    const sets = [...cols.filter((c) => c !== 'id'), 'source_ts'].map((c) =>
+      CHARGE_ONLY.has(c) ? `${c} = COALESCE(@${c}, CASE WHEN charge_id IS @charge_id THEN ${c} END)` : `${c} = @${c}`,
+    );
+    sql = {
+      select: 'SELECT source_ts FROM payment_attempts WHERE account_id = ? AND id = ?',
+      insert: `INSERT INTO payment_attempts (account_id, source_ts, ${cols.join(', ')}) VALUES (@account_id, @source_ts, ${cols.map((c) => '@' + c).join(', ')})`,
+      update: `UPDATE payment_attempts SET ${sets.join(', ')} WHERE account_id = @account_id AND id = @id`,
+    };
+    sqlCache.set(key, sql);
   }
+  const params = { ...a, account_id: accountId, source_ts: sourceTs };
+  const held = prepared(db, sql.select).get(accountId, a.id) as { source_ts: number } | undefined;
+  if (!held) {
+    prepared(db, sql.insert).run(params);
+    return true;
+  }
+  if (mode === 'strict' ? sourceTs <= held.source_ts : sourceTs < held.source_ts) return false;
+  prepared(db, sql.update).run(params);
+  return true;
 }
 
-export function ingestInvoice(db: Database.Database, accountId: string, inv: Stripe.Invoice, sourceTs: number): IngestResult {
+/** The invoice's attempts become exactly these (payments expanded on the invoice: the full set). */
+function replaceAttempts(db: Database.Database, accountId: string, invoiceId: string, attempts: PaymentAttemptRow[], sourceTs: number): void {
+  const keep = new Set(attempts.map((a) => a.id));
+  const existing = prepared(db, 'SELECT id FROM payment_attempts WHERE account_id = ? AND invoice_id = ?').all(accountId, invoiceId) as { id: string }[];
+  for (const e of existing) if (!keep.has(e.id)) prepared(db, 'DELETE FROM payment_attempts WHERE account_id = ? AND id = ?').run(accountId, e.id);
+  for (const a of attempts) upsertAttempt(db, accountId, a, sourceTs, 'latest');
+}
+
+export function ingestInvoice(db: Database.Database, accountId: string, inv: Stripe.Invoice, sourceTs: number, opts: IngestOptions = {}): IngestResult {
+  if (isTombstoned(db, accountId, inv.id!)) return { kind: 'invoices', customerId: idOf(inv.customer as string), written: false };
   const { row, attempts } = mapInvoice(inv);
-  const written = upsert(db, 'invoices', accountId, row, sourceTs, SYNCED);
-  if (written && attempts) replaceAttempts(db, accountId, row.id, attempts, sourceTs);
-  return { kind: 'invoices', customerId: row.customer_id, written };
+  const out = upsert(db, 'invoices', accountId, row, sourceTs, SYNCED, opts.mode ?? 'latest');
+  // `payments` present only when expanded, and then it is the invoice's first page of payments.
+  if (out.written && attempts) {
+    if (!inv.payments?.has_more) replaceAttempts(db, accountId, row.id, attempts, sourceTs);
+    else for (const a of attempts) upsertAttempt(db, accountId, a, sourceTs, 'latest');
+  }
+  return { kind: 'invoices', customerId: row.customer_id, written: out.written, conflict: out.conflict };
 }
 
-export function deleteInvoice(db: Database.Database, accountId: string, invoiceId: string): void {
+/**
+ * One InvoicePayment from the invoice_payments list (with `payment.payment_intent.latest_charge`
+ * expanded: the decline and the charge outcome). The customer comes from the PaymentIntent, or
+ * from the cached invoice when the intent is not expanded.
+ */
+export function ingestInvoicePayment(db: Database.Database, accountId: string, p: Stripe.InvoicePayment, sourceTs: number, opts: IngestOptions = {}): { written: boolean; invoiceId: string; customerId: string | null } {
+  const invoiceId = idOf(p.invoice as Stripe.Invoice | string)!;
+  if (isTombstoned(db, accountId, invoiceId)) return { written: false, invoiceId, customerId: null };
+  const pi = p.payment?.payment_intent;
+  let customerId = pi && typeof pi !== 'string' ? idOf(pi.customer as Stripe.Customer | string | null) : null;
+  if (!customerId) customerId = (prepared(db, 'SELECT customer_id FROM invoices WHERE account_id = ? AND id = ?').get(accountId, invoiceId) as { customer_id: string } | undefined)?.customer_id ?? null;
+  const written = upsertAttempt(db, accountId, mapInvoicePayment(invoiceId, customerId, p), sourceTs, opts.mode ?? 'latest');
+  return { written, invoiceId, customerId };
+}
+
+/** Drops attempts of an invoice that Stripe no longer lists (after a full re-fetch of its payments). */
+export function pruneAttempts(db: Database.Database, accountId: string, invoiceId: string, keepIds: string[]): void {
+  const keep = new Set(keepIds);
+  const existing = prepared(db, 'SELECT id FROM payment_attempts WHERE account_id = ? AND invoice_id = ?').all(accountId, invoiceId) as { id: string }[];
+  for (const e of existing) if (!keep.has(e.id)) prepared(db, 'DELETE FROM payment_attempts WHERE account_id = ? AND id = ?').run(accountId, e.id);
+}
+
+/** A draft invoice deleted in Stripe: the row and its attempts go, and a tombstone stays. */
+export function deleteInvoice(db: Database.Database, accountId: string, invoiceId: string, deletedTs = Math.floor(Date.now() / 1000)): void {
+  tombstone(db, accountId, 'invoice', invoiceId, deletedTs);
+  prepared(db, 'DELETE FROM payment_attempts WHERE account_id = ? AND invoice_id = ?').run(accountId, invoiceId);
   prepared(db, 'DELETE FROM invoices WHERE account_id = ? AND id = ?').run(accountId, invoiceId);
 }
 
-export function ingestPaymentMethod(db: Database.Database, accountId: string, pm: Stripe.PaymentMethod, sourceTs: number): IngestResult {
+// ---- payment methods -------------------------------------------------------------------------
+
+export function ingestPaymentMethod(db: Database.Database, accountId: string, pm: Stripe.PaymentMethod, sourceTs: number, opts: IngestOptions = {}): IngestResult {
   const row = mapPaymentMethod(pm);
-  const written = upsert(db, 'payment_methods', accountId, row, sourceTs, SYNCED);
-  return { kind: 'payment_methods', customerId: row.customer_id, written };
+  const out = upsert(db, 'payment_methods', accountId, row, sourceTs, SYNCED, opts.mode ?? 'latest');
+  return { kind: 'payment_methods', customerId: row.customer_id, written: out.written, conflict: out.conflict };
 }
 
 /** A payment method detached from its customer: it no longer belongs on their profile. */
@@ -108,18 +241,18 @@ export function detachPaymentMethod(db: Database.Database, accountId: string, pa
 }
 
 /** Dispatches on `object`; unknown object types are ignored (the product does not read them). */
-export function ingestObject(db: Database.Database, accountId: string, obj: { object: string; id?: string } & Record<string, unknown>, sourceTs: number): IngestResult {
+export function ingestObject(db: Database.Database, accountId: string, obj: { object: string; id?: string } & Record<string, unknown>, sourceTs: number, opts: IngestOptions = {}): IngestResult {
   switch (obj.object) {
     case 'customer':
       return (obj as { deleted?: boolean }).deleted
         ? markCustomerDeleted(db, accountId, obj.id!, sourceTs)
-        : ingestCustomer(db, accountId, obj as unknown as Stripe.Customer, sourceTs);
+        : ingestCustomer(db, accountId, obj as unknown as Stripe.Customer, sourceTs, opts);
     case 'subscription':
-      return ingestSubscription(db, accountId, obj as unknown as Stripe.Subscription, sourceTs);
+      return ingestSubscription(db, accountId, obj as unknown as Stripe.Subscription, sourceTs, opts);
     case 'invoice':
-      return ingestInvoice(db, accountId, obj as unknown as Stripe.Invoice, sourceTs);
+      return ingestInvoice(db, accountId, obj as unknown as Stripe.Invoice, sourceTs, opts);
     case 'payment_method':
-      return ingestPaymentMethod(db, accountId, obj as unknown as Stripe.PaymentMethod, sourceTs);
+      return ingestPaymentMethod(db, accountId, obj as unknown as Stripe.PaymentMethod, sourceTs, opts);
     default:
       return { kind: null, customerId: null, written: false };
   }

@@ -1,0 +1,107 @@
+import Stripe from 'stripe';
+import { AppError } from '../../../shared/contract/errors';
+import type { ServiceContext } from '../core/context';
+import { createStripeClient } from '../stripe/client';
+import { PacedHttpClient } from '../stripe/paced-http-client';
+import { DEFAULT_LIVE_RATE, DEFAULT_MAX_CONCURRENT, DEFAULT_TEST_RATE, RateLimiter } from '../stripe/rate-limiter';
+
+// One paced Stripe client per account, shared by everything that talks to Stripe for it: the
+// sync, the on-demand refresh, and other services through `ctx.workspace.stripe()` (this client is
+// installed with Workspace.setClient), so all of them spend one rate budget.
+
+export interface PacingSettings {
+  /** Requests per second; default 25 for test keys, 100 for live keys. */
+  ratePerSecond?: number;
+  maxConcurrent?: number;
+  /** HTTP-level retries after the first attempt. */
+  maxRetries?: number;
+  retryBaseMs?: number;
+  timeoutMs?: number;
+}
+
+export interface AccountStripe {
+  accountId: string;
+  client: Stripe;
+  limiter: RateLimiter;
+  /** Attempts by outcome, for progress and the CLI's request count. */
+  stats: { requests: number; rateLimited: number; serverErrors: number; networkErrors: number; recent: number[] };
+  livemode: boolean;
+}
+
+const registry = new WeakMap<ServiceContext, Map<string, AccountStripe>>();
+const pacingOverrides = new WeakMap<ServiceContext, PacingSettings>();
+
+/** Tests, the CLI and the bench choose the pacing (before the first client is built). */
+export function setPacing(ctx: ServiceContext, settings: PacingSettings): void {
+  pacingOverrides.set(ctx, settings);
+  registry.get(ctx)?.clear();
+}
+
+function envNumber(ctx: ServiceContext, name: string): number | undefined {
+  const raw = (ctx.options.env ?? process.env)[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = raw === 'Infinity' ? Infinity : Number(raw);
+  return Number.isFinite(n) || n === Infinity ? n : undefined;
+}
+
+/** Requests made in the last `windowMs` (for the request rate shown in progress). */
+export function recentRate(stats: AccountStripe['stats'], now = Date.now(), windowMs = 5_000): number {
+  while (stats.recent.length && stats.recent[0] < now - windowMs) stats.recent.shift();
+  return Math.round((stats.recent.length / (windowMs / 1000)) * 10) / 10;
+}
+
+export function accountStripe(ctx: ServiceContext, accountId: string): AccountStripe {
+  let byAccount = registry.get(ctx);
+  if (!byAccount) registry.set(ctx, (byAccount = new Map()));
+  const existing = byAccount.get(accountId);
+  if (existing) {
+    // Another part of the app may have replaced the workspace's client (a new key): re-install ours.
+    if (ctx.workspace.stripe(accountId) !== existing.client) byAccount.delete(accountId);
+    else return existing;
+  }
+  const key = ctx.secrets.get('stripe_key', accountId);
+  if (!key) throw new AppError('not_configured', 'No Stripe key is stored for this account. Add one in Settings.');
+  const row = ctx.db.prepare('SELECT livemode FROM accounts WHERE id = ?').get(accountId) as { livemode: number } | undefined;
+  const livemode = row ? row.livemode === 1 : key.startsWith('sk_live_') || key.startsWith('rk_live_');
+  const o = pacingOverrides.get(ctx) ?? {};
+  const limiter = new RateLimiter({
+    ratePerSecond: o.ratePerSecond ?? envNumber(ctx, 'BSC_STRIPE_RATE') ?? (livemode ? DEFAULT_LIVE_RATE : DEFAULT_TEST_RATE),
+    maxConcurrent: o.maxConcurrent ?? envNumber(ctx, 'BSC_STRIPE_CONCURRENCY') ?? DEFAULT_MAX_CONCURRENT,
+  });
+  const stats: AccountStripe['stats'] = { requests: 0, rateLimited: 0, serverErrors: 0, networkErrors: 0, recent: [] };
+  const http = new PacedHttpClient({
+    limiter,
+    maxRetries: o.maxRetries,
+    retryBaseMs: o.retryBaseMs,
+    onAttempt: ({ status, error }) => {
+      stats.requests++;
+      stats.recent.push(Date.now());
+      if (stats.recent.length > 5_000) stats.recent.splice(0, stats.recent.length - 5_000);
+      if (status === 429) stats.rateLimited++;
+      else if (status !== null && status >= 500) stats.serverErrors++;
+      else if (error) stats.networkErrors++;
+    },
+  });
+  ctx.redactor.remember(key);
+  // Retries happen in the paced HTTP layer (it also retries 429); the SDK's own are off so they do not multiply.
+  const client = createStripeClient(key, { apiBase: ctx.options.stripeApiBase, httpClient: http, maxNetworkRetries: 0, timeoutMs: o.timeoutMs ?? 30_000 });
+  ctx.workspace.setClient(accountId, client);
+  const access: AccountStripe = { accountId, client, limiter, stats, livemode };
+  byAccount.set(accountId, access);
+  return access;
+}
+
+/** Shutdown: stops every limiter's timer and refuses requests still waiting for a permit. */
+export function closeAccountStripe(ctx: ServiceContext): void {
+  for (const a of registry.get(ctx)?.values() ?? []) a.limiter.close(new Error('The app is closing.'));
+  registry.delete(ctx);
+}
+
+/** Server time of a response (the Date header), in unix seconds: the source_ts of what it carried. */
+export function responseTime(obj: { lastResponse?: { headers?: Record<string, string> } } | null | undefined, fallbackMs: number): number {
+  const date = obj?.lastResponse?.headers?.date;
+  const ms = date ? Date.parse(date) : NaN;
+  return Math.floor((Number.isFinite(ms) ? ms : fallbackMs) / 1000);
+}
+
+export const SDK_API_VERSION: string = Stripe.API_VERSION;

@@ -1,0 +1,218 @@
+import type Stripe from 'stripe';
+import type { SyncStatus } from '../../../shared/contract/sync';
+import type { SyncProgress } from '../../../shared/contract/streams';
+import type { ServiceContext } from '../core/context';
+import { accountStripe, recentRate, type AccountStripe } from './clients';
+import { runBackfill, type BackfillOptions, type BackfillRunResult } from './backfill';
+import { CursorLostError, pollEvents } from './events-poller';
+import { emptyCheckpoint, markSynced, readSyncState, recordError, requireResync, type BackfillResource, type ResourceCheckpoint } from './sync-state';
+
+// The sync of one account: backfill when the cache has not been filled (or a resync is due), then
+// the events poller. `syncOnce` is one complete pass (the CLI's `sync`); `watch` keeps polling:
+// every 250 ms after a change, backing off by half each idle pass to at most 1.5 s (a change is
+// visible within 2 s, and an idle account costs under one request per second of its budget);
+// when Stripe cannot be reached it keeps the cache, records the error and retries by itself with
+// a longer backoff (up to 30 s).
+
+export interface SyncPassResult {
+  backfill: BackfillRunResult | null;
+  eventsApplied: number;
+  resynced: boolean;
+}
+
+export interface WatchOptions {
+  activeIntervalMs?: number;
+  idleMaxIntervalMs?: number;
+  offlineMaxIntervalMs?: number;
+}
+
+const LIST_RESOURCES: BackfillResource[] = ['customers', 'subscriptions', 'invoices', 'invoice_payments'];
+
+function describe(err: unknown): string {
+  if (err instanceof CursorLostError) return err.message;
+  const e = err as { type?: string; message?: string; code?: string };
+  if (e?.type === 'StripeConnectionError') return 'Stripe could not be reached (network). Showing cached data; retrying automatically.';
+  if (e?.type === 'StripeAuthenticationError') return 'Stripe rejected the API key. Check the key in Settings.';
+  if (e?.type === 'StripeRateLimitError') return 'Stripe kept rate limiting the sync; it will retry shortly.';
+  return e?.message ? `Sync failed: ${e.message}` : 'Sync failed.';
+}
+
+function isOffline(err: unknown): boolean {
+  const t = (err as { type?: string })?.type;
+  return t === 'StripeConnectionError' || t === 'StripeAPIError' || t === 'StripeRateLimitError';
+}
+
+export class AccountSync {
+  private pass: Promise<SyncPassResult> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private watching = false;
+  private abort: AbortController | null = null;
+  private progress: SyncProgress;
+  private accountCreated: number | null = null;
+  private backfillStartedMs = 0;
+  private readonly access: AccountStripe;
+  lastResult: SyncPassResult | null = null;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    readonly accountId: string,
+    private readonly backfillOptions: Omit<BackfillOptions, 'full' | 'onPage' | 'signal'> = {},
+  ) {
+    this.access = accountStripe(ctx, accountId);
+    this.progress = { accountId, phase: 'idle', objects: 0, pages: 0, requestsPerSecond: 0, etaSeconds: null };
+  }
+
+  get client(): Stripe {
+    return this.access.client;
+  }
+
+  get stats(): AccountStripe['stats'] {
+    return this.access.stats;
+  }
+
+  get running(): boolean {
+    return this.pass !== null;
+  }
+
+  status(): SyncStatus {
+    const s = readSyncState(this.ctx.db, this.accountId);
+    return {
+      accountId: this.accountId,
+      running: this.running || this.watching,
+      backfillComplete: s.backfillComplete,
+      lastSyncedAt: s.lastSyncedAtMs,
+      lastError: s.lastError,
+      progress: this.progress,
+    };
+  }
+
+  private emitProgress(p: Partial<SyncProgress>): void {
+    this.progress = { ...this.progress, ...p, accountId: this.accountId, requestsPerSecond: recentRate(this.access.stats) };
+    this.ctx.hub.emit('sync.progress', this.progress);
+  }
+
+  /** Rough ETA of a backfill from how far back in time each list has reached. */
+  private eta(resources: Partial<Record<BackfillResource, ResourceCheckpoint>>): number | null {
+    if (!this.accountCreated) return null;
+    let sum = 0;
+    for (const r of LIST_RESOURCES) {
+      const c = resources[r];
+      if (!c) continue;
+      if (c.done) sum += 1;
+      else if (c.firstCreated != null && c.lastCreated != null && c.firstCreated > this.accountCreated) sum += Math.min(1, Math.max(0, (c.firstCreated - c.lastCreated) / (c.firstCreated - this.accountCreated)));
+    }
+    const fraction = sum / LIST_RESOURCES.length;
+    if (fraction <= 0.01) return null;
+    const elapsed = (Date.now() - this.backfillStartedMs) / 1000;
+    return Math.max(0, Math.round((elapsed * (1 - fraction)) / fraction));
+  }
+
+  /** One complete pass: backfill if needed (or `full`), then events until caught up. */
+  syncOnce(opts: { full?: boolean } = {}): Promise<SyncPassResult> {
+    if (this.pass) return this.pass.then(() => this.syncOnce(opts));
+    this.abort = new AbortController();
+    const signal = this.abort.signal;
+    this.pass = this.runPass(opts.full ?? false, signal).finally(() => {
+      this.pass = null;
+    });
+    return this.pass;
+  }
+
+  private async runPass(full: boolean, signal: AbortSignal): Promise<SyncPassResult> {
+    const out: SyncPassResult = { backfill: null, eventsApplied: 0, resynced: false };
+    try {
+      out.backfill = await this.backfill(full, signal);
+      if (signal.aborted) return out;
+      try {
+        out.eventsApplied += await this.events(signal);
+      } catch (err) {
+        if (!(err instanceof CursorLostError)) throw err;
+        // The cursor is gone: everything again, then continue from the new cursor.
+        this.ctx.log.warn('events cursor lost; resyncing the account', { accountId: this.accountId, reason: err.message });
+        requireResync(this.ctx.db, this.accountId, emptyCheckpoint(true));
+        out.resynced = true;
+        out.backfill = await this.backfill(true, signal);
+        if (!signal.aborted) out.eventsApplied += await this.events(signal);
+      }
+      if (!signal.aborted) markSynced(this.ctx.db, this.accountId, this.ctx.now());
+      this.lastResult = out;
+      this.emitProgress({ phase: 'idle', resource: undefined, etaSeconds: null, message: undefined });
+      return out;
+    } catch (err) {
+      const message = describe(err);
+      recordError(this.ctx.db, this.accountId, message);
+      this.emitProgress({ phase: isOffline(err) ? 'offline' : 'error', message, etaSeconds: null });
+      throw err;
+    }
+  }
+
+  private async backfill(full: boolean, signal: AbortSignal): Promise<BackfillRunResult | null> {
+    const state = readSyncState(this.ctx.db, this.accountId);
+    if (state.backfillComplete && !full) return null;
+    this.backfillStartedMs = Date.now();
+    if (this.accountCreated === null) {
+      try {
+        this.accountCreated = (await this.client.accounts.retrieveCurrent()).created ?? null;
+      } catch {
+        this.accountCreated = null; // only the ETA needs it
+      }
+    }
+    let pages = 0;
+    this.emitProgress({ phase: 'backfill', objects: 0, pages: 0, etaSeconds: null, message: full ? 'Resyncing everything' : 'Reading the account' });
+    return runBackfill(this.ctx, this.accountId, this.client, {
+      ...this.backfillOptions,
+      full,
+      signal,
+      onPage: ({ resource, resources }) => {
+        pages++;
+        const objects = Object.values(resources).reduce((s, c) => s + (c?.objects ?? 0), 0);
+        this.emitProgress({ phase: 'backfill', resource, pages, objects, etaSeconds: this.eta(resources) });
+      },
+    });
+  }
+
+  private async events(signal: AbortSignal): Promise<number> {
+    let applied = 0;
+    const r = await pollEvents(this.ctx, this.accountId, this.client, {
+      signal,
+      onBatch: (n) => {
+        applied += n;
+        this.emitProgress({ phase: 'events', resource: 'events', objects: applied, pages: 0, etaSeconds: null });
+      },
+    });
+    return r.applied;
+  }
+
+  /** Keeps the account in step until stop(). */
+  watch(opts: WatchOptions = {}): void {
+    if (this.watching) return;
+    this.watching = true;
+    const active = opts.activeIntervalMs ?? 250;
+    const idleMax = opts.idleMaxIntervalMs ?? 1_500;
+    const offlineMax = opts.offlineMaxIntervalMs ?? 30_000;
+    let interval = active;
+    const tick = async () => {
+      this.timer = null;
+      if (!this.watching) return;
+      try {
+        const r = await this.syncOnce();
+        const changed = r.eventsApplied > 0 || (r.backfill?.objects ?? 0) > 0;
+        interval = changed ? active : Math.min(idleMax, Math.round(interval * 1.5));
+      } catch (err) {
+        interval = Math.min(offlineMax, Math.max(1_000, interval * 2));
+        this.ctx.log.warn('sync pass failed; will retry', { accountId: this.accountId, retryInMs: interval, error: describe(err) });
+      }
+      if (this.watching) this.timer = setTimeout(() => void tick(), interval);
+    };
+    this.timer = setTimeout(() => void tick(), 0);
+  }
+
+  async stop(): Promise<void> {
+    this.watching = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.abort?.abort();
+    // A request in flight finishes on its own; shutdown does not wait for a slow network.
+    if (this.pass) await Promise.race([this.pass.catch(() => undefined), new Promise((r) => setTimeout(r, 2_000).unref())]);
+  }
+}
