@@ -8,9 +8,12 @@ import { ingestSubscription } from '../../stripe/ingest';
 import { toStripeAppError } from '../../stripe/errors';
 import { classifyDecline } from '../../../../shared/domain/decline-codes';
 import { decideProposal, getProposal, proposalAction, type ProposalRow } from './proposals';
+import { retryDunningCase } from '../../dunning/retry-payment';
+import { addNote } from '../../customers/notes';
 
 // A person confirmed a proposed action: it runs through the same services as the buttons
-// (portal links through createPortalLink, retries through the dunning retry when a case exists),
+// (portal links through createPortalLink, retries through the dunning retry when a case exists,
+// refund escalations as a note through the notes service),
 // with the proposal id as the idempotency key, and leaves an audit row saying which copilot
 // proposal was confirmed by whom. Only a recorded proposal of THIS customer can be confirmed.
 
@@ -50,6 +53,21 @@ export const fallbackRetryInvoice: RetryInvoiceHook = async (ctx, { customerId, 
   }
 };
 
+/**
+ * The retry button's path: the dunning case of this invoice, retried by the dunning service (its
+ * eligibility guard, idempotency key, audit and case history). Without a case, the fallback above.
+ */
+export const dunningRetryInvoice: RetryInvoiceHook = async (ctx, args) => {
+  const account = ctx.workspace.current();
+  const c = ctx.db
+    .prepare('SELECT id FROM dunning_cases WHERE account_id = ? AND customer_id = ? AND invoice_id = ? ORDER BY id DESC LIMIT 1')
+    .get(account.id, args.customerId, args.invoiceId) as { id: number } | undefined;
+  if (!c) return fallbackRetryInvoice(ctx, args);
+  const outcome = await retryDunningCase(ctx, c.id, args.actor);
+  if (outcome.result === 'declined') throw new AppError('card_declined', `The retry was declined: ${outcome.explanation ?? outcome.message}`, { decline_code: outcome.declineCode ?? null });
+  return { message: outcome.message, simulated: outcome.result === 'simulated' };
+};
+
 async function updateSubscription(ctx: ServiceContext, subscriptionId: string, params: Stripe.SubscriptionUpdateParams, idempotencyKey: string, doing: string): Promise<boolean> {
   const account = ctx.workspace.current();
   if (account.isDemo) return true;
@@ -77,7 +95,7 @@ async function run(ctx: ServiceContext, row: ProposalRow, actor: string, deps: C
       };
     }
     case 'retry_payment': {
-      const r = await (deps.retryInvoice ?? fallbackRetryInvoice)(ctx, { customerId: row.customer_id, invoiceId: need(args.invoiceId, 'invoice'), actor, idempotencyKey: key });
+      const r = await (deps.retryInvoice ?? dunningRetryInvoice)(ctx, { customerId: row.customer_id, invoiceId: need(args.invoiceId, 'invoice'), actor, idempotencyKey: key });
       return { ...r, changed: ['invoices', 'dunning', 'audit'] };
     }
     case 'pause_subscription': {
@@ -91,12 +109,9 @@ async function run(ctx: ServiceContext, row: ProposalRow, actor: string, deps: C
       return { message: simulated ? 'Cancellation simulated (demo workspace).' : 'The subscription will cancel at the end of the current period.', simulated, changed: ['subscriptions', 'audit'] };
     }
     case 'escalate_refund': {
-      const account = ctx.workspace.current();
+      // Refunds are decided by the billing team: the escalation is a note on the customer (the notes service audits it).
       const invoiceId = need(args.invoiceId, 'invoice');
-      const now = ctx.now();
-      ctx.db
-        .prepare('INSERT INTO notes (account_id, customer_id, body, author, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(account.id, row.customer_id, `Refund escalated to the billing team for ${invoiceId}. ${row.reason}`.slice(0, 10_000), actor, now, now);
+      addNote(ctx, ctx.workspace.current().id, row.customer_id, `Refund escalated to the billing team for ${invoiceId}. ${row.reason}`.slice(0, 10_000), actor);
       return { message: 'Refund request escalated: a note was added for the billing team.', simulated: false, changed: ['notes', 'audit'] };
     }
     default:
