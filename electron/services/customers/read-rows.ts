@@ -157,15 +157,17 @@ export function readSubscriptions(db: Database.Database, accountId: string, cust
     .all(accountId, customerId) as SubscriptionRow[];
 }
 
+// Lists of ids are joined from json_each with CROSS JOIN so SQLite drives the loop from the list
+// (without ANALYZE statistics it may otherwise scan an account-wide index).
 export function readSubscriptionItems(db: Database.Database, accountId: string, subscriptionIds: string[]): SubscriptionItemRow[] {
   if (subscriptionIds.length === 0) return [];
   return db
     .prepare(
-      `SELECT id, subscription_id, product_name, price_nickname, unit_amount, currency, recurring_interval, recurring_interval_count, quantity,
-              current_period_start, current_period_end
-       FROM subscription_items WHERE account_id = ? AND subscription_id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+      `SELECT i.id, i.subscription_id, i.product_name, i.price_nickname, i.unit_amount, i.currency, i.recurring_interval, i.recurring_interval_count,
+              i.quantity, i.current_period_start, i.current_period_end
+       FROM json_each(?) j CROSS JOIN subscription_items i ON i.account_id = ? AND i.subscription_id = j.value ORDER BY i.id`,
     )
-    .all(accountId, JSON.stringify(subscriptionIds)) as SubscriptionItemRow[];
+    .all(JSON.stringify(subscriptionIds), accountId) as SubscriptionItemRow[];
 }
 
 export function readInvoices(db: Database.Database, accountId: string, customerId: string): InvoiceRow[] {
@@ -182,11 +184,11 @@ export function readAttempts(db: Database.Database, accountId: string, invoiceId
   if (invoiceIds.length === 0) return [];
   return db
     .prepare(
-      `SELECT id, invoice_id, status, amount, currency, created, payment_intent_id, charge_id, decline_code, failure_code, failure_message,
-              advice_code, card_brand, card_last4
-       FROM payment_attempts WHERE account_id = ? AND invoice_id IN (SELECT value FROM json_each(?)) ORDER BY created, id`,
+      `SELECT a.id, a.invoice_id, a.status, a.amount, a.currency, a.created, a.payment_intent_id, a.charge_id, a.decline_code, a.failure_code,
+              a.failure_message, a.advice_code, a.card_brand, a.card_last4
+       FROM json_each(?) j CROSS JOIN payment_attempts a ON a.account_id = ? AND a.invoice_id = j.value ORDER BY a.created, a.id`,
     )
-    .all(accountId, JSON.stringify(invoiceIds)) as AttemptRow[];
+    .all(JSON.stringify(invoiceIds), accountId) as AttemptRow[];
 }
 
 export function readPaymentMethods(db: Database.Database, accountId: string, customerId: string): PaymentMethodRow[] {

@@ -27,14 +27,15 @@ export function enrichHits(db: Database.Database, accountId: string, items: HitI
   const ids = JSON.stringify(items.map((i) => i.row.id));
   const subRows = stmt(
     db,
-    `SELECT customer_id, status, COUNT(*) AS n FROM subscriptions
-     WHERE account_id = ? AND customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id, status`,
-  ).all(accountId, ids) as Array<{ customer_id: string; status: string; n: number }>;
+    `SELECT s.customer_id, s.status, COUNT(*) AS n FROM json_each(?) j CROSS JOIN subscriptions s ON s.account_id = ? AND s.customer_id = j.value
+     GROUP BY s.customer_id, s.status`,
+  ).all(ids, accountId) as Array<{ customer_id: string; status: string; n: number }>;
   const cards = stmt(
     db,
-    `SELECT customer_id, id, card_brand, card_last4, created FROM payment_methods
-     WHERE account_id = ? AND customer_id IN (SELECT value FROM json_each(?)) AND card_last4 IS NOT NULL ORDER BY created DESC`,
-  ).all(accountId, ids) as Array<{ customer_id: string; id: string; card_brand: string | null; card_last4: string; created: number }>;
+    // (+p.card_last4: keeps the planner on the customer index, not the last4 one.)
+    `SELECT p.customer_id, p.id, p.card_brand, p.card_last4, p.created FROM json_each(?) j CROSS JOIN payment_methods p ON p.account_id = ? AND p.customer_id = j.value
+     WHERE +p.card_last4 IS NOT NULL ORDER BY p.created DESC`,
+  ).all(ids, accountId) as Array<{ customer_id: string; id: string; card_brand: string | null; card_last4: string; created: number }>;
   const emailCount = stmt(db, `SELECT COUNT(*) AS n FROM customers WHERE account_id = ? AND email = ? COLLATE NOCASE AND deleted = 0`);
   const sameEmail = new Map<string, number>();
 

@@ -47,7 +47,11 @@ export interface SearchOptions {
   limit?: number;
 }
 
-const CUSTOMER_COLUMNS = 'rowid, id, name, email, phone, description, metadata_json, created, delinquent, default_payment_method_id';
+const CUSTOMER_ROW_COLUMNS = 'c.rowid AS rowid, c.id, c.name, c.email, c.phone, c.description, c.metadata_json, c.created, c.delinquent, c.default_payment_method_id';
+
+// Lists of ids are joined from json_each with CROSS JOIN, which makes SQLite drive the loop from
+// the list: without statistics (no ANALYZE) the planner otherwise scans an account-wide index
+// and probes the list, which is 100× slower on a large cache.
 
 export interface CustomerHitRow extends CandidateRow {
   delinquent: number;
@@ -56,7 +60,7 @@ export interface CustomerHitRow extends CandidateRow {
 
 function loadByRowids(db: Database.Database, accountId: string, rowids: number[]): CustomerHitRow[] {
   if (rowids.length === 0) return [];
-  return stmt(db, `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE rowid IN (SELECT value FROM json_each(?)) AND account_id = ? AND deleted = 0`).all(
+  return stmt(db, `SELECT ${CUSTOMER_ROW_COLUMNS} FROM json_each(?) j CROSS JOIN customers c ON c.rowid = j.value WHERE c.account_id = ? AND c.deleted = 0`).all(
     JSON.stringify(rowids),
     accountId,
   ) as CustomerHitRow[];
@@ -64,9 +68,9 @@ function loadByRowids(db: Database.Database, accountId: string, rowids: number[]
 
 function loadByIds(db: Database.Database, accountId: string, ids: string[]): CustomerHitRow[] {
   if (ids.length === 0) return [];
-  return stmt(db, `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE account_id = ? AND id IN (SELECT value FROM json_each(?)) AND deleted = 0`).all(
-    accountId,
+  return stmt(db, `SELECT ${CUSTOMER_ROW_COLUMNS} FROM json_each(?) j CROSS JOIN customers c ON c.account_id = ? AND c.id = j.value WHERE c.deleted = 0`).all(
     JSON.stringify(ids),
+    accountId,
   ) as CustomerHitRow[];
 }
 
@@ -81,8 +85,10 @@ function ftsCandidates(db: Database.Database, match: string, limit = CANDIDATES)
   return stmt(db, sql).pluck().all(match, limit) as number[];
 }
 
-function textSearch(db: Database.Database, accountId: string, query: string, tokens: string[]): { found: Found[]; rows: CustomerHitRow[] } {
-  const match = query.startsWith('@') ? phrasePrefixQuery(tokens, 'email') : prefixQuery(tokens);
+function textSearch(db: Database.Database, accountId: string, query: string, tokens: string[], emailShaped: boolean): { found: Found[]; rows: CustomerHitRow[] } {
+  // "@acme.com" (a domain) and a whole address that did not match exactly are read as a phrase in
+  // the email column, not as loose words that "com" alone would match everywhere.
+  const match = query.startsWith('@') || emailShaped ? phrasePrefixQuery(tokens, 'email') : prefixQuery(tokens);
   if (!match) return { found: [], rows: [] };
   const rowids = ftsCandidates(db, match);
   const rows = loadByRowids(db, accountId, rowids);
@@ -169,15 +175,18 @@ export function searchCustomers(db: Database.Database, accountId: string, rawQue
 
   const idKind = stripeIdKind(query);
   if (idKind) found.push(...directFound(lookupStripeId(db, accountId, idKind, query, limit)));
-  if (looksLikeEmail(query)) found.push(...directFound(lookupEmail(db, accountId, query, 100)));
+  const emailShaped = looksLikeEmail(query);
+  const exactEmail = emailShaped ? lookupEmail(db, accountId, query, 100) : [];
+  found.push(...directFound(exactEmail));
   if (!idKind && looksLikeInvoiceNumber(query)) found.push(...directFound(lookupInvoiceNumber(db, accountId, query, limit)));
   if (/^\d{4}$/.test(query)) found.push(...directFound(lookupCardLast4(db, accountId, query, limit)));
   if (looksLikePhone(query)) addRows(phoneSearch(db, accountId, query));
 
-  // An id-shaped query is a paste, not words: the text index has nothing to add.
-  const tokens = idKind ? [] : wordTokens(query).slice(0, MAX_TOKENS);
+  // An id-shaped query is a paste, not words: the text index has nothing to add. Neither has it
+  // for an email address that matched exactly: those customers are the answer.
+  const tokens = idKind || exactEmail.length ? [] : wordTokens(query).slice(0, MAX_TOKENS);
   if (tokens.length) {
-    addRows(textSearch(db, accountId, query, tokens));
+    addRows(textSearch(db, accountId, query, tokens, emailShaped));
     if (hasCjk(query)) addRows(cjkSearch(db, accountId, tokens));
     const distinct = new Set(found.map((f) => f.customerId));
     if (distinct.size < limit) addRows(similarSearch(db, accountId, tokens));

@@ -63,7 +63,10 @@ export const migration002: Migration = {
       CREATE TABLE search_spelling_queue (customer_rowid INTEGER PRIMARY KEY);
 
       -- The customer list pages by newest first without sorting the whole table.
-      CREATE INDEX customers_list ON customers(account_id, deleted, created DESC);
+      -- Partial on "deleted IS 0" (spelled so on purpose): only queries that say exactly that (the
+      -- list) can use it. A plain "deleted = 0" filter elsewhere is not steered onto this index,
+      -- which without ANALYZE statistics the planner would prefer even over the email index.
+      CREATE INDEX customers_list ON customers(account_id, created DESC) WHERE deleted IS 0;
 
       CREATE TRIGGER customers_search_insert AFTER INSERT ON customers BEGIN
         INSERT INTO customer_search (rowid, name, email, phone, extra)
