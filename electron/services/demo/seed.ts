@@ -1,14 +1,25 @@
 import type Database from 'better-sqlite3';
 import { ensureAccount, ingestCustomer, ingestInvoice, ingestPaymentMethod, ingestSubscription } from '../stripe/ingest';
 import { DEMO_ACCOUNT } from '../workspace/workspace';
-import { iterateDemoCustomers, type DemoCustomerBundle, type DemoGenerateOptions } from './generate';
+import { DEFAULT_DEMO_CUSTOMERS, iterateDemoCustomers, type DemoCustomerBundle, type DemoGenerateOptions } from './generate';
 import { DEFAULT_DEMO_ANCHOR_MS, toUnixSeconds } from './time';
 
 // Writes the generated demo data set into the cache through the same ingest path (mappers and
 // guarded upserts) the real sync uses, a few customers per transaction so that no single write
 // holds the database for long.
 
-export type DemoSeedOptions = DemoGenerateOptions;
+export interface DemoSeedProgress {
+  /** Customers written so far, and how many there will be. */
+  done: number;
+  total: number;
+  /** How long the transaction just committed held the database. */
+  transactionMs: number;
+}
+
+export interface DemoSeedOptions extends DemoGenerateOptions {
+  /** Called after each committed chunk (for a progress bar, or a bench of transaction lengths). */
+  onProgress?: (progress: DemoSeedProgress) => void;
+}
 
 export interface DemoSeedCounts {
   customers: number;
@@ -87,14 +98,20 @@ export function seedDemoWorkspace(db: Database.Database, options: DemoSeedOption
     }
   });
 
+  const total = options.customers ?? DEFAULT_DEMO_CUSTOMERS;
+  const commit = (bundles: DemoCustomerBundle[]) => {
+    const started = performance.now();
+    writeChunk(bundles);
+    options.onProgress?.({ done: counts.customers, total, transactionMs: performance.now() - started });
+  };
   let chunk: DemoCustomerBundle[] = [];
   for (const bundle of iterateDemoCustomers(options)) {
     chunk.push(bundle);
     if (chunk.length >= CUSTOMERS_PER_TRANSACTION) {
-      writeChunk(chunk);
+      commit(chunk);
       chunk = [];
     }
   }
-  if (chunk.length) writeChunk(chunk);
+  if (chunk.length) commit(chunk);
   return counts;
 }
