@@ -6,6 +6,7 @@ import { portalCommand } from './portal';
 import { searchCommand } from './search';
 import { customerCommand } from './customer';
 import { syncCommand } from './sync';
+import { copilotCommand } from './copilot';
 
 // One line per command so parallel work touches separate lines.
 export const COMMANDS: CliCommand[] = [
@@ -16,4 +17,5 @@ export const COMMANDS: CliCommand[] = [
   searchCommand,
   customerCommand,
   syncCommand,
+  copilotCommand,
 ];
