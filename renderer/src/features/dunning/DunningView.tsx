@@ -1,6 +1,193 @@
-import { EmptyState } from '../../ui/states';
+import { useEffect, useRef, useState } from 'react';
+import { api, errorMessage } from '../../api/client';
+import { useApp } from '../../app/store';
+import { Money } from '../../ui/format';
+import { EmptyState, ErrorState, Loading } from '../../ui/states';
+import { BulkBar } from './BulkBar';
+import { CasePanel } from './CasePanel';
+import { downloadText } from './download';
+import { FiltersBar } from './FiltersBar';
+import { MetricsView } from './MetricsView';
+import { QueueTable } from './QueueTable';
+import { RetryDialog } from './RetryDialog';
+import { SavedViews } from './SavedViews';
+import { useDunning, type DunningTab } from './store';
+import { useQueueKeys } from './useQueueKeys';
+import './dunning.css';
 
-// Placeholder until the feature lands.
+/** The dunning queue for team leads: who is failing to pay, why, how much, who is on it; and the recovery metrics. */
 export function DunningView() {
-  return <EmptyState title="DunningView" hint="Coming soon." />;
+  const tab = useDunning((s) => s.tab);
+  const setTab = useDunning((s) => s.setTab);
+  const totals = useDunning((s) => s.totals);
+  const total = useDunning((s) => s.total);
+  const status = useDunning((s) => s.status);
+  const retryCaseId = useDunning((s) => s.retryCaseId);
+  const accountId = useApp((s) => s.workspace?.account?.id);
+  const searchRef = useRef<HTMLInputElement>(null);
+  useQueueKeys(searchRef);
+
+  useEffect(() => {
+    const s = useDunning.getState();
+    void s.load();
+    void s.loadViews();
+    void s.loadAssignees();
+    if (s.tab === 'metrics') void s.loadMetrics();
+    // Stripe data or another agent changed cases: refresh what is shown, at most every 300 ms.
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const off = api.on('data.changed', (c) => {
+      if (!c.kinds.includes('dunning') && !c.kinds.includes('accounts')) return;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        const st = useDunning.getState();
+        void st.load({ keepRows: true });
+        if (st.tab === 'metrics') void st.loadMetrics();
+        const current = st.rows[st.cursor];
+        if (current) void st.loadDetail(current.id);
+      }, 300);
+    });
+    return () => {
+      off();
+      if (timer) clearTimeout(timer);
+    };
+  }, [accountId]);
+
+  const tabs: Array<{ id: DunningTab; label: string }> = [
+    { id: 'queue', label: 'Queue' },
+    { id: 'metrics', label: 'Metrics' },
+  ];
+
+  return (
+    <div className="dunning-view">
+      <div className="page-header dunning-header">
+        <h1>Dunning</h1>
+        <div role="tablist" aria-label="Dunning" className="dunning-tabs">
+          {tabs.map((t) => (
+            <button
+              key={t.id}
+              role="tab"
+              type="button"
+              id={`dunning-tab-${t.id}`}
+              aria-selected={tab === t.id}
+              aria-controls={`dunning-panel-${t.id}`}
+              className={tab === t.id ? 'active' : ''}
+              onClick={() => {
+                setTab(t.id);
+                if (t.id === 'metrics') void useDunning.getState().loadMetrics();
+              }}
+            >
+              {t.label}
+            </button>
+          ))}
+        </div>
+        {status === 'ready' && (
+          <span className="dunning-totals" aria-label="Amount at risk in the filtered queue">
+            {total} case{total === 1 ? '' : 's'}
+            {totals.map((t) => (
+              <span key={t.currency} className="badge">
+                <Money amount={t.amount} currency={t.currency} />
+              </span>
+            ))}
+          </span>
+        )}
+        <span className="spacer" />
+        {tab === 'queue' && (
+          <>
+            <SavedViews />
+            <ExportButton />
+          </>
+        )}
+      </div>
+      {tab === 'queue' ? (
+        <div id="dunning-panel-queue" role="tabpanel" aria-labelledby="dunning-tab-queue" className="dunning-queue-tab">
+          <FiltersBar searchRef={searchRef} />
+          <BulkBar />
+          <QueueBody />
+        </div>
+      ) : (
+        <div id="dunning-panel-metrics" role="tabpanel" aria-labelledby="dunning-tab-metrics">
+          <MetricsView />
+        </div>
+      )}
+      {retryCaseId != null && (
+        <RetryDialog
+          caseId={retryCaseId}
+          onClose={(changed) => {
+            const s = useDunning.getState();
+            s.openRetry(null);
+            if (changed) void s.load({ keepRows: true });
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function QueueBody() {
+  const status = useDunning((s) => s.status);
+  const error = useDunning((s) => s.error);
+  const rows = useDunning((s) => s.rows);
+  const filters = useDunning((s) => s.filters);
+  const cursor = useDunning((s) => s.cursor);
+  const { load, clearFilters, loadDetail } = useDunning.getState();
+  const currentId = rows[cursor]?.id ?? null;
+
+  // The panel follows the cursor, after a short pause so holding J does not fetch every row.
+  useEffect(() => {
+    const t = setTimeout(() => void loadDetail(currentId), 120);
+    return () => clearTimeout(t);
+  }, [currentId, loadDetail]);
+
+  if (status === 'error') return <ErrorState message={`Could not load the dunning queue: ${error}`} onRetry={() => void load()} />;
+  if (status !== 'ready' && rows.length === 0) return <Loading label="Loading the dunning queue…" />;
+  if (rows.length === 0) {
+    return Object.keys(filters).length ? (
+      <EmptyState
+        title="No cases match these filters"
+        hint="Widen the amount or age range, pick more stages or categories, or clear the filters."
+        action={
+          <button type="button" onClick={clearFilters}>
+            Clear filters
+          </button>
+        }
+      />
+    ) : (
+      <EmptyState title="No open dunning cases" hint="Nobody is failing to pay right now. Cases appear here when a payment fails or a subscription goes past due, as soon as the sync brings it in." />
+    );
+  }
+  return (
+    <div className="dunning-split">
+      <div className="dunning-main">
+        <QueueTable />
+        <p className="dunning-keys muted">
+          <kbd>J</kbd>/<kbd>K</kbd> move · <kbd>Enter</kbd> open customer · <kbd>X</kbd> select · <kbd>R</kbd> retry · <kbd>M</kbd> mark contacted · <kbd>/</kbd> search
+        </p>
+      </div>
+      <CasePanel />
+    </div>
+  );
+}
+
+function ExportButton() {
+  const filters = useDunning((s) => s.filters);
+  const sort = useDunning((s) => s.sort);
+  const toast = useApp((s) => s.showToast);
+  const [busy, setBusy] = useState(false);
+  const exportCsv = async () => {
+    setBusy(true);
+    try {
+      const r = await api.call('dunning.exportCsv', { filters, sort });
+      downloadText(r.filename, r.csv);
+      toast(`Exported ${r.rows} case${r.rows === 1 ? '' : 's'} to ${r.filename}.`);
+    } catch (err) {
+      toast(`Could not export: ${errorMessage(err)}`, 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <button type="button" onClick={() => void exportCsv()} disabled={busy} title="Download the filtered queue as CSV">
+      {busy ? 'Exporting…' : 'Export CSV'}
+    </button>
+  );
 }

@@ -1,0 +1,86 @@
+import { useId, useState } from 'react';
+import { useApp } from '../../app/store';
+import { copyLinks } from './copy-links';
+import { useDunning } from './store';
+
+/** Actions on the selected cases: assign, mark contacted, send the payment-method-update link. */
+export function BulkBar() {
+  const selected = useDunning((s) => s.selected);
+  const assignees = useDunning((s) => s.assignees);
+  const busy = useDunning((s) => s.busy);
+  const { assign, moveStage, sendPortalLinks, clearSelection, load } = useDunning.getState();
+  const toast = useApp((s) => s.showToast);
+  const [assignee, setAssignee] = useState('');
+  const listId = useId();
+  const ids = [...selected];
+  if (ids.length === 0) return null;
+
+  const run = async (action: () => Promise<string>) => {
+    try {
+      toast(await action());
+      clearSelection();
+      await load({ keepRows: true });
+    } catch (err) {
+      toast(err instanceof Error ? err.message : String(err), 'error');
+    }
+  };
+
+  return (
+    <div className="dunning-bulk" role="toolbar" aria-label={`Actions on ${ids.length} selected cases`}>
+      <strong>{ids.length} selected</strong>
+      <form
+        className="dunning-assign"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const name = assignee.trim();
+          void run(async () => {
+            const n = await assign(ids, name || null);
+            return name ? `Assigned ${n} case${n === 1 ? '' : 's'} to ${name}.` : `Unassigned ${n} case${n === 1 ? '' : 's'}.`;
+          });
+        }}
+      >
+        <input list={listId} aria-label="Assign to" placeholder="Assign to… (empty: unassign)" value={assignee} onChange={(e) => setAssignee(e.target.value)} maxLength={80} />
+        <datalist id={listId}>
+          {assignees.map((a) => (
+            <option key={a} value={a} />
+          ))}
+        </datalist>
+        <button type="submit" disabled={!!busy}>
+          Assign
+        </button>
+      </form>
+      <button
+        type="button"
+        disabled={!!busy}
+        onClick={() =>
+          void run(async () => {
+            const r = await moveStage(ids, 'contacted');
+            return `Marked ${r.moved} contacted${r.refused.length ? `; ${r.refused.length} not moved (${r.refused[0]})` : ''}.`;
+          })
+        }
+      >
+        Mark contacted
+      </button>
+      <button
+        type="button"
+        disabled={!!busy}
+        title="Creates a Customer Portal link (update payment method) for each customer and copies them"
+        onClick={() =>
+          void run(async () => {
+            const r = await sendPortalLinks(ids);
+            const copied = r.sent.length ? await copyLinks(r.sent.map((s) => s.url)) : false;
+            const simulated = r.sent.some((s) => s.simulated) ? ' (simulated: demo workspace)' : '';
+            return `${r.sent.length} payment-method link${r.sent.length === 1 ? '' : 's'} created${simulated}${copied ? ', copied' : ''}${r.failed.length ? `; ${r.failed.length} failed: ${r.failed[0]}` : ''}.`;
+          })
+        }
+      >
+        Send card-update link
+      </button>
+      <span className="spacer" />
+      {busy && <span className="muted">{busy}</span>}
+      <button type="button" className="dunning-link" onClick={clearSelection}>
+        Clear selection <kbd>Esc</kbd>
+      </button>
+    </div>
+  );
+}

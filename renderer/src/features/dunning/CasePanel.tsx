@@ -1,0 +1,222 @@
+import { useState } from 'react';
+import type { DunningCaseDetail, ManualDunningStage } from '../../../../shared/contract/dunning';
+import { useApp } from '../../app/store';
+import { CopyId, Money, When } from '../../ui/format';
+import { EmptyState, ErrorState } from '../../ui/states';
+import { CATEGORY_BADGE, CATEGORY_HINTS, CATEGORY_LABELS, STAGE_BADGE, STAGE_LABELS } from './labels';
+import { RetryPaymentButton } from './RetryDialog';
+import { copyLinks } from './copy-links';
+import { useDunning } from './store';
+
+const MOVES: Array<{ to: ManualDunningStage; label: string }> = [
+  { to: 'contacted', label: 'Mark contacted' },
+  { to: 'awaiting_customer', label: 'Awaiting customer' },
+  { to: 'new', label: 'Back to new' },
+  { to: 'lost', label: 'Write off (lost)' },
+];
+
+/** The case under the cursor: why it failed, what can be done, who is on it, notes and history. */
+export function CasePanel() {
+  const detail = useDunning((s) => s.detail);
+  const error = useDunning((s) => s.detailError);
+  const rows = useDunning((s) => s.rows);
+  const cursor = useDunning((s) => s.cursor);
+  const current = rows[cursor];
+  if (error) return <aside className="dunning-panel"><ErrorState message={`Could not load the case: ${error}`} onRetry={() => void useDunning.getState().loadDetail(current?.id ?? null)} /></aside>;
+  if (!current) return <aside className="dunning-panel" aria-label="Case details"><EmptyState title="No case selected" hint="Move through the queue with J / K or the arrow keys." /></aside>;
+  if (!detail || detail.id !== current.id) return <aside className="dunning-panel" aria-label="Case details" aria-busy="true" />;
+  return <CaseDetails key={detail.id} detail={detail} />;
+}
+
+function CaseDetails({ detail }: { detail: DunningCaseDetail }) {
+  const { moveStage, assign, addNote, sendPortalLinks, load, loadDetail, assignees } = useDunning.getState();
+  const openCustomer = useApp((s) => s.openCustomer);
+  const toast = useApp((s) => s.showToast);
+  const [note, setNote] = useState('');
+  const [assignee, setAssignee] = useState(detail.assignee ?? '');
+  const open = detail.stage === 'new' || detail.stage === 'contacted' || detail.stage === 'awaiting_customer';
+  const refresh = async () => {
+    await Promise.all([load({ keepRows: true }), loadDetail(detail.id)]);
+  };
+  const act = async (fn: () => Promise<string>) => {
+    try {
+      toast(await fn());
+      await refresh();
+    } catch (err) {
+      toast(err instanceof Error ? err.message : String(err), 'error');
+    }
+  };
+
+  return (
+    <aside className="dunning-panel" aria-label="Case details">
+      <header className="dunning-panel-head">
+        <div>
+          <button type="button" className="dunning-link customer-link" onClick={() => openCustomer(detail.customerId)} title="Open the customer (Enter)">
+            {detail.customerName ?? detail.customerEmail ?? detail.customerId}
+          </button>
+          {detail.customerEmail && detail.customerName && <div className="muted">{detail.customerEmail}</div>}
+          <CopyId id={detail.customerId} />
+        </div>
+        <span className={STAGE_BADGE[detail.stage]}>{STAGE_LABELS[detail.stage]}</span>
+      </header>
+
+      <section className="dunning-panel-section">
+        <div className="dunning-amount">
+          <Money amount={detail.amountAtRisk} currency={detail.currency} /> <span className="muted">at risk</span>
+        </div>
+        {detail.invoiceId && (
+          <div>
+            Invoice <code>{detail.invoiceNumber}</code> <CopyId id={detail.invoiceId} />
+          </div>
+        )}
+        <dl className="dunning-facts">
+          <dt>Decline</dt>
+          <dd>
+            <span className={CATEGORY_BADGE[detail.category]} title={CATEGORY_HINTS[detail.category]}>
+              {CATEGORY_LABELS[detail.category]}
+            </span>{' '}
+            {detail.declineCode && <code>{detail.declineCode}</code>}
+            <div>{detail.declineExplanation}</div>
+            {detail.adviceExplanation && <div className="muted">Stripe's advice: {detail.adviceExplanation}</div>}
+          </dd>
+          <dt>Attempts</dt>
+          <dd>{detail.attemptCount}</dd>
+          <dt>Next retry</dt>
+          <dd>{detail.nextPaymentAttempt ? <When at={detail.nextPaymentAttempt} /> : 'none scheduled by Stripe'}</dd>
+          <dt>In dunning</dt>
+          <dd>
+            {detail.daysInDunning} days (since <When at={detail.openedAt} />)
+          </dd>
+          {!open && (
+            <>
+              <dt>Closed</dt>
+              <dd>
+                <When at={detail.closedAt} /> {detail.recoveredAmount > 0 && <>— recovered <Money amount={detail.recoveredAmount} currency={detail.currency} /></>}
+              </dd>
+            </>
+          )}
+        </dl>
+      </section>
+
+      {open && (
+        <section className="dunning-panel-section dunning-actions">
+          <div className="dunning-action-row">
+            {detail.invoiceId && <RetryPaymentButton caseId={detail.id} disabledReason={detail.retry.reason} onDone={() => void refresh()} />}
+            <button
+              type="button"
+              onClick={() =>
+                void act(async () => {
+                  const r = await sendPortalLinks([detail.id]);
+                  if (r.failed.length) throw new Error(r.failed[0]);
+                  const copied = await copyLinks(r.sent.map((s) => s.url));
+                  return `Payment-method update link created${r.sent[0]?.simulated ? ' (simulated: demo workspace)' : ''}${copied ? ' and copied' : ''}.`;
+                })
+              }
+            >
+              Send card-update link
+            </button>
+          </div>
+          {!detail.retry.allowed && detail.retry.reason && <p className="dunning-refusal">{detail.retry.reason}</p>}
+          <div className="dunning-action-row" role="group" aria-label="Move the case">
+            {MOVES.filter((m) => m.to !== detail.stage).map((m) => (
+              <button
+                key={m.to}
+                type="button"
+                className={m.to === 'lost' ? 'danger' : ''}
+                onClick={() =>
+                  void act(async () => {
+                    const r = await moveStage([detail.id], m.to);
+                    if (r.refused.length) throw new Error(r.refused[0]);
+                    return `Moved to ${STAGE_LABELS[m.to].toLowerCase()}.`;
+                  })
+                }
+              >
+                {m.label}
+              </button>
+            ))}
+          </div>
+          <form
+            className="dunning-assign"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void act(async () => {
+                await assign([detail.id], assignee.trim() || null);
+                return assignee.trim() ? `Assigned to ${assignee.trim()}.` : 'Unassigned.';
+              });
+            }}
+          >
+            <input list="dunning-assignees" aria-label="Assignee of this case" placeholder="Unassigned" value={assignee} onChange={(e) => setAssignee(e.target.value)} maxLength={80} />
+            <datalist id="dunning-assignees">
+              {assignees.map((a) => (
+                <option key={a} value={a} />
+              ))}
+            </datalist>
+            <button type="submit">Assign</button>
+          </form>
+        </section>
+      )}
+
+      <section className="dunning-panel-section">
+        <h3>Notes</h3>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!note.trim()) return;
+            void act(async () => {
+              await addNote(detail.id, note.trim());
+              setNote('');
+              return 'Note added.';
+            });
+          }}
+        >
+          <textarea aria-label="New note on this case" rows={2} placeholder="What was said, what was promised…" value={note} onChange={(e) => setNote(e.target.value)} maxLength={10_000} />
+          <button type="submit" disabled={!note.trim()}>
+            Add note
+          </button>
+        </form>
+        {detail.notes.length === 0 ? (
+          <p className="muted">No notes yet.</p>
+        ) : (
+          <ul className="dunning-notes">
+            {detail.notes.map((n) => (
+              <li key={n.id}>
+                <p>{n.body}</p>
+                <span className="muted">
+                  {n.author}, <When at={n.createdAt} unit="ms" />
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section className="dunning-panel-section">
+        <h3>History</h3>
+        <ul className="dunning-history">
+          {detail.history.map((h) => (
+            <li key={h.id}>
+              <When at={h.at} unit="ms" /> <span className="muted">{h.actor}</span> {describeHistory(h)}
+            </li>
+          ))}
+        </ul>
+      </section>
+    </aside>
+  );
+}
+
+function describeHistory(h: DunningCaseDetail['history'][number]): string {
+  switch (h.kind) {
+    case 'opened':
+      return `opened the case${h.detail ? ` (${h.detail})` : ''}`;
+    case 'stage':
+      return `moved it ${h.fromStage ? `from ${STAGE_LABELS[h.fromStage as keyof typeof STAGE_LABELS] ?? h.fromStage} ` : ''}to ${STAGE_LABELS[h.toStage as keyof typeof STAGE_LABELS] ?? h.toStage}${h.detail ? ` (${h.detail.replace(/_/g, ' ')})` : ''}`;
+    case 'assigned':
+      return `assigned it to ${h.detail}`;
+    case 'failure':
+      return `recorded a new failed attempt${h.detail ? ` (${h.detail})` : ''}`;
+    case 'retry':
+      return `retried the payment: ${h.detail}`;
+    case 'portal_link':
+      return `sent a card-update link${h.detail?.includes('simulated') ? ' (simulated)' : ''}`;
+  }
+}

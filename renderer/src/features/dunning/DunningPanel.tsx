@@ -1,0 +1,71 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { DunningCaseRow } from '../../../../shared/contract/dunning';
+import { api, errorMessage } from '../../api/client';
+import { useApp } from '../../app/store';
+import { Money, When } from '../../ui/format';
+import { ErrorState } from '../../ui/states';
+import { CATEGORY_BADGE, CATEGORY_HINTS, CATEGORY_LABELS, STAGE_BADGE, STAGE_LABELS } from './labels';
+import { RetryPaymentButton } from './RetryDialog';
+import './dunning.css';
+
+/**
+ * A customer's dunning cases (open first, then the recent closed ones), each with "Retry payment".
+ * For the customer view: `<DunningPanel customerId={id} />`. Renders nothing when the customer has
+ * never been in dunning.
+ */
+export function DunningPanel({ customerId }: { customerId: string }) {
+  const [cases, setCases] = useState<DunningCaseRow[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const navigate = useApp((s) => s.navigate);
+
+  const load = useCallback(async () => {
+    try {
+      const r = await api.call('dunning.list', { filters: { customerId, stages: ['new', 'contacted', 'awaiting_customer', 'recovered', 'lost'] }, sort: { by: 'age', dir: 'asc' }, limit: 20 });
+      const open = (c: DunningCaseRow) => c.stage === 'new' || c.stage === 'contacted' || c.stage === 'awaiting_customer';
+      setCases([...r.rows.filter(open), ...r.rows.filter((c) => !open(c))]);
+      setError(null);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }, [customerId]);
+
+  useEffect(() => {
+    void load();
+    return api.on('data.changed', (c) => {
+      if (c.kinds.includes('dunning') && (!c.customerIds || c.customerIds.includes(customerId))) void load();
+    });
+  }, [load, customerId]);
+
+  if (error) return <ErrorState message={`Could not load the dunning cases: ${error}`} onRetry={() => void load()} />;
+  if (!cases || cases.length === 0) return null;
+  return (
+    <section className="section dunning-customer-panel" aria-label="Dunning">
+      <h2>
+        Dunning{' '}
+        <button type="button" className="dunning-link" onClick={() => navigate('dunning')}>
+          open the queue
+        </button>
+      </h2>
+      <ul>
+        {cases.map((c) => {
+          const open = c.stage === 'new' || c.stage === 'contacted' || c.stage === 'awaiting_customer';
+          return (
+            <li key={c.id} className="dunning-customer-case">
+              <Money amount={c.amountAtRisk} currency={c.currency} /> <span className={STAGE_BADGE[c.stage]}>{STAGE_LABELS[c.stage]}</span>{' '}
+              <span className={CATEGORY_BADGE[c.category]} title={CATEGORY_HINTS[c.category]}>
+                {CATEGORY_LABELS[c.category]}
+              </span>{' '}
+              {c.declineCode && <code className="muted">{c.declineCode}</code>} <span className="muted">· {c.attemptCount} attempts · since <When at={c.openedAt} /></span>
+              {c.assignee && <span className="muted"> · {c.assignee}</span>}
+              {open && c.invoiceId && (
+                <span className="dunning-customer-retry">
+                  <RetryPaymentButton caseId={c.id} compact onDone={() => void load()} />
+                </span>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,138 @@
+import { useEffect, useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { DunningCaseRow } from '../../../../shared/contract/dunning';
+import { useApp } from '../../app/store';
+import { Money, When } from '../../ui/format';
+import { CATEGORY_BADGE, CATEGORY_HINTS, CATEGORY_LABELS, STAGE_BADGE, STAGE_LABELS } from './labels';
+import { useDunning } from './store';
+
+const ROW_HEIGHT = 34;
+
+/** The queue: dense, virtualized (only the rows in view are in the DOM), more pages load near the end. */
+export function QueueTable() {
+  const rows = useDunning((s) => s.rows);
+  const total = useDunning((s) => s.total);
+  const cursor = useDunning((s) => s.cursor);
+  const selected = useDunning((s) => s.selected);
+  const loadingMore = useDunning((s) => s.loadingMore);
+  const loadMore = useDunning((s) => s.loadMore);
+  const setCursor = useDunning((s) => s.setCursor);
+  const toggleSelected = useDunning((s) => s.toggleSelected);
+  const selectAllMatching = useDunning((s) => s.selectAllMatching);
+  const clearSelection = useDunning((s) => s.clearSelection);
+  const openCustomer = useApp((s) => s.openCustomer);
+  const toast = useApp((s) => s.showToast);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const items = virtualizer.getVirtualItems();
+  const last = items[items.length - 1];
+  useEffect(() => {
+    if (last && last.index >= rows.length - 20 && rows.length < total && !loadingMore) void loadMore();
+  }, [last, rows.length, total, loadingMore, loadMore]);
+  useEffect(() => {
+    if (rows.length) virtualizer.scrollToIndex(cursor, { align: 'auto' });
+  }, [cursor, rows.length, virtualizer]);
+
+  const padTop = items[0]?.start ?? 0;
+  const padBottom = virtualizer.getTotalSize() - (last?.end ?? 0);
+  const allSelected = selected.size > 0 && selected.size >= Math.min(total, 1000);
+
+  const toggleAll = async () => {
+    if (allSelected) return clearSelection();
+    const n = await selectAllMatching();
+    if (total > n) toast(`Selected the first ${n} of ${total} cases (one action covers up to ${n}).`);
+  };
+
+  return (
+    <div className="dunning-table-scroll" ref={scrollRef} tabIndex={-1}>
+      <table className="dense dunning-table" aria-rowcount={total + 1} aria-label="Dunning cases">
+        <thead>
+          <tr>
+            <th scope="col" className="check">
+              <input type="checkbox" aria-label={allSelected ? 'Clear the selection' : `Select all ${total} matching cases`} checked={allSelected} onChange={() => void toggleAll()} />
+            </th>
+            <th scope="col">Customer</th>
+            <th scope="col">Invoice</th>
+            <th scope="col" className="num">At risk</th>
+            <th scope="col">Decline</th>
+            <th scope="col" className="num" title="Payment attempts so far">Tries</th>
+            <th scope="col">Next retry</th>
+            <th scope="col" className="num" title="Days since the first failed payment">Days</th>
+            <th scope="col">Stage</th>
+            <th scope="col">Assignee</th>
+          </tr>
+        </thead>
+        <tbody>
+          {padTop > 0 && (
+            <tr aria-hidden="true" className="spacer">
+              <td colSpan={10} style={{ height: padTop }} />
+            </tr>
+          )}
+          {items.map((item) => {
+            const row = rows[item.index]!;
+            return (
+              <QueueRow
+                key={row.id}
+                row={row}
+                index={item.index}
+                isCursor={item.index === cursor}
+                isSelected={selected.has(row.id)}
+                onFocusRow={() => setCursor(item.index)}
+                onToggle={() => toggleSelected(row.id)}
+                onOpen={() => openCustomer(row.customerId)}
+              />
+            );
+          })}
+          {padBottom > 0 && (
+            <tr aria-hidden="true" className="spacer">
+              <td colSpan={10} style={{ height: padBottom }} />
+            </tr>
+          )}
+        </tbody>
+      </table>
+      {loadingMore && <p className="muted dunning-more">Loading more cases…</p>}
+    </div>
+  );
+}
+
+function QueueRow(props: { row: DunningCaseRow; index: number; isCursor: boolean; isSelected: boolean; onFocusRow: () => void; onToggle: () => void; onOpen: () => void }) {
+  const { row, isCursor, isSelected } = props;
+  return (
+    <tr
+      className={`dunning-row${isCursor ? ' cursor' : ''}${isSelected ? ' selected' : ''}`}
+      aria-rowindex={props.index + 2}
+      aria-current={isCursor ? 'true' : undefined}
+      data-case-id={row.id}
+      onClick={props.onFocusRow}
+      onDoubleClick={props.onOpen}
+    >
+      <td className="check">
+        <input type="checkbox" aria-label={`Select the case of ${row.customerName ?? row.customerEmail ?? row.customerId}`} checked={isSelected} onChange={props.onToggle} onClick={(e) => e.stopPropagation()} />
+      </td>
+      <td className="dunning-customer">
+        <span className="name">{row.customerName ?? row.customerEmail ?? row.customerId}</span>
+        {row.customerName && row.customerEmail && <span className="muted email">{row.customerEmail}</span>}
+      </td>
+      <td>
+        <code className="muted">{row.invoiceNumber ?? row.invoiceId ?? row.subscriptionId}</code>
+      </td>
+      <td className="num">
+        <Money amount={row.amountAtRisk} currency={row.currency} />
+      </td>
+      <td>
+        <span className={CATEGORY_BADGE[row.category]} title={CATEGORY_HINTS[row.category]}>
+          {CATEGORY_LABELS[row.category]}
+        </span>{' '}
+        {row.declineCode && <code className="muted decline">{row.declineCode}</code>}
+      </td>
+      <td className="num">{row.attemptCount}</td>
+      <td>{row.nextPaymentAttempt ? <When at={row.nextPaymentAttempt} /> : <span className="muted">none</span>}</td>
+      <td className="num">{row.daysInDunning}</td>
+      <td>
+        <span className={STAGE_BADGE[row.stage]}>{STAGE_LABELS[row.stage]}</span>
+      </td>
+      <td>{row.assignee ?? <span className="muted">—</span>}</td>
+    </tr>
+  );
+}
