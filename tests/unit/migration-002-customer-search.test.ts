@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { migrate, schemaVersion } from '../../electron/services/db/migrate';
 import { MIGRATIONS } from '../../electron/services/db/migrations';
+import { drainSearchQueue } from '../../electron/services/search/index-queue';
+
+const queued = (db: Database.Database) => db.prepare(`SELECT customer_rowid, reindex FROM search_queue ORDER BY customer_rowid`).all();
 
 function seedAt1(): Database.Database {
   const db = new Database(':memory:');
@@ -33,34 +36,44 @@ describe('migration 002: customer search index', () => {
     expect(match(db, 'extra : "reseller"')).toEqual(['cus_bob']);
     // The CJK name went to the substring table; the spelling table was built and its queue drained.
     expect(db.prepare(`SELECT rowid FROM customer_search_cjk WHERE name LIKE '%太郎%'`).all()).toHaveLength(1);
-    expect(db.prepare(`SELECT COUNT(*) AS n FROM search_spelling_queue`).get()).toEqual({ n: 0 });
+    expect(queued(db)).toEqual([]);
     expect(db.prepare(`SELECT term FROM search_spelling WHERE variant = 'jonson'`).all()).toEqual([{ term: 'johnson' }]);
   });
 
-  it('keeps the index in step with later inserts, edits, soft deletes and hard deletes', () => {
+  it('queues later inserts, edits, soft and hard deletes; the drain brings the index in step', () => {
     const db = seedAt1();
     migrate(db, MIGRATIONS, 2);
-    db.prepare(`INSERT INTO customers (account_id, id, name, email, created, synced_at_ms) VALUES ('acct_A', 'cus_new', 'Carla Diaz', 'carla@new.io', 1, 0)`).run();
-    expect(match(db, '"carla"')).toEqual(['cus_new']);
+    const carla = db.prepare(`INSERT INTO customers (account_id, id, name, email, created, synced_at_ms) VALUES ('acct_A', 'cus_new', 'Carla Diaz', 'carla@new.io', 1, 0)`).run();
+    // The sync's write only queued the row (reindex 0: it was never indexed)…
+    expect(queued(db)).toEqual([{ customer_rowid: Number(carla.lastInsertRowid), reindex: 0 }]);
+    expect(match(db, '"carla"')).toEqual([]);
+    // …and an edit before the drain keeps it queued as new.
     db.prepare(`UPDATE customers SET name = 'Carla Ortiz' WHERE id = 'cus_new'`).run();
-    expect(match(db, '"diaz"')).toEqual([]);
+    expect(queued(db)).toEqual([{ customer_rowid: Number(carla.lastInsertRowid), reindex: 0 }]);
+    expect(drainSearchQueue(db)).toBe(1);
     expect(match(db, '"ortiz"')).toEqual(['cus_new']);
-    db.prepare(`UPDATE customers SET deleted = 1 WHERE id = 'cus_new'`).run();
+    expect(match(db, '"diaz"')).toEqual([]);
+
+    db.prepare(`UPDATE customers SET name = 'Carla Ruiz' WHERE id = 'cus_new'`).run();
+    expect(queued(db)).toEqual([{ customer_rowid: Number(carla.lastInsertRowid), reindex: 1 }]);
+    drainSearchQueue(db);
     expect(match(db, '"ortiz"')).toEqual([]);
+    expect(match(db, '"ruiz"')).toEqual(['cus_new']);
+
+    db.prepare(`UPDATE customers SET deleted = 1 WHERE id = 'cus_new'`).run();
     db.prepare(`DELETE FROM customers WHERE id = 'cus_alice'`).run();
+    drainSearchQueue(db);
+    expect(match(db, '"ruiz"')).toEqual([]);
     expect(match(db, '"alice"')).toEqual([]);
-    // Queued for the spelling table: the insert and the rename (drained later, off the write path).
-    expect((db.prepare(`SELECT COUNT(*) AS n FROM search_spelling_queue`).get() as { n: number }).n).toBe(1);
+    expect(match(db, '"acme"')).toEqual(['cus_bob']);
+    expect(queued(db)).toEqual([]);
   });
 
-  it('does not rewrite the index when a re-sync leaves the searchable fields unchanged', () => {
+  it('queues nothing when a re-sync leaves the searchable fields unchanged', () => {
     const db = seedAt1();
     migrate(db, MIGRATIONS, 2);
-    const changesBefore = db.prepare(`SELECT total_changes() AS n`).pluck();
-    const before = changesBefore.get() as number;
-    db.prepare(`UPDATE customers SET balance = 500, source_ts = 99 WHERE id = 'cus_alice'`).run();
-    // One row changed in customers; the trigger's WHEN kept the FTS tables untouched.
-    expect((changesBefore.get() as number) - before).toBe(1);
+    db.prepare(`UPDATE customers SET balance = 500, source_ts = 99, synced_at_ms = 5 WHERE id = 'cus_alice'`).run();
+    expect(queued(db)).toEqual([]);
     expect(match(db, '"alice"')).toEqual(['cus_alice']);
   });
 
@@ -68,6 +81,7 @@ describe('migration 002: customer search index', () => {
     const db = seedAt1();
     migrate(db, MIGRATIONS, 2);
     db.prepare(`INSERT INTO customers (account_id, id, name, metadata_json, created, synced_at_ms) VALUES ('acct_A', 'cus_odd', 'Odd Meta', 'not json', 1, 0)`).run();
+    expect(drainSearchQueue(db)).toBe(1);
     expect(match(db, '"odd"')).toEqual(['cus_odd']);
   });
 });

@@ -228,25 +228,42 @@ describe('search: hostile input', () => {
 });
 
 describe('search: spelling table under a backfill', () => {
-  it('leaves a long queue to the background drain, which then makes new names typo-tolerant', async () => {
+  it('leaves a long queue to the background drain, which then makes new customers findable', async () => {
     const { vi } = await import('vitest');
-    const { startSpellingDrain } = await import('../../electron/services/search/background-drain');
+    const { startSearchIndexer } = await import('../../electron/services/search/background-indexer');
     const local = new Database(':memory:');
     migrate(local);
     const many = Array.from({ length: 1200 }, (_, i) => customer({ id: `cus_bulk${i}`, name: `Bulk Person${i}`, email: `b${i}@bulk.io` }));
     seed(local, A, [...many, customer({ id: 'cus_target', name: 'Wilhelmina Quartermaine', email: 'wq@x.io' })]);
     // 1201 queued rows: a search does not drain them inline (that would stall the keystroke).
-    expect(searchCustomers(local, A, 'quartermane').map((h) => h.id)).toEqual([]);
+    expect(searchCustomers(local, A, 'quartermaine').map((h) => h.id)).toEqual([]);
     vi.useFakeTimers({ toFake: ['setInterval', 'setImmediate'] });
     try {
-      const stop = startSpellingDrain(local, { warn: () => undefined } as never);
+      const stop = startSearchIndexer(local, { warn: () => undefined } as never);
       await vi.advanceTimersByTimeAsync(2000); // first tick: one batch, then the rest after yields
       for (let i = 0; i < 5; i++) await vi.runOnlyPendingTimersAsync();
       stop();
     } finally {
       vi.useRealTimers();
     }
-    expect(local.prepare('SELECT COUNT(*) AS n FROM search_spelling_queue').get()).toEqual({ n: 0 });
+    expect(local.prepare('SELECT COUNT(*) AS n FROM search_queue').get()).toEqual({ n: 0 });
+    expect(searchCustomers(local, A, 'quartermaine').map((h) => h.id)).toEqual(['cus_target']);
     expect(searchCustomers(local, A, 'quartermane').map((h) => h.id)).toEqual(['cus_target']);
+  });
+
+  it('finds a customer written a moment ago (a short queue is indexed by the search itself)', () => {
+    seed(db, A, [customer({ id: 'cus_just_now', name: 'Octavia Brightwater', email: 'ob@now.io' })]);
+    expect(ids('brightwater')).toEqual(['cus_just_now']);
+    expect(ids('octavia bright')).toEqual(['cus_just_now']);
+  });
+
+  it('drops a customer from results as soon as it is deleted or renamed', () => {
+    seed(db, A, [customer({ id: 'cus_rename', name: 'Temporary Name', email: 'tmp@rename.io' })]);
+    expect(ids('temporary')).toEqual(['cus_rename']);
+    seed(db, A, [customer({ id: 'cus_rename', name: 'Permanent Name', email: 'tmp@rename.io' })], T0 + 5);
+    expect(ids('temporary')).toEqual([]);
+    expect(ids('permanent')).toEqual(['cus_rename']);
+    deleteCustomer(db, A, 'cus_rename', T0 + 10);
+    expect(ids('permanent')).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import type { SearchHit } from '../../../shared/contract/customers';
 import { UsageError, type CliCommand } from '../command';
 import { openServices } from '../open-services';
 import { snakeKeys } from '../snake-case';
+import { drainSearchQueueFully } from '../../services/search/index-queue';
 
 export const searchCommand: CliCommand = {
   name: 'search',
@@ -18,6 +19,8 @@ export const searchCommand: CliCommand = {
 
     const services = await openServices(globals, io);
     try {
+      // A one-shot process: index whatever a sync run (perhaps another process) left queued.
+      drainSearchQueueFully(services.ctx.db);
       // Through the handler table, so the CLI validates exactly as the app does.
       const result = await services.table.dispatch('customers.search', { query, limit }, { actor: 'cli' });
       if (!result.ok) throw new AppError(result.error.code, result.error.message, result.error.details);

@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../core/context';
 import type { HandlerTable } from '../core/handler-table';
 import { searchCustomers } from '../search/search-customers';
-import { startSpellingDrain } from '../search/background-drain';
+import { startSearchIndexer } from '../search/background-indexer';
 import { buildCustomer360 } from './customer-360';
 import { listCustomers } from './list';
 import { addNote, updateNote } from './notes';
@@ -18,5 +18,5 @@ export function registerCustomerHandlers(table: HandlerTable, ctx: ServiceContex
     'notes.update': ({ noteId, body }, call) => updateNote(ctx, accountId(), noteId, body, call.actor),
   });
 
-  onClose(startSpellingDrain(ctx.db, ctx.log));
+  onClose(startSearchIndexer(ctx.db, ctx.log));
 }

@@ -3,7 +3,8 @@ import type { SearchHit, SearchMatchKind } from '../../../shared/contract/custom
 import { alternativesQuery, phrasePrefixQuery, prefixQuery } from './fts-query';
 import { lookupCardLast4, lookupEmail, lookupInvoiceNumber, lookupStripeId, type DirectMatch } from './id-lookup';
 import { foldText, hasCjk, looksLikeEmail, looksLikeInvoiceNumber, looksLikePhone, phoneDigits, stripeIdKind, wordTokens } from './normalize';
-import { drainSpellingQueue, foldedPrefixTerms, spellingCandidates } from './spelling';
+import { foldedPrefixTerms, spellingCandidates } from './spelling';
+import { catchUpBeforeSearch } from './index-queue';
 import { stmt } from './statements';
 import { scoreTextMatch, type CandidateRow } from './text-match';
 import { enrichHits } from './hit-details';
@@ -30,8 +31,6 @@ const RANK_LIMIT = 1000;
 /** Candidates scored in JS per text query. */
 const CANDIDATES = 200;
 const MAX_TOKENS = 8;
-/** Queued customers drained inside a search (see similarSearch). */
-const INLINE_DRAIN_MAX = 200;
 
 interface Found {
   customerId: string | null;
@@ -114,11 +113,6 @@ function phoneSearch(db: Database.Database, accountId: string, query: string): {
 
 /** Typo and accent tolerance: each word may also be a known word within one edit of it. */
 function similarSearch(db: Database.Database, accountId: string, tokens: string[]): { found: Found[]; rows: CustomerHitRow[] } {
-  // A few words queued by recent writes (a customer just created or renamed) join the spelling
-  // table first: a tiny write. A long queue means a backfill is running: leave it to the periodic
-  // drain rather than compete with the writer on every keystroke.
-  const queued = (stmt(db, `SELECT COUNT(*) AS n FROM (SELECT 1 FROM search_spelling_queue LIMIT ${INLINE_DRAIN_MAX + 1})`).get() as { n: number }).n;
-  if (queued > 0 && queued <= INLINE_DRAIN_MAX) drainSpellingQueue(db, INLINE_DRAIN_MAX);
   const groups = tokens.map((token) => {
     const alternatives = spellingCandidates(db, token).map((c) => c.term);
     // Scripts unicode61 does not fold (Greek accents, Cyrillic ё): match the folded prefix.
@@ -165,6 +159,7 @@ export function normalizeQuery(raw: string): string {
 export function searchCustomers(db: Database.Database, accountId: string, rawQuery: string, options: SearchOptions = {}): SearchHit[] {
   const query = normalizeQuery(rawQuery);
   if (!query) return [];
+  catchUpBeforeSearch(db);
   const limit = Math.max(1, Math.min(100, Math.floor(options.limit ?? 20)));
   const found: Found[] = [];
   const rows = new Map<string, CustomerHitRow>();

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { editDistance, foldText, wordTokens } from './normalize';
+import { stmt } from './statements';
 
 // Typo and accent tolerance, SymSpell style. Every word of a customer's name and email is stored
 // under its folded form (distance 0: "σωκρατησ" -> "σωκράτης") and under each single-character
@@ -7,8 +8,8 @@ import { editDistance, foldText, wordTokens } from './normalize';
 // one indexed IN probe finds every known word within one edit (substitution, insertion, deletion
 // or adjacent transposition all meet on a shared deletion).
 //
-// The table is fed from `search_spelling_queue`, which the customer triggers fill (a rowid insert,
-// cheap on the sync's write path); `drainSpellingQueue` tokenizes in JS, off the write path.
+// The table is fed by the search-queue drain (index-queue.ts), which tokenizes in JS, off the
+// sync's write path.
 
 const MIN_TERM = 2;
 const MAX_TERM = 32;
@@ -35,47 +36,21 @@ export function spellingTerms(text: string | null): string[] {
   return wordTokens(text).filter((t) => !/\d/.test(t));
 }
 
-interface QueueRow {
-  customer_rowid: number;
-  name: string | null;
-  email: string | null;
-}
-
-/**
- * Moves up to `maxRows` queued customers into the spelling table, in one short transaction.
- * Returns how many were drained (0 when the queue is empty).
- */
-export function drainSpellingQueue(db: Database.Database, maxRows = 5000): number {
-  const select = db.prepare(
-    `SELECT q.customer_rowid, c.name, c.email FROM search_spelling_queue q
-     LEFT JOIN customers c ON c.rowid = q.customer_rowid ORDER BY q.customer_rowid LIMIT ?`,
-  );
-  const insert = db.prepare('INSERT OR IGNORE INTO search_spelling (variant, term, distance) VALUES (?, ?, ?)');
+/** Adds the words of these customers' names and emails (called by the search-queue drain). */
+export function addSpellingTerms(db: Database.Database, rows: ReadonlyArray<{ name: string | null; email: string | null }>): void {
+  const insert = stmt(db, 'INSERT OR IGNORE INTO search_spelling (variant, term, distance) VALUES (?, ?, ?)');
   // Most words are already known (names repeat): one probe of the distance-0 row skips them.
-  const known = db.prepare('SELECT 1 FROM search_spelling WHERE variant = ? AND term = ?').pluck();
-  const dequeue = db.prepare('DELETE FROM search_spelling_queue WHERE customer_rowid <= ?');
-  // Read and dequeue in one transaction: a row queued by another connection in between is either
-  // in this batch or left for the next one, never dropped.
-  return db.transaction(() => {
-    const rows = select.all(maxRows) as QueueRow[];
-    if (rows.length === 0) return 0;
-    const seen = new Set<string>();
-    for (const row of rows) {
-      for (const term of [...spellingTerms(row.name), ...spellingTerms(row.email)]) {
-        if (seen.has(term)) continue;
-        seen.add(term);
-        const variants = spellingVariants(term);
-        if (variants.length === 0 || known.get(variants[0]!.variant, term)) continue;
-        for (const v of variants) insert.run(v.variant, term, v.distance);
-      }
+  const known = stmt(db, 'SELECT 1 FROM search_spelling WHERE variant = ? AND term = ?');
+  const seen = new Set<string>();
+  for (const row of rows) {
+    for (const term of [...spellingTerms(row.name), ...spellingTerms(row.email)]) {
+      if (seen.has(term)) continue;
+      seen.add(term);
+      const variants = spellingVariants(term);
+      if (variants.length === 0 || known.get(variants[0]!.variant, term)) continue;
+      for (const v of variants) insert.run(v.variant, term, v.distance);
     }
-    dequeue.run(rows[rows.length - 1]!.customer_rowid);
-    return rows.length;
-  })();
-}
-
-export function spellingQueueLength(db: Database.Database): number {
-  return (db.prepare('SELECT COUNT(*) AS n FROM search_spelling_queue').get() as { n: number }).n;
+  }
 }
 
 export interface SpellingCandidate {
