@@ -11,6 +11,7 @@ import { Workspace, DEMO_ACCOUNT } from './workspace/workspace';
 import { registerWorkspaceHandlers } from './workspace/handlers';
 import { ensureAccount } from './stripe/ingest';
 import { seedDemoWorkspace, demoIsSeeded } from './demo/seed';
+import { startOfUtcDay } from './demo/time';
 import { registerDomainHandlers } from './register';
 
 export interface Services {
@@ -53,7 +54,7 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
   }
   ensureAccount(db, DEMO_ACCOUNT);
   if (!options.skipDemoSeed && workspace.isDemo() && !demoIsSeeded(db)) {
-    seedDemoWorkspace(db, { seed: options.demo?.seed, customers: options.demo?.customers });
+    seedDemoWorkspace(db, { seed: options.demo?.seed, customers: options.demo?.customers, anchor: startOfUtcDay(now()) });
   }
 
   const table = new HandlerTable(log, redactor);

@@ -33,7 +33,6 @@ const FEEDBACK = new Weighted<Stripe.Subscription.CancellationDetails.Feedback |
   ['too_expensive', 30], ['unused', 22], ['switched_service', 15], ['missing_features', 12], ['customer_service', 4], ['low_quality', 4], ['too_complex', 5], ['other', 3], [null, 20],
 ]);
 const CANCEL_COMMENTS = ['We are consolidating tools.', 'Budget cuts this quarter.', 'Project finished.', 'Moving to an in-house solution.', 'Too many seats for our size.', 'Will come back next year.'];
-const NEXT_TIER: Record<PlanTier, PlanTier | null> = { starter: 'team', team: 'business', business: 'enterprise', enterprise: null };
 const PREVIOUS_TIER: Record<PlanTier, PlanTier | null> = { starter: null, team: 'starter', business: 'team', enterprise: 'business' };
 
 function between(rng: Rng, min: number, max: number): number {

@@ -43,3 +43,12 @@ export function monthIndexOf(sec: number): number {
   const { year, month } = yearMonth(sec);
   return monthIndex(year, month);
 }
+
+/**
+ * Midnight UTC of the day containing `ms`: the anchor the app seeds with, so the demo's "today"
+ * is the user's today (retries due tomorrow, trials ending next week) and the data set is still
+ * the same all day long.
+ */
+export function startOfUtcDay(ms: number): number {
+  return Math.floor(ms / 86_400_000) * 86_400_000;
+}
