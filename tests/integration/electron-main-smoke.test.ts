@@ -135,6 +135,11 @@ describe('the built main process under a stubbed electron', () => {
     expect(s.ipcChannels.sort()).toEqual(['bsc:call', 'bsc:copy']);
   });
 
+  it('the sandboxed preload bundle requires nothing but electron', () => {
+    const preload = fs.readFileSync(path.join(appPath, 'dist/preload/preload.cjs'), 'utf8');
+    expect([...new Set([...preload.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]))]).toEqual(['electron']);
+  });
+
   it('sets a menu with the edit shortcuts and without devtools', async () => {
     const s = await main.state();
     const roles = s.menu.flatMap((m: { roles: string[] }) => m.roles);
