@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startE2E, seriousA11yViolations, type E2E } from '../helpers/browser';
+import { startE2E, seriousA11yViolations, setTheme, type E2E } from '../helpers/browser';
 import { startLoopbackProviders, type LoopbackProviders } from '../helpers/loopback-providers';
 
 // Settings → Stripe in the browser, against the harness and a loopback Stripe stand-in:
@@ -81,7 +81,7 @@ describe('Settings → Stripe key', () => {
   });
 
   it('reads well in the dark theme too', async () => {
-    await e2e.page.evaluate(() => document.documentElement.setAttribute('data-theme', 'dark'));
+    await setTheme(e2e.page, 'dark');
     await input().fill('rk_live_51AbCdEfGhIjKlMnOpQr');
     expect(await e2e.page.getByText(/LIVE mode/).count()).toBeGreaterThan(0);
     expect(await seriousA11yViolations(e2e.page)).toEqual([]);

@@ -83,3 +83,11 @@ export async function seriousA11yViolations(page: Page): Promise<Array<{ id: str
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
 }
+
+/**
+ * Switches the page's theme the way the Appearance setting does (saved choice + root attribute).
+ * A string expression, because the tests compile without the DOM library.
+ */
+export async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
+  await page.evaluate(`localStorage.setItem('theme', '${theme}'); document.documentElement.dataset.theme = '${theme}';`);
+}

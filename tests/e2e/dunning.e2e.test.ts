@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import { startE2E, seriousA11yViolations, setTheme, type E2E } from '../helpers/browser';
+import { DAY, StripeRows } from '../helpers/dunning-fixtures';
+import { reconcileDunning } from '../../electron/services/dunning/reconcile';
+import type { TestServices } from '../helpers/services';
+
+// The dunning queue in the browser (web harness + Debian Chromium): open it, filter, move with the
+// keyboard, bulk-assign, export the CSV, retry (simulated in the demo workspace), the metrics charts.
+
+const PEOPLE = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Katherine Johnson', 'Linus Torvalds', 'Margaret Hamilton', 'Tim Berners-Lee', 'Barbara Liskov', 'Donald Knuth', 'Frances Allen', 'Edsger Dijkstra', 'Radia Perlman', 'Ken Thompson', 'Hedy Lamarr', 'John McCarthy', 'Anita Borg', 'Dennis Ritchie', 'Shafi Goldwasser', 'Claude Shannon', 'Jean Sammet', 'Yukihiro Matsumoto', 'Sophie Wilson', 'Guido van Rossum', 'Adele Goldberg'];
+const DECLINES: Array<string | null> = ['insufficient_funds', 'generic_decline', 'lost_card', 'expired_card', 'authentication_required', 'do_not_honor', 'insufficient_funds', 'card_velocity_exceeded', 'stolen_card', null];
+const CURRENCIES: Array<[string, number]> = [['usd', 100], ['eur', 100], ['gbp', 100], ['jpy', 1], ['usd', 100]];
+
+/** 24 open cases over 4 currencies and every category, plus recovered and lost ones for the metrics. */
+function seedQueue(s: TestServices): void {
+  const nowS = Math.floor(Date.now() / 1000);
+  const rows = new StripeRows(s.ctx.db, 'demo', nowS);
+  PEOPLE.forEach((name, i) => {
+    const id = `cus_e2e${i}`;
+    const [currency, unit] = CURRENCIES[i % CURRENCIES.length]!;
+    rows.customer(id, { name, email: `${name.split(' ')[0]!.toLowerCase()}@example.com`, defaultPm: `pm_e2e${i}` });
+    rows.invoice(`in_e2e${i}`, {
+      customer: id,
+      currency,
+      number: `INV-${String(1000 + i)}`,
+      amountDue: (29 + ((i * 37) % 400)) * unit * (currency === 'jpy' ? 100 : 1),
+      attemptCount: 1 + (i % 4),
+      nextPaymentAttempt: i % 3 === 0 ? null : nowS + ((i % 5) + 1) * DAY,
+      failures: [{ declineCode: DECLINES[i % DECLINES.length]!, created: nowS - ((i * 3) % 40) * DAY - 3600, paymentMethod: `pm_e2e${i}` }],
+    });
+    // History for the metrics: a recovered and a lost invoice for some customers.
+    if (i % 3 === 0) {
+      rows.invoice(`in_e2eold${i}`, { customer: id, currency, amountDue: 49 * unit * (currency === 'jpy' ? 100 : 1), status: 'paid', paidAt: nowS - ((i % 9) + 1) * DAY, failures: [{ declineCode: DECLINES[(i + 1) % DECLINES.length]!, created: nowS - ((i % 9) + 4) * DAY }] });
+    }
+    if (i % 7 === 0) {
+      rows.invoice(`in_e2evoid${i}`, { customer: id, currency, amountDue: 99 * unit, status: 'void', voidedAt: nowS - 2 * DAY, failures: [{ declineCode: 'stolen_card', created: nowS - 20 * DAY }] });
+    }
+  });
+  reconcileDunning(s.ctx, 'demo');
+}
+
+describe('dunning queue in the browser', () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E({ skipDemoSeed: true, prepare: seedQueue, viewport: { width: 1600, height: 940 } });
+    await e2e.page.getByRole('button', { name: /^Dunning/ }).click();
+    await e2e.page.locator('tr.dunning-row').first().waitFor();
+  });
+  afterAll(async () => {
+    await e2e?.close();
+  });
+
+  const rowsShown = () => e2e.page.locator('tr.dunning-row');
+
+  it('opens the queue sorted by amount at risk, with totals per currency', async () => {
+    await expect.poll(() => rowsShown().count()).toBe(24);
+    const totals = await e2e.page.locator('.dunning-totals').textContent();
+    expect(totals).toContain('24 cases');
+    expect(totals).toMatch(/\$[\d,]+\.\d\d/);
+    expect(totals).toMatch(/¥[\d,]+/);
+    expect(totals).toMatch(/€[\d,]+/);
+  });
+
+  it('filters by decline category and by text', async () => {
+    const page = e2e.page;
+    await page.locator('label.chip', { hasText: 'Hard decline' }).click();
+    await expect.poll(async () => (await page.locator('.dunning-totals').textContent()) ?? '').toMatch(/^\s*[1-9]\d* cases?/);
+    const badges = await page.locator('tr.dunning-row td:nth-child(5) .badge').allTextContents();
+    expect(badges.length).toBeGreaterThan(0);
+    expect(new Set(badges)).toEqual(new Set(['Hard decline']));
+    await page.locator('label.chip', { hasText: 'Hard decline' }).click();
+    await page.getByRole('searchbox', { name: 'Search the queue' }).fill('grace@');
+    await expect.poll(() => rowsShown().count()).toBe(1);
+    expect(await rowsShown().first().textContent()).toContain('Grace Hopper');
+    await page.getByRole('searchbox', { name: 'Search the queue' }).fill('');
+    await expect.poll(() => rowsShown().count()).toBe(24);
+  });
+
+  it('moves through the queue with J/K and shows the case under the cursor', async () => {
+    const page = e2e.page;
+    await page.locator('.dunning-table-scroll').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    await page.keyboard.press('k');
+    const cursorRow = page.locator('tr.dunning-row.cursor');
+    await expect.poll(() => cursorRow.getAttribute('aria-rowindex')).toBe('3');
+    const name = (await cursorRow.locator('.name').textContent())!;
+    await expect.poll(async () => (await page.locator('.dunning-panel .customer-link').textContent()) ?? '').toBe(name);
+  });
+
+  it('bulk-assigns the selected cases, audited, and filters by the assignee', async () => {
+    const page = e2e.page;
+    const boxes = page.locator('tr.dunning-row td.check input');
+    for (const i of [0, 1, 2]) await boxes.nth(i).check();
+    await expect.poll(() => page.locator('.dunning-bulk strong').textContent()).toBe('3 selected');
+    await page.getByRole('combobox', { name: 'Assign to' }).fill('Priya');
+    await page.locator('.dunning-bulk').getByRole('button', { name: 'Assign' }).click();
+    await expect.poll(async () => (await page.locator('.toast').textContent()) ?? '').toContain('Assigned 3 cases to Priya');
+    const audit = e2e.services.ctx.db.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE action = 'dunning.assign'`).get() as { n: number };
+    expect(audit.n).toBe(3);
+    await page.getByRole('combobox', { name: 'Assignee', exact: true }).selectOption('Priya');
+    await expect.poll(() => rowsShown().count()).toBe(3);
+    expect(await page.locator('tr.dunning-row td:last-child').allTextContents()).toEqual(['Priya', 'Priya', 'Priya']);
+  });
+
+  it('exports the filtered queue as a CSV file', async () => {
+    const page = e2e.page;
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^dunning-\d{12}\.csv$/);
+    const text = fs.readFileSync((await download.path())!, 'utf8');
+    const lines = text.trim().split('\r\n');
+    expect(lines[0]).toBe('invoice,customer,email,amount_due,currency,attempt_count,next_payment_attempt,decline_code,category,stage,assignee,case_id,customer_name,amount_at_risk,advice_code,days_in_dunning,opened_at');
+    expect(lines).toHaveLength(4);
+    for (const line of lines.slice(1)) expect(line).toContain(',Priya,');
+    await page.getByRole('button', { name: 'Clear filters' }).first().click();
+    await expect.poll(() => rowsShown().count()).toBe(24);
+    await e2e.screenshot('dunning-queue');
+  });
+
+  it('retries a payment after confirmation; the demo workspace simulates it and says so', async () => {
+    const page = e2e.page;
+    // Put the cursor on a soft decline and press R.
+    const soft = page.locator('tr.dunning-row', { hasText: 'Soft decline' }).first();
+    await soft.click();
+    await page.keyboard.press('r');
+    const dialog = page.getByRole('dialog', { name: 'Retry the payment now' });
+    await dialog.waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Retry payment now' }).click();
+    await expect.poll(async () => (await dialog.locator('.dunning-outcome').textContent()) ?? '').toMatch(/Simulated.*demo workspace/);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    const audit = e2e.services.ctx.db.prepare(`SELECT result FROM audit_log WHERE action = 'dunning.retry'`).all();
+    expect(audit).toEqual([{ result: 'simulated' }]);
+  });
+
+  it('refuses to retry a hard decline and says why', async () => {
+    const page = e2e.page;
+    await page.locator('tr.dunning-row', { hasText: 'Hard decline' }).first().click();
+    await page.keyboard.press('r');
+    const dialog = page.getByRole('dialog', { name: 'Retry the payment now' });
+    await expect.poll(async () => (await dialog.locator('.dunning-refusal').textContent()) ?? '').toMatch(/Retry refused/);
+    expect(await dialog.getByRole('button', { name: 'Retry payment now' }).isDisabled()).toBe(true);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('has no serious accessibility violations in the queue', async () => {
+    expect(await seriousA11yViolations(e2e.page)).toEqual([]);
+  });
+
+  it('shows the metrics charts', async () => {
+    const page = e2e.page;
+    await page.getByRole('tab', { name: 'Metrics' }).click();
+    await page.getByTestId('dunning-metrics').waitFor();
+    await expect.poll(() => page.locator('.recharts-surface').count()).toBeGreaterThanOrEqual(5);
+    const cards = await page.locator('.metric-card').allTextContents();
+    expect(cards.join(' ')).toMatch(/At risk · USD/);
+    expect(cards.join(' ')).toMatch(/Time to recover/);
+    await page.waitForTimeout(300);
+    await e2e.screenshot('dunning-metrics');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  });
+
+  it('reads well in the dark theme', async () => {
+    const page = e2e.page;
+    await setTheme(page, 'dark');
+    await page.getByRole('tab', { name: 'Queue' }).click();
+    await page.locator('tr.dunning-row').first().waitFor();
+    await e2e.screenshot('dunning-queue-dark');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  });
+});
