@@ -1,0 +1,172 @@
+import { useEffect, useRef, useState } from 'react';
+import type { CopilotAction, CopilotCitation, CopilotConfirmResult } from '../../../../shared/contract/copilot';
+import { api, errorMessage } from '../../api/client';
+import { useApp } from '../../app/store';
+import { copyText } from '../portal/clipboard';
+import { CitationChip } from './CitationChip';
+import { ACTION_KIND } from './labels';
+
+// A proposed action as a component: portal-link card, retry card, cancellation flow, pause,
+// refund escalation — or an information card (explain an invoice, nothing to do). A write only
+// runs after the agent confirms it in a dialog; it then goes through the same services as the
+// buttons elsewhere in the console (audit, idempotency).
+
+const CONFIRM_WORDS: Partial<Record<CopilotAction['type'], (customer: string) => string>> = {
+  send_portal_link: (c) => `Create a Stripe Customer Portal link for ${c}? You send it to the customer yourself; it expires soon after it is opened.`,
+  retry_payment: (c) => `Charge ${c}'s default payment method for the open invoice now?`,
+  cancel_subscription: (c) => `Set ${c}'s subscription to cancel at the end of the current period?`,
+  pause_subscription: (c) => `Pause collection on ${c}'s subscription? Invoices are voided until it is resumed.`,
+  escalate_refund: (c) => `Escalate a refund request for ${c} to the billing team (adds a note)?`,
+};
+
+export function ProposalCard({
+  action,
+  customerId,
+  customerName,
+  catalog,
+  onInsert,
+}: {
+  action: CopilotAction;
+  customerId: string;
+  customerName: string;
+  catalog: Map<string, CopilotCitation>;
+  onInsert: (text: string) => void;
+}) {
+  const [state, setState] = useState<'proposed' | 'confirming' | 'confirmed' | 'dismissed' | 'failed'>(action.status === 'confirmed' || action.status === 'dismissed' ? action.status : 'proposed');
+  const [asking, setAsking] = useState(false);
+  const [result, setResult] = useState<CopilotConfirmResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const toast = useApp((s) => s.showToast);
+  const flow = action.args.flow ? ` · ${action.args.flow.replace(/_/g, ' ')}` : '';
+
+  const confirm = async () => {
+    setAsking(false);
+    if (!action.proposalId) return;
+    setState('confirming');
+    setError(null);
+    try {
+      const r = await api.call('copilot.confirmAction', { customerId, proposalId: action.proposalId });
+      setResult(r);
+      setState('confirmed');
+      if (r.portalLink) {
+        try {
+          await copyText(r.portalLink.url);
+          toast(r.portalLink.simulated ? 'Link copied (simulated: demo workspace).' : 'Portal link copied.');
+        } catch {
+          toast('Link created. Copy it from the card.');
+        }
+      }
+    } catch (err) {
+      setError(errorMessage(err));
+      setState('failed');
+    }
+  };
+
+  const dismiss = async () => {
+    if (!action.proposalId) return;
+    try {
+      await api.call('copilot.dismissAction', { customerId, proposalId: action.proposalId });
+      setState('dismissed');
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
+  const write = action.requiresConfirmation;
+  return (
+    <article className={`cp-card cp-card-${action.type} cp-state-${state}${write ? '' : ' cp-card-info'}`} aria-label={action.title} data-testid="copilot-proposal" data-type={action.type}>
+      <header className="cp-card-head">
+        <span className={`badge ${write ? 'info' : ''}`}>{ACTION_KIND[action.type]}{flow}</span>
+        <strong>{action.title}</strong>
+        {action.source === 'model' && <span className="badge" title="Suggested by the model and checked against this customer's data">model</span>}
+      </header>
+      <p className="cp-card-reason">{action.reason}</p>
+      {action.citations.length > 0 && (
+        <div className="cp-cites">
+          {action.citations.map((r) => {
+            const c = catalog.get(r);
+            return c ? <CitationChip key={r} citation={c} /> : null;
+          })}
+        </div>
+      )}
+      {write && state === 'proposed' && (
+        <div className="cp-card-actions">
+          <button type="button" className="primary" onClick={() => setAsking(true)} disabled={!action.proposalId}>
+            Confirm…
+          </button>
+          <button type="button" onClick={dismiss}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      {state === 'confirming' && (
+        <p className="cp-card-status" role="status">
+          <span className="spinner" aria-hidden="true" /> Working…
+        </p>
+      )}
+      {state === 'confirmed' && result && (
+        <div className="cp-card-result" role="status" data-testid="copilot-action-result">
+          <p>{result.message}{result.alreadyDone ? ' (already done earlier: nothing ran twice)' : ''}</p>
+          {result.portalLink && (
+            <div className="cp-link-row">
+              <input readOnly value={result.portalLink.url} aria-label="Portal link" onFocus={(e) => e.currentTarget.select()} />
+              <button type="button" onClick={() => copyText(result.portalLink!.url).then(() => toast('Link copied.'), () => toast('Could not copy the link.', 'error'))}>
+                Copy
+              </button>
+              <button type="button" onClick={() => onInsert(result.portalLink!.url)}>
+                Insert
+              </button>
+            </div>
+          )}
+        </div>
+      )}
+      {state === 'dismissed' && <p className="muted cp-card-status">Dismissed.</p>}
+      {error && (
+        <div className="cp-card-error" role="alert">
+          <p>{error}</p>
+          {state === 'failed' && (
+            <button type="button" onClick={() => setAsking(true)}>
+              Try again…
+            </button>
+          )}
+        </div>
+      )}
+      {asking && <ConfirmDialog title={action.title} text={(CONFIRM_WORDS[action.type] ?? ((c: string) => `Run this action for ${c}?`))(customerName)} reason={action.reason} onConfirm={confirm} onCancel={() => setAsking(false)} />}
+    </article>
+  );
+}
+
+function ConfirmDialog({ title, text, reason, onConfirm, onCancel }: { title: string; text: string; reason: string; onConfirm: () => void; onCancel: () => void }) {
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => confirmRef.current?.focus(), []);
+  return (
+    <div className="cp-backdrop" onClick={onCancel}>
+      <div
+        className="cp-dialog"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="cp-confirm-title"
+        aria-describedby="cp-confirm-text"
+        onClick={(e) => e.stopPropagation()}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            e.stopPropagation();
+            onCancel();
+          }
+        }}
+      >
+        <h3 id="cp-confirm-title">{title}</h3>
+        <p id="cp-confirm-text">{text}</p>
+        <p className="muted">Why: {reason}</p>
+        <div className="cp-card-actions">
+          <button ref={confirmRef} type="button" className="primary" onClick={onConfirm} data-testid="copilot-confirm">
+            Confirm
+          </button>
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
