@@ -43,7 +43,7 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
   const db = opened.db;
   const settings = new Settings(db);
   const workspace = new Workspace(db, secrets, settings, redactor, log, options.stripeApiBase);
-  const ctx: ServiceContext = { db, log, redactor, hub: new StreamHub(), secrets, settings, audit: new AuditLog(db, now), workspace, now, options };
+  const ctx: ServiceContext = { db, log, redactor, hub: new StreamHub(), secrets, settings, audit: new AuditLog(db, now, redactor), workspace, now, options };
 
   if (secrets.get('stripe_key', 'default')) {
     try {

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { Redactor } from './redact';
 
 export interface AuditEntry {
   accountId: string | null;
@@ -26,14 +27,20 @@ export interface AuditRow {
   idempotency_key: string | null;
 }
 
-/** Every write a person starts (and every manual change) leaves one row: who, what, when, result. */
+/**
+ * Every write a person starts (and every manual change) leaves one row: who, what, when, result.
+ * Params and error messages pass through the redactor first: the cache file is not encrypted, and
+ * an upstream error can echo the key it was called with.
+ */
 export class AuditLog {
   constructor(
     private readonly db: Database.Database,
     private readonly now: () => number,
+    private readonly redactor?: Redactor,
   ) {}
 
-  record(e: AuditEntry): number {
+  record(raw: AuditEntry): number {
+    const e = this.redactor ? { ...raw, params: raw.params && this.redactor.value(raw.params), errorMessage: raw.errorMessage && this.redactor.text(raw.errorMessage) } : raw;
     const r = this.db
       .prepare(
         `INSERT INTO audit_log (account_id, at_ms, actor, action, target_type, target_id, params_json, result, error_message, idempotency_key)
