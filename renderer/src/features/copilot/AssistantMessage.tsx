@@ -69,6 +69,9 @@ export function AssistantMessage({
                     {c}
                   </span>
                 ))}
+                <span className="cp-by" data-testid="copilot-answered-by">
+                  {u.mode === 'model' ? `Answered by the model ${u.model ?? ''}` : 'Answered by the rules and templates'}
+                </span>
               </div>
             );
           }

@@ -1,6 +1,50 @@
-import { EmptyState } from '../../ui/states';
+import { useEffect } from 'react';
+import { useApp } from '../../app/store';
+import { EmptyState, ErrorState } from '../../ui/states';
+import { CustomerChat } from './CustomerChat';
+import { answeringPath, useCopilotSettings } from './settings-store';
+import './copilot.css';
 
-// Placeholder until the feature lands.
+// The copilot beside the customer view (Ctrl/Cmd+J): drafts replies for the customer on screen,
+// grounded in their billing data, with actions a person confirms. It says which path answers: a
+// model, or the rules and templates when none is configured.
+
 export function CopilotPanel() {
-  return <EmptyState title="CopilotPanel" hint="Coming soon." />;
+  const customerId = useApp((s) => s.customerId);
+  const toggle = useApp((s) => s.toggleCopilot);
+  const { settings, error, load } = useCopilotSettings();
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  return (
+    <aside className="copilot-panel cp-panel" aria-labelledby="cp-title" data-testid="copilot-panel">
+      <header className="cp-head">
+        <h2 id="cp-title">Copilot</h2>
+        {settings && (
+          <span className={`badge ${settings.configured ? 'info' : ''}`} title={`${answeringPath(settings)}. Change it in Settings › Copilot.`} data-testid="copilot-path">
+            {settings.configured ? `Model: ${settings.model}` : 'Rules · no model'}
+          </span>
+        )}
+        <span className="spacer" />
+        <button type="button" className="icon-button" onClick={toggle} aria-label="Close the copilot" title="Close (Ctrl+J)">
+          ×
+        </button>
+      </header>
+      {error && <ErrorState message={`Could not read the copilot settings: ${error}`} onRetry={load} />}
+      {customerId ? (
+        <CustomerChat key={customerId} customerId={customerId} />
+      ) : (
+        <EmptyState
+          title="Open a customer to draft a reply"
+          hint={
+            <>
+              Press <kbd>Ctrl</kbd>+<kbd>K</kbd> and search by name, email or invoice number. The copilot answers for the customer on screen, from their billing data.
+            </>
+          }
+        />
+      )}
+    </aside>
+  );
 }

@@ -1,0 +1,79 @@
+import { useChat } from '@ai-sdk/react';
+import { useEffect, useRef, useState } from 'react';
+import { chatFor } from './chat-registry';
+import { chatProblem } from './chat-errors';
+import { Composer } from './Composer';
+import { useCopilotPrefs } from './prefs';
+import { ReplyBox } from './ReplyBox';
+import { Thread } from './Thread';
+import { useCustomerName } from './useCustomerName';
+
+// The copilot for the customer on screen: useChat over the app's transport (one conversation per
+// customer), the thread, the reply being written and the composer.
+
+export function CustomerChat({ customerId }: { customerId: string }) {
+  const { messages, setMessages, sendMessage, stop, regenerate, status, error, clearError } = useChat({ chat: chatFor(customerId) });
+  const { name, error: nameError } = useCustomerName(customerId);
+  const insertIntoReply = useCopilotPrefs((s) => s.insertIntoReply);
+  const [stopped, setStopped] = useState(false);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const busy = status === 'submitted' || status === 'streaming';
+  const customerName = name ?? 'this customer';
+
+  // The panel mounts when it is opened: the agent can paste straight away.
+  useEffect(() => input.current?.focus(), [customerId]);
+
+  // A turn that fails keeps the agent's message in the thread, so nothing typed is lost.
+  const send = (text: string) => {
+    setStopped(false);
+    clearError();
+    void sendMessage({ text });
+  };
+  const stopNow = () => {
+    setStopped(true);
+    void stop();
+  };
+  const redraft = () => {
+    setStopped(false);
+    clearError();
+    void regenerate();
+  };
+  const problem = error ? chatProblem(error) : null;
+  const lastIsAssistant = messages[messages.length - 1]?.role === 'assistant';
+
+  return (
+    <>
+      <div className="cp-customer">
+        <span className="muted">Drafting for</span> <strong data-testid="copilot-customer">{name ?? customerId}</strong>
+        {nameError && <span className="cp-hint-error"> (could not read the customer: {nameError})</span>}
+        <span className="spacer" />
+        {messages.length > 0 && !busy && (
+          <button type="button" className="icon-button" onClick={() => {
+              clearError();
+              setStopped(false);
+              setMessages([]);
+            }} title="Start a new conversation for this customer" data-testid="copilot-new">
+            New conversation
+          </button>
+        )}
+      </div>
+      <Thread messages={messages} streaming={busy} customerId={customerId} customerName={customerName} onInsert={(t) => insertIntoReply(customerId, t)} onExample={send} />
+      {stopped && !busy && (
+        <p className="cp-stopped muted" role="status">
+          Stopped. What was drafted so far is kept; Redraft starts it again.
+        </p>
+      )}
+      {problem && !busy && (
+        <div className="cp-error" role="alert" data-testid="copilot-error">
+          <p>{problem.text}</p>
+          <p className="muted">{problem.next}</p>
+          <button type="button" onClick={redraft}>
+            Try again
+          </button>
+        </div>
+      )}
+      <ReplyBox customerId={customerId} customerName={customerName} />
+      <Composer ref={input} busy={busy} canRedraft={lastIsAssistant || !!problem} onSend={send} onStop={stopNow} onRedraft={redraft} />
+    </>
+  );
+}
