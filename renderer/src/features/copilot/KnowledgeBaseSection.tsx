@@ -1,0 +1,105 @@
+import { useCallback, useEffect, useId, useState } from 'react';
+import type { KbStatus } from '../../../../shared/contract/copilot';
+import { api, errorMessage } from '../../api/client';
+import { Loading } from '../../ui/states';
+
+// The knowledge base the drafts cite: what is imported (the sample billing KB ships with the app
+// and is imported on first start), and importing a folder of Markdown articles from this computer.
+
+type ImportResult = { documents: number; chunks: number; unchanged: number; embedded: number; problems: string[] };
+
+export function KnowledgeBaseSection() {
+  const [status, setStatus] = useState<KbStatus | null>(null);
+  const [statusError, setStatusError] = useState<string | null>(null);
+  const [folder, setFolder] = useState('');
+  const [importing, setImporting] = useState(false);
+  const [result, setResult] = useState<ImportResult | null>(null);
+  const [importError, setImportError] = useState<string | null>(null);
+  const id = useId();
+
+  const load = useCallback(async () => {
+    try {
+      setStatus(await api.call('kb.status', {}));
+      setStatusError(null);
+    } catch (err) {
+      setStatusError(errorMessage(err));
+    }
+  }, []);
+  useEffect(() => {
+    void load();
+    return api.on('data.changed', (c) => {
+      if (c.kinds.includes('kb')) void load();
+    });
+  }, [load]);
+
+  const importFolder = async (e: React.FormEvent) => {
+    e.preventDefault();
+    if (!folder.trim() || importing) return;
+    setImporting(true);
+    setImportError(null);
+    setResult(null);
+    try {
+      setResult(await api.call('kb.import', { folder: folder.trim() }));
+      await load();
+    } catch (err) {
+      // The path stays in the field so it can be corrected.
+      setImportError(errorMessage(err));
+    } finally {
+      setImporting(false);
+    }
+  };
+
+  return (
+    <div className="cps-kb" data-testid="copilot-kb">
+      <h3>Knowledge base</h3>
+      {statusError ? (
+        <p className="cps-error" role="alert">
+          Could not read the knowledge base: {statusError}{' '}
+          <button type="button" onClick={load}>
+            Try again
+          </button>
+        </p>
+      ) : !status ? (
+        <Loading label="Reading the knowledge base…" />
+      ) : status.documents === 0 ? (
+        <p className="muted" data-testid="copilot-kb-status">
+          No articles yet: drafts cite only the customer's data. Import a folder of Markdown articles below; the sample billing KB (refunds, retries, cancellation, invoices, taxes) is imported automatically on first start.
+        </p>
+      ) : (
+        <p data-testid="copilot-kb-status">
+          {status.documents} articles in {status.chunks} sections. Search: keywords{status.vectorSearch ? ` and meaning (${status.embedded} of ${status.chunks} sections embedded)` : ' only (set an embedding model above to add search by meaning)'}.
+        </p>
+      )}
+      <form className="cps-form" onSubmit={importFolder} aria-label="Import articles" noValidate>
+        <label htmlFor={id}>Import a folder of Markdown articles</label>
+        <div className="cps-row">
+          <input id={id} value={folder} onChange={(e) => setFolder(e.target.value)} placeholder="/home/me/help-center/billing" spellCheck={false} className="cps-path" disabled={importing} />
+          <button type="submit" disabled={!folder.trim() || importing}>
+            {importing ? 'Importing…' : 'Import'}
+          </button>
+        </div>
+        <p className="cps-hint">Each .md file becomes an article, split at its headings. Importing again updates changed articles only.</p>
+        {importing && <Loading label="Importing and indexing the articles…" />}
+        {importError && (
+          <p className="cps-error" role="alert">
+            {importError}
+          </p>
+        )}
+        {result && (
+          <div role="status" className="cps-ok">
+            <p>
+              Imported {result.documents} articles ({result.chunks} sections, {result.unchanged} unchanged{result.embedded ? `, ${result.embedded} embedded` : ''}).
+            </p>
+            {result.problems.length > 0 && (
+              <ul className="cps-problems">
+                {result.problems.map((p) => (
+                  <li key={p}>{p}</li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
+      </form>
+    </div>
+  );
+}
