@@ -1,6 +1,9 @@
-import { EmptyState } from '../../ui/states';
+import { useApp } from '../../app/store';
+import { Customer360View } from './Customer360View';
+import { CustomerList } from './CustomerList';
 
-// Placeholder until the feature lands.
+/** The Customers pane: the customer list, or the 360 view of the customer opened from search or the list. */
 export function CustomersView() {
-  return <EmptyState title="CustomersView" hint="Coming soon." />;
+  const customerId = useApp((s) => s.customerId);
+  return customerId ? <Customer360View key={customerId} customerId={customerId} /> : <CustomerList />;
 }

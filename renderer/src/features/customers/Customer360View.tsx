@@ -1,0 +1,112 @@
+import { useEffect } from 'react';
+import type { DataChanged } from '../../../../shared/contract/streams';
+import { api } from '../../api/client';
+import { isTyping } from '../../app/shortcuts';
+import { useApp } from '../../app/store';
+import { ErrorState, Loading } from '../../ui/states';
+import { onPortalLinkCreated } from '../portal/portal-events';
+import { CustomerHeader } from './sections/CustomerHeader';
+import { DunningSection } from './sections/DunningSection';
+import { InvoicesSection } from './sections/InvoicesSection';
+import { NotesSection } from './sections/NotesSection';
+import { PaymentMethodsSection } from './sections/PaymentMethodsSection';
+import { PortalLinksSection } from './sections/PortalLinksSection';
+import { ProfileSection } from './sections/ProfileSection';
+import { SubscriptionsSection } from './sections/SubscriptionsSection';
+import { TimelineSection } from './sections/TimelineSection';
+import { useCustomers } from './store';
+import './customers.css';
+
+/** Kinds of change that alter something this view shows (audit rows and the KB do not). */
+const SHOWN_KINDS: ReadonlyArray<DataChanged['kinds'][number]> = ['customers', 'subscriptions', 'invoices', 'payment_methods', 'dunning', 'notes', 'portal_links'];
+
+/**
+ * Everything about one customer on one screen: profile, subscriptions, invoices with their payment
+ * attempts, cards, dunning, timeline, notes and portal links. Kept current from the 'data.changed'
+ * stream; Esc (or the back button) returns to the list.
+ */
+export function Customer360View({ customerId }: { customerId: string }) {
+  const customer = useCustomers((s) => (s.customer?.id === customerId ? s.customer : null));
+  const status = useCustomers((s) => s.customerStatus);
+  const error = useCustomers((s) => s.customerError);
+  const { loadCustomer, closeCustomer } = useCustomers.getState();
+  const openCustomer = useApp((s) => s.openCustomer);
+
+  useEffect(() => {
+    void loadCustomer(customerId);
+    // Bursts of changes (a sync page, a portal link + its audit) become one quiet reload.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const reloadSoon = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void loadCustomer(customerId, { quiet: true }), 120);
+    };
+    const offChanged = api.on('data.changed', (c) => {
+      if (c.customerIds && !c.customerIds.includes(customerId)) return;
+      if (c.kinds.some((k) => SHOWN_KINDS.includes(k))) reloadSoon();
+    });
+    const offPortal = onPortalLinkCreated((link) => link.customerId === customerId && reloadSoon());
+    return () => {
+      clearTimeout(timer);
+      offChanged();
+      offPortal();
+      closeCustomer();
+    };
+  }, [customerId, loadCustomer, closeCustomer]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented || isTyping(e.target) || useApp.getState().paletteOpen) return;
+      e.preventDefault();
+      openCustomer(null);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [openCustomer]);
+
+  if (!customer) {
+    if (status === 'error') {
+      return (
+        <div className="customer-360">
+          <BackOnly onBack={() => openCustomer(null)} />
+          <ErrorState message={`Could not open ${customerId}: ${error}`} onRetry={() => void loadCustomer(customerId)} />
+        </div>
+      );
+    }
+    return <Loading label="Opening the customer…" />;
+  }
+
+  return (
+    <div className="customer-360" data-testid="customer-360">
+      <CustomerHeader customer={customer} onBack={() => openCustomer(null)} />
+      {status === 'error' && (
+        <p className="inline-error" role="alert">
+          Could not reload this customer: {error} The data shown was read earlier.
+        </p>
+      )}
+      <div className="c360-grid">
+        <div className="c360-main">
+          <SubscriptionsSection subscriptions={customer.subscriptions} />
+          <InvoicesSection invoices={customer.invoices} />
+          <TimelineSection timeline={customer.timeline} />
+        </div>
+        <div className="c360-side">
+          <ProfileSection customer={customer} />
+          <DunningSection customer={customer} />
+          <PaymentMethodsSection paymentMethods={customer.paymentMethods} />
+          <NotesSection notes={customer.notes} />
+          <PortalLinksSection links={customer.portalLinks} />
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function BackOnly({ onBack }: { onBack: () => void }) {
+  return (
+    <header className="page-header">
+      <button type="button" onClick={onBack} title="Back to the customer list (Esc)">
+        ← Customers
+      </button>
+    </header>
+  );
+}

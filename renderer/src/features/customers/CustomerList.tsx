@@ -1,0 +1,142 @@
+import { useEffect, useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { api } from '../../api/client';
+import { isTyping } from '../../app/shortcuts';
+import { useApp } from '../../app/store';
+import { EmptyState, ErrorState, Loading } from '../../ui/states';
+import { CustomerListRowView, type ListRow } from './CustomerListRow';
+import { useCustomers } from './store';
+import './customers.css';
+
+const ROW_HEIGHT = 40;
+
+/**
+ * Every customer in the cache, newest first, paged from the service as the agent scrolls (only the
+ * rows in view are in the DOM). The filter box searches the same way as Ctrl/Cmd+K. J/K or arrows
+ * move, Enter opens, "/" jumps to the filter.
+ */
+export function CustomerList() {
+  const { filter, rows, total, hits, listStatus, listError, loadingMore, cursor } = useCustomers();
+  const { setFilter, loadList, loadMore, setCursor } = useCustomers.getState();
+  const openCustomer = useApp((s) => s.openCustomer);
+  const setPaletteOpen = useApp((s) => s.setPaletteOpen);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const filterRef = useRef<HTMLInputElement>(null);
+  const shown: ListRow[] = hits ?? rows;
+  const filtering = hits !== null;
+
+  useEffect(() => {
+    void loadList();
+    return api.on('data.changed', (c) => {
+      if (c.kinds.includes('customers') || c.kinds.includes('accounts')) void loadList();
+    });
+  }, [loadList]);
+
+  const virtualizer = useVirtualizer({ count: shown.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
+  const items = virtualizer.getVirtualItems();
+  const last = items[items.length - 1];
+  useEffect(() => {
+    if (!filtering && last && last.index >= rows.length - 40 && rows.length < total) void loadMore();
+  }, [filtering, last, rows.length, total, loadMore]);
+  useEffect(() => {
+    if (shown.length) virtualizer.scrollToIndex(Math.min(cursor, shown.length - 1), { align: 'auto' });
+  }, [cursor, shown.length, virtualizer]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === '/' && !isTyping(e.target)) {
+        e.preventDefault();
+        return filterRef.current?.focus();
+      }
+      const inFilter = e.target === filterRef.current;
+      if (isTyping(e.target) && !inFilter) return;
+      const count = useCustomers.getState().hits?.length ?? useCustomers.getState().rows.length;
+      const at = useCustomers.getState().cursor;
+      const down = e.key === 'ArrowDown' || (!inFilter && e.key === 'j');
+      const up = e.key === 'ArrowUp' || (!inFilter && e.key === 'k');
+      if (down || up) {
+        e.preventDefault();
+        setCursor(Math.max(0, Math.min(count - 1, at + (down ? 1 : -1))));
+      } else if (e.key === 'Enter' && count > 0) {
+        const s = useCustomers.getState();
+        const row = (s.hits ?? s.rows)[at];
+        if (row) openCustomer(row.id);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [openCustomer, setCursor]);
+
+  const padTop = items[0]?.start ?? 0;
+  const padBottom = virtualizer.getTotalSize() - (last?.end ?? 0);
+
+  return (
+    <div className="customer-list-page">
+      <header className="page-header">
+        <h1>Customers</h1>
+        <span className="muted" data-testid="customer-count">
+          {filtering ? `${shown.length}${shown.length === 100 ? '+' : ''} matching` : listStatus === 'ready' ? `${total.toLocaleString()} in the cache` : ''}
+        </span>
+        <span className="spacer" />
+        <input
+          ref={filterRef}
+          type="search"
+          className="customer-filter"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          placeholder="Filter: name, email, id, invoice, last 4…  ( / )"
+          aria-label="Filter customers"
+          maxLength={200}
+        />
+        <button type="button" onClick={() => setPaletteOpen(true)} title="Search customers (Ctrl/Cmd+K)">
+          Search <kbd>Ctrl K</kbd>
+        </button>
+      </header>
+      {listError && listStatus !== 'error' && (
+        <p className="inline-error" role="alert">
+          {listError}
+        </p>
+      )}
+      {listStatus === 'loading' && <Loading label="Loading customers…" />}
+      {listStatus === 'error' && <ErrorState message={listError ?? 'Could not load the customers.'} onRetry={() => void loadList()} />}
+      {listStatus === 'ready' && shown.length === 0 && !filtering && (
+        <EmptyState title="No customers in the cache yet." hint="Add a Stripe key in Settings to sync your account, or keep using the demo workspace." />
+      )}
+      {listStatus === 'ready' && shown.length === 0 && filtering && (
+        <EmptyState title={`No customer matches “${filter.trim()}”.`} hint="Try part of the name or email, a Stripe id, an invoice number or a card's last 4 digits." />
+      )}
+      {listStatus === 'ready' && shown.length > 0 && (
+        <div className="customer-list-scroll" ref={scrollRef} data-testid="customer-list">
+          <table className="dense customer-table" aria-label="Customers" aria-rowcount={(filtering ? shown.length : total) + 1}>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Customer id</th>
+                <th scope="col">Status</th>
+                <th scope="col">Created</th>
+              </tr>
+            </thead>
+            <tbody>
+              {padTop > 0 && (
+                <tr aria-hidden="true" className="spacer-row">
+                  <td colSpan={5} style={{ height: padTop }} />
+                </tr>
+              )}
+              {items.map((item) => (
+                <CustomerListRowView key={shown[item.index]!.id} row={shown[item.index]!} index={item.index} isCursor={item.index === cursor} onOpen={openCustomer} onHover={setCursor} />
+              ))}
+              {padBottom > 0 && (
+                <tr aria-hidden="true" className="spacer-row">
+                  <td colSpan={5} style={{ height: padBottom }} />
+                </tr>
+              )}
+            </tbody>
+          </table>
+          {loadingMore && <Loading label="Loading more customers…" />}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+import type { Customer360 } from '../../../../../shared/contract/customers';
+import { CopyId } from '../../../ui/format';
+import { PortalLinkButton } from '../../portal/PortalLinkButton';
+import { ExternalLink } from '../ExternalLink';
+import { FreshnessStamp } from './FreshnessStamp';
+
+/** Who this is, at a glance, and the actions on the whole customer: back, Stripe, portal link, refresh. */
+export function CustomerHeader({ customer, onBack }: { customer: Customer360; onBack: () => void }) {
+  return (
+    <header className="page-header c360-header">
+      <button type="button" onClick={onBack} title="Back to the customer list (Esc)">
+        <span aria-hidden="true">←</span> Customers <kbd>Esc</kbd>
+      </button>
+      <div className="c360-title">
+        <h1>
+          {customer.name || 'No name'} {customer.delinquent && <span className="badge danger">Delinquent</span>}
+        </h1>
+        <span className="muted">
+          {customer.email ?? 'no email'} · <CopyId id={customer.id} />
+        </span>
+      </div>
+      <span className="spacer" />
+      <ExternalLink href={customer.dashboardUrl} title={`Open ${customer.id} in the Stripe Dashboard (${customer.livemode ? 'live' : 'test'} mode)`}>
+        Stripe Dashboard
+      </ExternalLink>
+      <PortalLinkButton customerId={customer.id} subscriptions={customer.subscriptions} />
+      <FreshnessStamp customer={customer} />
+    </header>
+  );
+}

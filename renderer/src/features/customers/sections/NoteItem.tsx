@@ -1,0 +1,96 @@
+import { useState } from 'react';
+import type { NoteView } from '../../../../../shared/contract/customers';
+import { errorMessage } from '../../../api/client';
+import { When } from '../../../ui/format';
+import { useCustomers } from '../store';
+
+/** One note, with Edit: the edited text stays in the box until it is saved (or the agent cancels). */
+export function NoteItem({ note }: { note: NoteView }) {
+  const updateNote = useCustomers((s) => s.updateNote);
+  const [editing, setEditing] = useState(false);
+  const [text, setText] = useState(note.body);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const start = () => {
+    setText(note.body);
+    setError(null);
+    setEditing(true);
+  };
+  const save = async () => {
+    const body = text.trim();
+    if (!body) return setError('A note cannot be empty. Cancel to keep the current text.');
+    if (body === note.body) return setEditing(false);
+    setSaving(true);
+    try {
+      await updateNote(note.id, body);
+      setEditing(false);
+      setError(null);
+    } catch (err) {
+      setError(`The change was not saved: ${errorMessage(err)} Your text is still here.`);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <li className="note" data-testid="c360-note">
+      {editing ? (
+        <form
+          className="note-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save();
+          }}
+        >
+          <textarea
+            value={text}
+            autoFocus
+            onChange={(e) => setText(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+                e.preventDefault();
+                void save();
+              }
+              if (e.key === 'Escape') {
+                e.stopPropagation();
+                setEditing(false);
+              }
+            }}
+            rows={3}
+            aria-label="Edit note"
+          />
+          <span className="note-actions">
+            <button type="submit" className="primary" disabled={saving}>
+              {saving ? 'Saving…' : 'Save'}
+            </button>
+            <button type="button" onClick={() => setEditing(false)} disabled={saving}>
+              Cancel
+            </button>
+          </span>
+          {error && (
+            <p className="inline-error" role="alert">
+              {error}
+            </p>
+          )}
+        </form>
+      ) : (
+        <>
+          <p className="note-body">{note.body}</p>
+          <p className="note-meta muted">
+            {note.author} · <When at={note.createdAt} unit="ms" />
+            {note.updatedAt > note.createdAt && (
+              <>
+                {' '}
+                · edited <When at={note.updatedAt} unit="ms" />
+              </>
+            )}{' '}
+            <button type="button" className="link-button" onClick={start} aria-label={`Edit the note from ${note.author}`}>
+              Edit
+            </button>
+          </p>
+        </>
+      )}
+    </li>
+  );
+}
