@@ -1,4 +1,5 @@
 import type { CopilotIntent } from '../../../../shared/contract/copilot';
+import { withoutOrdersToAssistant } from './orders-to-assistant';
 
 // Intent without a model: weighted phrase patterns. Each pattern that matches adds its weight to
 // its intent; the highest total wins and ties go to the intent listed first in PRIORITY (a more
@@ -125,7 +126,7 @@ export interface IntentScore {
 
 /** The intent of a customer's message from phrases alone (the no-model path, and a cross-check for the model). */
 export function classifyIntent(message: string): IntentScore {
-  const text = normaliseMessage(message);
+  const text = normaliseMessage(withoutOrdersToAssistant(message));
   const scores: Partial<Record<CopilotIntent, number>> = {};
   for (const intent of PRIORITY) {
     let total = 0;
