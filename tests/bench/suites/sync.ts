@@ -1,0 +1,170 @@
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Stripe from 'stripe';
+import type { BenchContext } from '../run';
+import { createServices, type Services } from '../../../electron/services';
+import { silentLogger } from '../../../electron/services/core/log';
+import { openCache } from '../../../electron/services/db/open';
+import { INVOICE_PAYMENTS_EXPAND } from '../../../electron/services/sync/fetch-objects';
+import { ingestPage, PAGE_SIZE } from '../../../electron/services/sync/backfill';
+import { setPacing } from '../../../electron/services/sync/clients';
+import { SyncManager } from '../../../electron/services/sync/manager';
+import type { BackfillResource } from '../../../electron/services/sync/sync-state';
+import { ProductNames } from '../../../electron/services/stripe/product-names';
+import { startStripeServerWorker, type RemoteStripeServer } from '../../stripe-server/worker-host';
+import { tempDir } from '../../helpers/services';
+
+// `npm run bench -- sync [--json] [--customers 100000] [--invoices 300000] [--rate 100]
+//   [--concurrency 8] [--ingest-pages 200] [--skip-paced]`
+// Over the loopback test server (in a worker thread, so it does not share the client's event loop),
+// bulk-seeded with 100k customers and 300k invoices (each with an invoice payment whose intent and
+// charge come expanded):
+// (a) the backfill under the limiter: wall time ÷ the rate-limit bound (requests ÷ allowed req/s);
+//     target ≤ 1.1. Run at the live default of 100 req/s: the 25 req/s sandbox default would take
+//     5 minutes for the same ratio.
+// (b) the same backfill with the limiter lifted: objects/s end to end (network + ingest), and the
+//     ingest alone of pre-fetched pages into a fresh cache (one transaction per page, as the
+//     backfill writes them); target ≥ 30,000 objects/s.
+
+function arg(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(args[i + 1]) : fallback;
+  if (!(v > 0)) throw new Error(`--${name} must be a positive number`);
+  return v;
+}
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const ACCOUNT = 'acct_1SyncBench0000001';
+const KEY = 'sk_test_syncBench00001';
+
+async function openSynced(dir: string, name: string, server: RemoteStripeServer): Promise<Services> {
+  return createServices(
+    { dbPath: path.join(dir, name), env: { STRIPE_SECRET_KEY: KEY, BSC_SYNC_AUTOSTART: '0' }, stripeApiBase: server.url, skipDemoSeed: true },
+    { logger: silentLogger },
+  );
+}
+
+interface BackfillFigures {
+  wallS: number;
+  requests: number;
+  pages: number;
+  objects: number;
+  rateLimited: number;
+}
+
+/** One whole backfill into a fresh cache under the given pacing. */
+async function backfill(dir: string, name: string, server: RemoteStripeServer, pacing: { ratePerSecond: number; maxConcurrent: number }): Promise<BackfillFigures> {
+  const services = await openSynced(dir, name, server);
+  try {
+    setPacing(services.ctx, pacing);
+    const engine = SyncManager.of(services.ctx).engine(ACCOUNT);
+    const started = performance.now();
+    const r = await engine.syncOnce();
+    const wallS = (performance.now() - started) / 1000;
+    if (!r.backfill?.ran) throw new Error('the backfill did not run');
+    return { wallS, requests: engine.stats.requests, pages: r.backfill.pages, objects: r.backfill.objects, rateLimited: engine.stats.rateLimited };
+  } finally {
+    await services.close();
+  }
+}
+
+type ListResource = Exclude<BackfillResource, 'payment_methods'>;
+
+async function fetchList(stripe: Stripe, resource: ListResource, after: string | undefined): Promise<Stripe.ApiList<{ id: string }>> {
+  const p = { limit: PAGE_SIZE, ...(after ? { starting_after: after } : {}) };
+  switch (resource) {
+    case 'customers':
+      return (await stripe.customers.list({ ...p, expand: ['data.invoice_settings.default_payment_method'] })) as never;
+    case 'subscriptions':
+      return (await stripe.subscriptions.list({ ...p, status: 'all' })) as never;
+    case 'invoices':
+      return (await stripe.invoices.list(p)) as never;
+    case 'invoice_payments':
+      return (await stripe.invoicePayments.list({ ...p, expand: INVOICE_PAYMENTS_EXPAND })) as never;
+  }
+}
+
+/**
+ * Ingest alone: `pagesPerResource` pages of each list fetched first (not timed), then written into
+ * a fresh cache one transaction per page, the way the backfill commits them.
+ */
+async function ingestOnly(dir: string, server: RemoteStripeServer, pagesPerResource: number): Promise<{ objects: number; ms: number; perResource: Record<string, number> }> {
+  const url = new URL(server.url);
+  const stripe = new Stripe(KEY, { host: url.hostname, port: Number(url.port), protocol: 'http', maxNetworkRetries: 2 });
+  const pages: Array<{ resource: ListResource; data: unknown[] }> = [];
+  for (const resource of ['customers', 'subscriptions', 'invoices', 'invoice_payments'] as ListResource[]) {
+    let after: string | undefined;
+    for (let i = 0; i < pagesPerResource; i++) {
+      const page = await fetchList(stripe, resource, after);
+      pages.push({ resource, data: page.data });
+      if (!page.has_more || !page.data.length) break;
+      after = page.data[page.data.length - 1].id;
+    }
+  }
+  const { db } = openCache(path.join(dir, 'ingest.db'));
+  try {
+    db.prepare("INSERT INTO accounts (id, name, livemode, added_at_ms) VALUES (?, 'bench', 0, 0)").run(ACCOUNT);
+    const names = new ProductNames(db, ACCOUNT);
+    const ts = Math.floor(Date.now() / 1000);
+    const perResource: Record<string, number> = {};
+    let objects = 0;
+    const started = performance.now();
+    for (const p of pages) {
+      const t0 = performance.now();
+      db.transaction(() => ingestPage(db, ACCOUNT, p.resource, p.data, ts, names))();
+      perResource[p.resource] = (perResource[p.resource] ?? 0) + (performance.now() - t0);
+      objects += p.data.length;
+    }
+    const ms = performance.now() - started;
+    for (const [r, t] of Object.entries(perResource)) {
+      const n = pages.filter((p) => p.resource === r).reduce((s, p) => s + p.data.length, 0);
+      perResource[r] = Math.round(n / (t / 1000));
+    }
+    return { objects, ms, perResource };
+  } finally {
+    db.close();
+  }
+}
+
+export default async function syncBench(ctx: BenchContext): Promise<Record<string, unknown>> {
+  const customers = arg(ctx.args, 'customers', 100_000);
+  const invoices = arg(ctx.args, 'invoices', 300_000);
+  const rate = arg(ctx.args, 'rate', 100);
+  const concurrency = arg(ctx.args, 'concurrency', 8);
+  const ingestPages = arg(ctx.args, 'ingest-pages', 200);
+  const skipPaced = ctx.args.includes('--skip-paced');
+
+  const server = await startStripeServerWorker({ accountId: ACCOUNT });
+  const { dir, cleanup } = tempDir('bsc-bench-sync-');
+  try {
+    let started = performance.now();
+    const seeded = await server.call<{ customers: number; invoices: number; subscriptions: number; invoicePayments: number }>('seedBulk', { customers, invoices });
+    ctx.print(`seeded the test server: ${seeded.customers} customers, ${seeded.subscriptions} subscriptions, ${seeded.invoices} invoices, ${seeded.invoicePayments} invoice payments in ${round(performance.now() - started)} ms`);
+    const out: Record<string, unknown> = { customers, invoices, subscriptions: seeded.subscriptions, invoice_payments: seeded.invoicePayments };
+
+    // (b) first: the limiter lifted (also warms the server's materializers and the JIT).
+    const lifted = await backfill(dir, 'lifted.db', server, { ratePerSecond: Infinity, maxConcurrent: concurrency });
+    const liftedPerS = Math.round(lifted.objects / lifted.wallS);
+    ctx.print(`backfill, limiter lifted (concurrency ${concurrency}): ${lifted.objects} objects, ${lifted.pages} pages, ${lifted.requests} requests in ${round(lifted.wallS, 2)} s = ${liftedPerS} objects/s end to end (network + ingest)`);
+    Object.assign(out, { lifted_objects: lifted.objects, lifted_pages: lifted.pages, lifted_requests: lifted.requests, lifted_wall_s: round(lifted.wallS, 2), lifted_objects_per_s: liftedPerS });
+
+    started = performance.now();
+    const ingest = await ingestOnly(dir, server, ingestPages);
+    const ingestPerS = Math.round(ingest.objects / (ingest.ms / 1000));
+    ctx.print(`ingest alone of pre-fetched pages (${ingestPages} pages per list, one transaction per page): ${ingest.objects} objects in ${round(ingest.ms)} ms = ${ingestPerS} objects/s (${Object.entries(ingest.perResource).map(([r, n]) => `${r} ${n}/s`).join(', ')}) - target >= 30000 ${ingestPerS >= 30_000 ? 'met' : 'MISSED'}`);
+    Object.assign(out, { ingest_objects: ingest.objects, ingest_ms: round(ingest.ms), ingest_objects_per_s: ingestPerS, ingest_objects_per_s_by_resource: ingest.perResource });
+
+    if (!skipPaced) {
+      // (a) under the limiter.
+      const paced = await backfill(dir, 'paced.db', server, { ratePerSecond: rate, maxConcurrent: concurrency });
+      const boundS = paced.requests / rate;
+      const ratio = paced.wallS / boundS;
+      ctx.print(`backfill at ${rate} req/s (concurrency ${concurrency}): ${paced.pages} pages, ${paced.requests} requests (${paced.rateLimited} answered 429), ${paced.objects} objects in ${round(paced.wallS, 2)} s; bound = ${paced.requests} requests / ${rate} req/s = ${round(boundS, 2)} s; ratio ${round(ratio, 3)} - target <= 1.1 ${ratio <= 1.1 ? 'met' : 'MISSED'}`);
+      Object.assign(out, { rate_limit_per_s: rate, paced_pages: paced.pages, paced_requests: paced.requests, paced_objects: paced.objects, paced_wall_s: round(paced.wallS, 2), paced_bound_s: round(boundS, 2), paced_ratio: round(ratio, 3) });
+    }
+    return out;
+  } finally {
+    await server.close();
+    cleanup();
+  }
+}
