@@ -180,6 +180,8 @@ describe('copilot in the browser, no model configured (demo workspace)', () => {
     expect(await section.getByTestId('copilot-key-input').inputValue()).toBe('');
     expect(await page.content()).not.toContain(key);
     expect(await seriousA11yViolations(page)).toEqual([]);
+    await section.scrollIntoViewIfNeeded();
+    await e2e.screenshot('copilot-settings');
 
     // Back to the rules, as the rest of the demo expects.
     await section.getByRole('button', { name: 'Remove key' }).click();
