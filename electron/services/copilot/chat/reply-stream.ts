@@ -107,6 +107,9 @@ export function modelReplyStream(turn: PreparedTurn, deps: ModelReplyDeps): Read
         maxRetries: 1,
         timeout: { totalMs: deps.timeoutMs },
         abortSignal: deps.abortSignal,
+        // The error reaches the agent in words through the UI stream below (and the log through
+        // deps.onError); the SDK's default would print it raw, unredacted, to the console.
+        onError: () => undefined,
       });
       writer.merge(toUIMessageStream({ stream: result.stream, sendStart: false, sendReasoning: false, onError: words }));
     },
