@@ -50,8 +50,14 @@ const OPEN = `('new', 'contacted', 'awaiting_customer')`;
 export const invoiceSubject = (invoiceId: string) => `invoice:${invoiceId}`;
 export const subscriptionSubject = (subscriptionId: string, latestInvoiceId: string | null) => `subscription:${subscriptionId}:${latestInvoiceId ?? 'none'}`;
 
-function customerClause(column: string, scope: ObserveScope): string {
-  return scope.customerIds ? ` AND ${column} IN (SELECT value FROM json_each(@customers))` : '';
+/**
+ * A scoped query starts from the customer list (CROSS JOIN keeps it the outer loop), so its cost
+ * follows the customers named, not the size of the account: with `IN (SELECT … json_each)` the
+ * planner (no ANALYZE statistics) scanned every invoice of the account and filtered, which made
+ * each sync page's reconcile grow with the cache.
+ */
+function scopedFrom(table: string, scope: ObserveScope): string {
+  return scope.customerIds ? `json_each(@customers) AS sc CROSS JOIN ${table}` : table;
 }
 
 function params(scope: ObserveScope): Record<string, unknown> {
@@ -91,17 +97,17 @@ interface InvoiceObsRow {
 function invoiceSql(scope: ObserveScope): string {
   return `
     WITH cand(id) AS (
-      SELECT i.id FROM invoices i
+      SELECT i.id FROM ${scopedFrom('invoices i', scope)}
         LEFT JOIN subscriptions s ON s.account_id = i.account_id AND s.id = i.subscription_id
-       WHERE i.account_id = @a AND i.status = 'open'${customerClause('i.customer_id', scope)}
+       WHERE i.account_id = @a AND ${scope.customerIds ? `i.customer_id = sc.value AND +i.status = 'open'` : `i.status = 'open'`}
          AND (
            EXISTS (SELECT 1 FROM payment_attempts pa WHERE pa.account_id = i.account_id AND pa.invoice_id = i.id AND pa.status = 'failed')
            OR (i.attempt_count > 0 AND NOT EXISTS (SELECT 1 FROM payment_attempts pa WHERE pa.account_id = i.account_id AND pa.invoice_id = i.id))
            OR s.status IN ('past_due', 'unpaid')
          )
       UNION
-      SELECT d.invoice_id FROM dunning_cases d
-       WHERE d.account_id = @a AND d.invoice_id IS NOT NULL AND d.stage IN ${OPEN}${customerClause('d.customer_id', scope)}
+      SELECT d.invoice_id FROM ${scopedFrom('dunning_cases d', scope)}
+       WHERE d.account_id = @a AND d.invoice_id IS NOT NULL AND ${scope.customerIds ? `d.customer_id = sc.value AND +d.stage IN ${OPEN}` : `d.stage IN ${OPEN}`}
     )
     SELECT cand.id AS cand_id, i.id, i.customer_id, i.subscription_id, i.status, i.currency, i.amount_due, i.amount_paid,
            i.amount_remaining, i.attempt_count, i.next_payment_attempt, i.paid_at, i.voided_at, i.marked_uncollectible_at, i.created,
@@ -221,13 +227,13 @@ interface SubscriptionObsRow {
 function subscriptionSql(scope: ObserveScope): string {
   return `
     WITH cand(id) AS (
-      SELECT s.id FROM subscriptions s
-       WHERE s.account_id = @a AND s.status IN ('past_due', 'unpaid')${customerClause('s.customer_id', scope)}
+      SELECT s.id FROM ${scopedFrom('subscriptions s', scope)}
+       WHERE s.account_id = @a AND ${scope.customerIds ? `s.customer_id = sc.value AND +s.status IN ('past_due', 'unpaid')` : `s.status IN ('past_due', 'unpaid')`}
          AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.account_id = s.account_id AND i.subscription_id = s.id AND i.status = 'open')
          AND NOT EXISTS (SELECT 1 FROM dunning_cases d WHERE d.account_id = s.account_id AND s.latest_invoice_id IS NOT NULL AND d.invoice_id = s.latest_invoice_id)
       UNION
-      SELECT d.subscription_id FROM dunning_cases d
-       WHERE d.account_id = @a AND d.invoice_id IS NULL AND d.subscription_id IS NOT NULL AND d.stage IN ${OPEN}${customerClause('d.customer_id', scope)}
+      SELECT d.subscription_id FROM ${scopedFrom('dunning_cases d', scope)}
+       WHERE d.account_id = @a AND d.invoice_id IS NULL AND d.subscription_id IS NOT NULL AND ${scope.customerIds ? `d.customer_id = sc.value AND +d.stage IN ${OPEN}` : `d.stage IN ${OPEN}`}
     )
     SELECT cand.id AS cand_id, s.id, s.customer_id, s.status, s.currency, s.latest_invoice_id,
            (SELECT d.customer_id FROM dunning_cases d WHERE d.account_id = @a AND d.subscription_id = cand.id AND d.invoice_id IS NULL ORDER BY d.id DESC LIMIT 1) AS case_customer_id,
@@ -307,11 +313,11 @@ export const HISTORY_WINDOW_SECONDS = 120 * 86_400;
  */
 export function observeSettledHistory(db: Database.Database, scope: ObserveScope, nowS: number): ObservedSubject[] {
   const sql = `
-    WITH recent(id) AS (${
+    WITH recent(id) AS MATERIALIZED (${
       scope.customerIds
         ? `
-      SELECT i.id FROM invoices i
-       WHERE i.account_id = @a${customerClause('i.customer_id', scope)}
+      SELECT i.id FROM ${scopedFrom('invoices i', scope)}
+       WHERE i.account_id = @a AND i.customer_id = sc.value
          AND EXISTS (SELECT 1 FROM payment_attempts pa WHERE pa.account_id = @a AND pa.invoice_id = i.id AND pa.status = 'failed' AND pa.created >= @since)`
         : `
       SELECT DISTINCT pa.invoice_id FROM payment_attempts pa WHERE pa.account_id = @a AND pa.status = 'failed' AND pa.created >= @since`
@@ -322,7 +328,7 @@ export function observeSettledHistory(db: Database.Database, scope: ObserveScope
            (SELECT MIN(pa.created) FROM payment_attempts pa WHERE pa.account_id = @a AND pa.invoice_id = i.id AND pa.status = 'failed') AS first_failed_at,
            f.decline_code, f.advice_code, f.failure_code, f.failure_message, f.payment_method_id AS failed_pm, f.created AS last_failed_at
       FROM recent
-      JOIN invoices i ON i.account_id = @a AND i.id = recent.id
+      CROSS JOIN invoices i ON i.account_id = @a AND i.id = recent.id
       LEFT JOIN payment_attempts f ON f.rowid = (
         SELECT pa.rowid FROM payment_attempts pa WHERE pa.account_id = @a AND pa.invoice_id = i.id AND pa.status = 'failed'
          ORDER BY pa.created DESC, pa.rowid DESC LIMIT 1)
