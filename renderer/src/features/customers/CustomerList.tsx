@@ -8,7 +8,7 @@ import { CustomerListRowView, type ListRow } from './CustomerListRow';
 import { useCustomers } from './store';
 import './customers.css';
 
-const ROW_HEIGHT = 40;
+const ROW_HEIGHT = 34;
 
 /**
  * Every customer in the cache, newest first, paged from the service as the agent scrolls (only the

@@ -81,7 +81,7 @@ function PaletteDialog() {
             {status === 'loading' && <span className="spinner" aria-hidden="true" />}
             <kbd title="Close">Esc</kbd>
           </div>
-          <Command.List className="palette-list" data-rendered-query={answered} data-status={status} aria-label="Customers found">
+          <Command.List className="palette-list" data-rendered-query={answered} data-status={status} label="Customers found">
             {status === 'loading' && hits.length === 0 && <Command.Loading label="Searching">Searching…</Command.Loading>}
             {!trimmed && <PaletteHint />}
             {trimmed && status === 'ready' && hits.length === 0 && (

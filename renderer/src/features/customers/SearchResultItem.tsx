@@ -3,6 +3,9 @@ import { format } from 'date-fns';
 import type { SearchHit } from '../../../../shared/contract/customers';
 import { isExactMatch, MATCH_LABELS } from './search-labels';
 
+/** Kinds whose badge already says it all; the others show what matched (the card, the invoice…). */
+const OBVIOUS = new Set<SearchHit['matchKind']>(['id', 'email', 'name']);
+
 /**
  * One customer in the palette. Everything that tells two customers apart is on the row: name,
  * email, id, when the customer was created, subscriptions and card — customers sharing one email
@@ -30,7 +33,7 @@ export function SearchResultItem({ hit, onOpen }: { hit: SearchHit; onOpen: (id:
           </span>
         )}
         {hit.phone && <span>{hit.phone}</span>}
-        <span className="search-hit-matched">{hit.matched}</span>
+        {!OBVIOUS.has(hit.matchKind) && <span className="search-hit-matched">matched {hit.matched}</span>}
       </span>
     </Command.Item>
   );

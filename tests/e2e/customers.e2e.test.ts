@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startE2E, seriousA11yViolations, setTheme, type E2E } from '../helpers/browser';
+
+// Customer search and the Customer 360 view in the browser (web harness + Debian Chromium), over
+// the generated demo workspace: the list, the Ctrl/Cmd+K palette as an agent types, one customer
+// with every section, notes added and edited (and audited), live refresh, both themes, axe.
+
+interface Pick {
+  customerId: string;
+  name: string;
+  email: string;
+  last4: string;
+  amount: number;
+  currency: string;
+}
+
+const usd = (minor: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(minor / 100);
+
+describe('customers in the browser (demo workspace)', () => {
+  let e2e: E2E;
+  let target: Pick;
+  let sharedEmail: { email: string; n: number };
+
+  beforeAll(async () => {
+    e2e = await startE2E({ viewport: { width: 1440, height: 900 } });
+    const db = e2e.services.ctx.db;
+    // A customer whose card was declined for lack of funds (a USD invoice) and who has a card on file.
+    target = db
+      .prepare(
+        `SELECT c.id AS customerId, c.name, c.email, pm.card_last4 AS last4, i.total AS amount, i.currency
+           FROM payment_attempts a
+           JOIN invoices i ON i.id = a.invoice_id AND i.account_id = a.account_id
+           JOIN customers c ON c.id = a.customer_id AND c.account_id = a.account_id
+           JOIN payment_methods pm ON pm.customer_id = c.id AND pm.account_id = c.account_id AND pm.card_last4 IS NOT NULL
+          WHERE a.account_id = 'demo' AND a.decline_code = 'insufficient_funds' AND i.currency = 'usd' AND c.name IS NOT NULL AND c.email IS NOT NULL
+          ORDER BY c.id LIMIT 1`,
+      )
+      .get() as Pick;
+    sharedEmail = db
+      .prepare(`SELECT email, COUNT(*) AS n FROM customers WHERE account_id = 'demo' AND email IS NOT NULL AND deleted IS 0 GROUP BY lower(email) HAVING n > 1 ORDER BY email LIMIT 1`)
+      .get() as { email: string; n: number };
+    expect(target).toBeTruthy();
+    expect(sharedEmail).toBeTruthy();
+    await e2e.page.getByTestId('mode-banner').waitFor();
+  });
+  afterAll(async () => {
+    await e2e?.close();
+  });
+
+  it('shows the customer list, virtualized, with a filter box', async () => {
+    const { page } = e2e;
+    const list = page.getByRole('table', { name: 'Customers' });
+    await list.waitFor();
+    const total = (e2e.services.ctx.db.prepare(`SELECT COUNT(*) AS n FROM customers WHERE account_id = 'demo' AND deleted IS 0`).get() as { n: number }).n;
+    await expect.poll(() => page.getByTestId('customer-count').textContent()).toContain(`${total} in the cache`);
+    // Virtualized: fewer rows in the DOM than customers in the cache.
+    const rendered = await page.locator('tr.customer-row').count();
+    expect(rendered).toBeGreaterThan(5);
+    expect(rendered).toBeLessThan(total);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await e2e.screenshot('customer-list');
+
+    await page.getByRole('searchbox', { name: 'Filter customers' }).fill(target.email.toUpperCase());
+    await expect.poll(() => page.locator('tr.customer-row').first().textContent()).toContain(target.name);
+    await page.getByRole('searchbox', { name: 'Filter customers' }).fill('');
+    await expect.poll(() => page.locator('tr.customer-row').count()).toBe(rendered);
+  });
+
+  it('searches as the agent types and tells apart customers who share an email', async () => {
+    const { page } = e2e;
+    await page.keyboard.press('Control+k');
+    const dialog = page.getByRole('dialog', { name: 'Search customers' });
+    await dialog.waitFor();
+    // Key by key: the results follow the text typed so far. (The demo spells some shared emails in
+    // different cases: the match and the grouping ignore case.)
+    await page.keyboard.type(sharedEmail.email.slice(0, 4));
+    await expect.poll(() => dialog.getByRole('option').count()).toBeGreaterThan(0);
+    await page.keyboard.type(sharedEmail.email.slice(4));
+    const group = dialog.getByRole('group', { name: new RegExp(`${sharedEmail.n} customers share ${sharedEmail.email.replace(/[.+]/g, '\\$&')}`, 'i') });
+    await group.waitFor();
+    const options = group.getByRole('option');
+    await expect.poll(() => options.count()).toBe(sharedEmail.n);
+    // Each one says which customer it is: a different id and its creation date.
+    const texts = await options.allTextContents();
+    const ids = texts.map((t) => /cus_[A-Za-z0-9]+/.exec(t)?.[0]);
+    expect(new Set(ids).size).toBe(sharedEmail.n);
+    for (const t of texts) expect(t).toMatch(/created \d{1,2} \w{3} \d{4}/);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await e2e.screenshot('customer-search');
+
+    // A query with no match says so and what to try.
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('zzqxqzzqxq');
+    await expect.poll(() => dialog.getByRole('status').textContent()).toContain('No customer matches');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+  });
+
+  it('opens a customer from the palette with the keyboard; every section renders real content', async () => {
+    const { page } = e2e;
+    await page.keyboard.press('Control+k');
+    await page.keyboard.type(target.customerId);
+    const exact = page.getByRole('option', { name: new RegExp(target.name) }).first();
+    await exact.waitFor();
+    // An exact id ranks first and is selected: Enter opens it.
+    expect(await exact.getAttribute('aria-selected')).toBe('true');
+    expect(await exact.textContent()).toContain('Exact id');
+    await page.keyboard.press('Enter');
+
+    const view = page.getByTestId('customer-360');
+    await view.waitFor();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain(target.name);
+    const dashboard = page.getByRole('link', { name: /Stripe Dashboard/ }).first();
+    expect(await dashboard.getAttribute('href')).toBe(`https://dashboard.stripe.com/test/customers/${target.customerId}`);
+
+    const subs = page.getByTestId('c360-subscriptions');
+    expect(await subs.textContent()).toMatch(/\/ month/);
+
+    const invoices = await page.getByTestId('c360-invoices').textContent();
+    expect(invoices).toContain(usd(target.amount));
+    expect(invoices).toContain('insufficient_funds');
+    expect(invoices).toContain('The card has insufficient funds to complete the purchase.');
+    expect(invoices).toContain('Next step:');
+
+    expect(await page.getByTestId('c360-payment-methods').textContent()).toContain(`•••• ${target.last4}`);
+    expect(await page.getByRole('region', { name: 'Dunning' }).count()).toBe(1);
+    expect(await page.getByTestId('c360-timeline').locator('li').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('c360-portal-links').textContent()).toContain('Portal links');
+    expect(await page.getByTestId('freshness').textContent()).toContain('Synced');
+  });
+
+  it('adds and edits a note; both are audited', async () => {
+    const { page } = e2e;
+    const notes = page.getByTestId('c360-notes');
+    await page.keyboard.press('n');
+    await page.keyboard.type('Promised a call back on Monday about the declined renewal.');
+    await page.keyboard.press('Control+Enter');
+    const note = notes.getByTestId('c360-note').first();
+    await expect.poll(() => note.textContent()).toContain('Promised a call back on Monday');
+
+    await note.getByRole('button', { name: /Edit the note/ }).click();
+    const box = note.getByRole('textbox', { name: 'Edit note' });
+    await box.fill('Called on Monday: the customer will update the card this week.');
+    await note.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => note.textContent()).toContain('the customer will update the card this week');
+    expect(await note.textContent()).toContain('edited');
+
+    const audit = e2e.services.ctx.db
+      .prepare(`SELECT action FROM audit_log WHERE target_id = ? AND action LIKE 'note.%' ORDER BY id`)
+      .all(target.customerId) as Array<{ action: string }>;
+    expect(audit.map((a) => a.action)).toEqual(['note.add', 'note.update']);
+    const stored = e2e.services.ctx.db.prepare(`SELECT body FROM notes WHERE customer_id = ?`).all(target.customerId);
+    expect(stored).toEqual([{ body: 'Called on Monday: the customer will update the card this week.' }]);
+  });
+
+  it('an empty edit is refused with a message and the note is kept', async () => {
+    const { page } = e2e;
+    const note = page.getByTestId('c360-notes').getByTestId('c360-note').first();
+    await note.getByRole('button', { name: /Edit the note/ }).click();
+    await note.getByRole('textbox', { name: 'Edit note' }).fill('   ');
+    await note.getByRole('button', { name: 'Save' }).click();
+    expect(await note.getByRole('alert').textContent()).toContain('cannot be empty');
+    await note.getByRole('button', { name: 'Cancel' }).click();
+    expect(await note.textContent()).toContain('the customer will update the card this week');
+  });
+
+  it('follows changes from the services and refreshes on demand', async () => {
+    const { page, services } = e2e;
+    services.ctx.db.prepare(`UPDATE customers SET name = ? WHERE account_id = 'demo' AND id = ?`).run(`${target.name} (renamed)`, target.customerId);
+    services.ctx.hub.emit('data.changed', { accountId: 'demo', kinds: ['customers'], customerIds: [target.customerId] });
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain('(renamed)');
+
+    await page.getByRole('button', { name: 'Refresh this customer' }).click();
+    await expect.poll(() => page.getByTestId('freshness').textContent()).toContain('demo workspace has no Stripe account');
+    services.ctx.db.prepare(`UPDATE customers SET name = ? WHERE account_id = 'demo' AND id = ?`).run(target.name, target.customerId);
+    services.ctx.hub.emit('data.changed', { accountId: 'demo', kinds: ['customers'], customerIds: [target.customerId] });
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).not.toContain('(renamed)');
+  });
+
+  it('looks right in light and dark, with no serious accessibility violations', async () => {
+    const { page } = e2e;
+    await page.evaluate('document.activeElement instanceof HTMLElement && document.activeElement.blur()'); // the resting state
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await e2e.screenshot('customer-360');
+    await setTheme(page, 'dark');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await e2e.screenshot('customer-360-dark');
+    await setTheme(page, 'light');
+  });
+
+  it('Esc goes back to the list', async () => {
+    const { page } = e2e;
+    await page.keyboard.press('Escape');
+    await page.getByRole('table', { name: 'Customers' }).waitFor();
+    expect(await page.getByTestId('customer-360').count()).toBe(0);
+  });
+});
