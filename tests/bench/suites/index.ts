@@ -5,5 +5,6 @@ export const SUITES: Record<string, BenchSuite> = {
   demo: (ctx) => import('./demo').then((m) => m.default(ctx)),
   dunning: (ctx) => import('./dunning').then((m) => m.default(ctx)),
   search: (ctx) => import('./search').then((m) => m.default(ctx)),
+  'search-keystroke': (ctx) => import('./search-keystroke').then((m) => m.default(ctx)),
   sync: (ctx) => import('./sync').then((m) => m.default(ctx)),
 };
