@@ -10,6 +10,12 @@ import './customers.css';
 
 const ROW_HEIGHT = 34;
 
+/** Enter on a focused button or link belongs to it, not to the list's cursor. */
+function isActivatable(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return !!el && (el.tagName === 'BUTTON' || el.tagName === 'A');
+}
+
 /**
  * Every customer in the cache, newest first, paged from the service as the agent scrolls (only the
  * rows in view are in the DOM). The filter box searches the same way as Ctrl/Cmd+K. J/K or arrows
@@ -58,7 +64,7 @@ export function CustomerList() {
       if (down || up) {
         e.preventDefault();
         setCursor(Math.max(0, Math.min(count - 1, at + (down ? 1 : -1))));
-      } else if (e.key === 'Enter' && count > 0) {
+      } else if (e.key === 'Enter' && count > 0 && (inFilter || !isActivatable(e.target))) {
         const s = useCustomers.getState();
         const row = (s.hits ?? s.rows)[at];
         if (row) openCustomer(row.id);

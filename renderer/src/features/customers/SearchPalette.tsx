@@ -63,6 +63,7 @@ function PaletteDialog() {
             e.stopPropagation();
             close();
           }
+          if (e.key === 'Tab') trapTab(e);
         }}
       >
         <Command shouldFilter={false} value={selected} onValueChange={setSelected} loop vimBindings={false} label="Search customers">
@@ -134,4 +135,14 @@ function PaletteHint() {
       <p className="muted">Type to search the customers in the local cache: a name, an email or its domain, a phone number, any Stripe id, an invoice number, a card's last 4 digits or a metadata value. Typos are forgiven.</p>
     </div>
   );
+}
+
+/** A modal keeps Tab inside: focus cycles through the palette's own controls. */
+function trapTab(e: React.KeyboardEvent<HTMLDivElement>) {
+  const focusable = [...e.currentTarget.querySelectorAll<HTMLElement>('input, button:not(:disabled)')];
+  if (focusable.length === 0) return;
+  const at = focusable.indexOf(document.activeElement as HTMLElement);
+  const next = focusable[(at + (e.shiftKey ? -1 : 1) + focusable.length) % focusable.length]!;
+  e.preventDefault();
+  next.focus();
 }
