@@ -33,9 +33,17 @@ export function CustomerList() {
 
   useEffect(() => {
     void loadList();
-    return api.on('data.changed', (c) => {
-      if (c.kinds.includes('customers') || c.kinds.includes('accounts')) void loadList();
+    // A sync emits a change per page written: one reload per burst.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const off = api.on('data.changed', (c) => {
+      if (!c.kinds.includes('customers') && !c.kinds.includes('accounts')) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => void loadList(), 300);
     });
+    return () => {
+      clearTimeout(timer);
+      off();
+    };
   }, [loadList]);
 
   const virtualizer = useVirtualizer({ count: shown.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });

@@ -83,7 +83,9 @@ export const useCustomers = create<CustomersState>((set, get) => ({
     const seq = ++listRequest;
     set({ listStatus: get().rows.length ? 'ready' : 'loading', listError: null });
     try {
-      const page = await api.call('customers.list', { offset: 0, limit: PAGE });
+      // A reload (data changed) keeps as many rows as were loaded, up to one call's maximum, so the
+      // agent's scroll position still has rows under it.
+      const page = await api.call('customers.list', { offset: 0, limit: Math.min(500, Math.max(PAGE, get().rows.length)) });
       if (seq !== listRequest) return;
       set({ rows: page.rows, total: page.total, listStatus: 'ready' });
     } catch (err) {
