@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { faker, fakerDE, fakerEL, fakerFR, fakerJA, fakerRU } from '@faker-js/faker';
+import { seededRandom } from '../../helpers/seeded-random';
 
 // Bench data for the search suite: customers, subscriptions (+items), payment methods, invoices
 // and payment attempts written straight into the cache tables (the search triggers fire as they
@@ -28,17 +29,7 @@ export interface GeneratedData {
   otherWriteSeconds: number;
 }
 
-/** Deterministic PRNG (mulberry32): the same options give the same data and queries. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 function stripeId(prefix: string, r: () => number): string {

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import type { BenchContext } from '../run';
 import { startE2E } from '../../helpers/browser';
+import { seededRandom } from '../../helpers/seeded-random';
 
 // `npm run bench -- search-keystroke [--json] [--customers 20000] [--queries 200]`
 //
@@ -40,17 +41,7 @@ function latency(samples: number[]): Latency {
   return { n: s.length, p50: r1(at(50)), p95: r1(at(95)), p99: r1(at(99)), max: r1(s[s.length - 1] ?? 0) };
 }
 
-/** A small seeded generator: the same queries every run for the same cache. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 type Kind = 'name' | 'name_prefix' | 'email' | 'email_domain' | 'customer_id' | 'invoice_number' | 'card_last4' | 'typo';
 
