@@ -162,13 +162,15 @@ function invoiceRow(r: Raw): InvoiceObsRow {
 }
 
 const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-function rawStatement(db: Database.Database, sql: string): Database.Statement {
+function cachedStatement(db: Database.Database, sql: string, raw: boolean): Database.Statement {
   let cache = statements.get(db);
   if (!cache) statements.set(db, (cache = new Map()));
-  let stmt = cache.get(sql);
-  if (!stmt) cache.set(sql, (stmt = db.prepare(sql).raw(true)));
+  const key = raw ? `raw:${sql}` : sql;
+  let stmt = cache.get(key);
+  if (!stmt) cache.set(key, (stmt = raw ? db.prepare(sql).raw(true) : db.prepare(sql)));
   return stmt;
 }
+const rawStatement = (db: Database.Database, sql: string) => cachedStatement(db, sql, true);
 
 export function observeInvoices(db: Database.Database, scope: ObserveScope): ObservedSubject[] {
   const rows = (rawStatement(db, invoiceSql(scope)).all(params(scope)) as Raw[]).map(invoiceRow);
@@ -270,7 +272,7 @@ function subscriptionObservation(r: SubscriptionObsRow): StripeObservation {
 }
 
 export function observeSubscriptions(db: Database.Database, scope: ObserveScope): ObservedSubject[] {
-  const rows = db.prepare(subscriptionSql(scope)).all(params(scope)) as SubscriptionObsRow[];
+  const rows = cachedStatement(db, subscriptionSql(scope), false).all(params(scope)) as SubscriptionObsRow[];
   return rows.map((r) => {
     // The latest invoice's unpaid remainder when it is known and unpaid; else the recurring amount.
     const unpaidLatest = r.latest_status != null && r.latest_status !== 'paid' && r.latest_status !== 'void' ? r.latest_remaining : null;

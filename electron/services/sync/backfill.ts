@@ -3,10 +3,11 @@ import type Stripe from 'stripe';
 import type { ServiceContext } from '../core/context';
 import { ingestCustomer, ingestInvoice, ingestInvoicePayment, ingestPaymentMethod, ingestSubscription } from '../stripe/ingest';
 import { ProductNames } from '../stripe/product-names';
+import { beginBulkWrites } from './bulk-writes';
 import { ChangeSet } from './changes';
 import { responseTime } from './clients';
 import { CUSTOMER_EXPAND, INVOICE_PAYMENTS_EXPAND } from './fetch-objects';
-import { type BackfillCheckpoint, type BackfillResource, type ResourceCheckpoint, completeBackfill, emptyCheckpoint, readSyncState, startBackfill, writeCheckpoint } from './sync-state';
+import { type BackfillCheckpoint, type BackfillResource, type ResourceCheckpoint, completeBackfill, emptyCheckpoint, readSyncState, startBackfill, writeCheckpoint, type SyncStateRow } from './sync-state';
 
 // The resumable backfill: every list the product reads, in pages of 100, newest first. Each page
 // is written in ONE short transaction together with its checkpoint (the id to continue after), so
@@ -110,9 +111,18 @@ function checkpointOf(cp: BackfillCheckpoint, r: BackfillResource): ResourceChec
  * backfilled and no full resync was asked for.
  */
 export async function runBackfill(ctx: ServiceContext, accountId: string, client: Stripe, opts: BackfillOptions = {}): Promise<BackfillRunResult> {
-  const db = ctx.db;
-  const state = readSyncState(db, accountId);
+  const state = readSyncState(ctx.db, accountId);
   if (state.backfillComplete && !opts.full) return { ran: false, pages: 0, objects: 0, counts: {} };
+  const endBulkWrites = beginBulkWrites(ctx.db);
+  try {
+    return await backfillStreams(ctx, accountId, client, opts, state);
+  } finally {
+    endBulkWrites();
+  }
+}
+
+async function backfillStreams(ctx: ServiceContext, accountId: string, client: Stripe, opts: BackfillOptions, state: SyncStateRow): Promise<BackfillRunResult> {
+  const db = ctx.db;
   let cp: BackfillCheckpoint = !opts.full && state.backfill ? state.backfill : emptyCheckpoint(Boolean(opts.full) || Boolean(state.backfill?.full));
   if (opts.full && state.backfill?.full && !state.backfillComplete) cp = state.backfill; // resume an interrupted resync
   if (cp.startedAt === null) {

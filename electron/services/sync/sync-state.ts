@@ -48,6 +48,16 @@ interface RawRow {
   last_error: string | null;
 }
 
+// Written once per backfill page: the statements are prepared once per connection.
+const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+function stmt(db: Database.Database, sql: string): Database.Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let s = cache.get(sql);
+  if (!s) cache.set(sql, (s = db.prepare(sql)));
+  return s;
+}
+
 export function emptyCheckpoint(full: boolean): BackfillCheckpoint {
   return { version: 1, startedAt: null, eventsCursorAtStart: null, eventsCursorCreatedAtStart: null, full, resources: {} };
 }
@@ -63,8 +73,8 @@ function parseCheckpoint(json: string): BackfillCheckpoint | null {
 }
 
 export function readSyncState(db: Database.Database, accountId: string): SyncStateRow {
-  db.prepare('INSERT OR IGNORE INTO sync_state (account_id) VALUES (?)').run(accountId);
-  const r = db.prepare('SELECT backfill_json, backfill_complete, events_cursor, events_cursor_created, last_synced_at_ms, last_error FROM sync_state WHERE account_id = ?').get(accountId) as RawRow;
+  stmt(db, 'INSERT OR IGNORE INTO sync_state (account_id) VALUES (?)').run(accountId);
+  const r = stmt(db, 'SELECT backfill_json, backfill_complete, events_cursor, events_cursor_created, last_synced_at_ms, last_error FROM sync_state WHERE account_id = ?').get(accountId) as RawRow;
   return {
     backfill: parseCheckpoint(r.backfill_json),
     backfillComplete: r.backfill_complete === 1,
@@ -76,38 +86,38 @@ export function readSyncState(db: Database.Database, accountId: string): SyncSta
 }
 
 export function writeCheckpoint(db: Database.Database, accountId: string, checkpoint: BackfillCheckpoint | null): void {
-  db.prepare('UPDATE sync_state SET backfill_json = ? WHERE account_id = ?').run(checkpoint ? JSON.stringify(checkpoint) : '{}', accountId);
+  stmt(db, 'UPDATE sync_state SET backfill_json = ? WHERE account_id = ?').run(checkpoint ? JSON.stringify(checkpoint) : '{}', accountId);
 }
 
 export function startBackfill(db: Database.Database, accountId: string, checkpoint: BackfillCheckpoint): void {
-  db.prepare('UPDATE sync_state SET backfill_json = ?, backfill_complete = 0 WHERE account_id = ?').run(JSON.stringify(checkpoint), accountId);
+  stmt(db, 'UPDATE sync_state SET backfill_json = ?, backfill_complete = 0 WHERE account_id = ?').run(JSON.stringify(checkpoint), accountId);
 }
 
 export function completeBackfill(db: Database.Database, accountId: string, cursor: string | null, cursorCreated: number | null, nowMs: number): void {
-  db.prepare('UPDATE sync_state SET backfill_json = ?, backfill_complete = 1, events_cursor = ?, events_cursor_created = ?, last_synced_at_ms = ?, last_error = NULL WHERE account_id = ?')
+  stmt(db, 'UPDATE sync_state SET backfill_json = ?, backfill_complete = 1, events_cursor = ?, events_cursor_created = ?, last_synced_at_ms = ?, last_error = NULL WHERE account_id = ?')
     .run('{}', cursor, cursorCreated, nowMs, accountId);
 }
 
 export function writeEventsCursor(db: Database.Database, accountId: string, cursor: string, created: number): void {
-  db.prepare('UPDATE sync_state SET events_cursor = ?, events_cursor_created = ? WHERE account_id = ?').run(cursor, created, accountId);
+  stmt(db, 'UPDATE sync_state SET events_cursor = ?, events_cursor_created = ? WHERE account_id = ?').run(cursor, created, accountId);
 }
 
 /** Time mode: no cursor; every event up to `knownUpTo` (server time) is applied. */
 export function writeKnownUpTo(db: Database.Database, accountId: string, knownUpTo: number): void {
-  db.prepare('UPDATE sync_state SET events_cursor = NULL, events_cursor_created = ? WHERE account_id = ?').run(knownUpTo, accountId);
+  stmt(db, 'UPDATE sync_state SET events_cursor = NULL, events_cursor_created = ? WHERE account_id = ?').run(knownUpTo, accountId);
 }
 
 /** Only a successful pass moves "last synced": offline, the stamp shows how old the cache is. */
 export function markSynced(db: Database.Database, accountId: string, nowMs: number): void {
-  db.prepare('UPDATE sync_state SET last_synced_at_ms = ?, last_error = NULL WHERE account_id = ?').run(nowMs, accountId);
+  stmt(db, 'UPDATE sync_state SET last_synced_at_ms = ?, last_error = NULL WHERE account_id = ?').run(nowMs, accountId);
 }
 
 export function recordError(db: Database.Database, accountId: string, message: string): void {
-  db.prepare('UPDATE sync_state SET last_error = ? WHERE account_id = ?').run(message, accountId);
+  stmt(db, 'UPDATE sync_state SET last_error = ? WHERE account_id = ?').run(message, accountId);
 }
 
 /** The event cursor is gone (older than retention or unknown to Stripe): everything again. */
 export function requireResync(db: Database.Database, accountId: string, checkpoint: BackfillCheckpoint): void {
-  db.prepare('UPDATE sync_state SET backfill_json = ?, backfill_complete = 0, events_cursor = NULL, events_cursor_created = NULL WHERE account_id = ?')
+  stmt(db, 'UPDATE sync_state SET backfill_json = ?, backfill_complete = 0, events_cursor = NULL, events_cursor_created = NULL WHERE account_id = ?')
     .run(JSON.stringify(checkpoint), accountId);
 }
