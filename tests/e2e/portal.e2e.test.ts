@@ -71,6 +71,25 @@ describe('portal link in the browser (demo workspace)', () => {
     e2e.services.ctx.db.prepare("UPDATE subscriptions SET status = 'active' WHERE id = 'sub_portalE2E'").run();
   });
 
+  it('keyboard only: P, a digit makes the link; Esc closes just the panel, focus back on the button, the customer stays open', async () => {
+    const { page } = e2e;
+    const panel = page.getByRole('dialog', { name: 'Send a Customer Portal link' });
+    const focusedTestId = () => page.evaluate<string | undefined>('document.activeElement?.dataset?.testid');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => panel.count()).toBe(0);
+    expect(await focusedTestId()).toBe('portal-link-button');
+
+    await page.keyboard.press('p');
+    await panel.waitFor();
+    await page.keyboard.press('2'); // Update payment method
+    await panel.getByTestId('portal-link-result').waitFor();
+    // The link was made while the flow buttons were busy: Esc must still close the panel, not the customer.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => panel.count()).toBe(0);
+    expect(await page.getByTestId('customer-360').count()).toBe(1);
+    expect(await focusedTestId()).toBe('portal-link-button');
+  });
+
   it('the Portal links page shows who sent which flow when, with the simulated badge', async () => {
     const { page } = e2e;
     await page.keyboard.press('Escape');

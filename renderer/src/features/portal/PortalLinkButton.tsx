@@ -71,6 +71,21 @@ export function PortalLinkButton({ customerId, subscriptions }: { customerId: st
     return () => window.removeEventListener('keydown', onKey);
   });
 
+  // Esc closes the panel first, wherever focus is: a click on the panel's text or a button that
+  // went away leaves focus on the page, and Esc must not fall through to the customer view (which
+  // would close the whole customer).
+  useEffect(() => {
+    if (!open) return;
+    const onEsc = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      e.stopPropagation();
+      close();
+    };
+    window.addEventListener('keydown', onEsc, true);
+    return () => window.removeEventListener('keydown', onEsc, true);
+  }, [open]);
+
   useEffect(() => {
     if (!open) return;
     const onDown = (e: MouseEvent) => {
@@ -105,10 +120,6 @@ export function PortalLinkButton({ customerId, subscriptions }: { customerId: st
   }
 
   function onPanelKey(e: React.KeyboardEvent) {
-    if (e.key === 'Escape') {
-      e.stopPropagation();
-      return close();
-    }
     if (isTyping(e.target)) return;
     const digit = Number(e.key);
     if (Number.isInteger(digit) && digit >= 1 && digit <= PORTAL_FLOWS.length) {
@@ -156,7 +167,8 @@ export function PortalLinkButton({ customerId, subscriptions }: { customerId: st
               const why = refusal(flow);
               return (
                 <li key={flow}>
-                  <button type="button" className="portal-flow" disabled={!!why || busy} onClick={() => choose(flow)} title={why ?? FLOW_HINTS[flow]} data-flow={flow}>
+                  {/* Busy is aria-disabled, not disabled: disabling the focused button would drop focus to the page. */}
+                  <button type="button" className="portal-flow" disabled={!!why} aria-disabled={busy || undefined} onClick={() => choose(flow)} title={why ?? FLOW_HINTS[flow]} data-flow={flow}>
                     <kbd aria-hidden="true">{i + 1}</kbd>
                     <span className="portal-flow-label">{PORTAL_FLOW_LABELS[flow]}</span>
                     <span className="muted portal-flow-hint">{why ? 'Not available' : FLOW_HINTS[flow]}</span>
