@@ -105,6 +105,13 @@ describe('copilot in the browser, no model configured (demo workspace)', () => {
     const { page } = e2e;
     const card = page.getByTestId('copilot-reply').last().locator('[data-testid="copilot-proposal"][data-type="send_portal_link"]');
     expect(await card.textContent()).toContain('update the payment method');
+    // Cancel first: nothing runs, and focus goes back to Confirm… (the dialog is gone).
+    await card.getByRole('button', { name: 'Confirm…' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => page.getByRole('alertdialog').count()).toBe(0);
+    await expect.poll(() => page.evaluate<string>('document.activeElement?.textContent ?? ""')).toBe('Confirm…');
+    expect(e2e.services.ctx.db.prepare('SELECT COUNT(*) AS n FROM audit_log').get()).toEqual({ n: 0 });
+
     await card.getByRole('button', { name: 'Confirm…' }).click();
     const dialog = page.getByRole('alertdialog');
     await dialog.waitFor();
@@ -123,6 +130,18 @@ describe('copilot in the browser, no model configured (demo workspace)', () => {
       { actor: 'Ana Agent', action: 'copilot.confirm', result: 'simulated', target_id: ALAN.id },
     ]);
     expect(e2e.services.ctx.db.prepare('SELECT flow, url FROM portal_links WHERE customer_id = ?').get(ALAN.id)).toEqual({ flow: 'payment_method_update', url });
+    // Focus stays on the card (its Copy button), not dropped on the page where Esc leaves the customer.
+    await expect.poll(() => page.evaluate<string>('document.activeElement?.closest("[data-testid=copilot-proposal]")?.dataset.type ?? "none"')).toBe('send_portal_link');
+    expect(await page.evaluate<string>('document.activeElement?.textContent ?? ""')).toBe('Copy');
+
+    // Closing and reopening the panel rebuilds the thread: the card still says it was done, with
+    // its link, and does not offer Confirm again.
+    await page.keyboard.press('Control+j');
+    await expect.poll(() => page.getByTestId('copilot-panel').count()).toBe(0);
+    await page.keyboard.press('Control+j');
+    await card.waitFor();
+    expect(await card.getByTestId('copilot-action-result').getByLabel('Portal link').inputValue()).toBe(url);
+    expect(await card.getByRole('button', { name: 'Confirm…' }).count()).toBe(0);
   });
 
   it('inserts the draft into the reply without source markers; tone and length redraft', async () => {
@@ -135,10 +154,15 @@ describe('copilot in the browser, no model configured (demo workspace)', () => {
 
     await page.getByTestId('copilot-tone').selectOption('formal');
     await page.getByTestId('copilot-length').selectOption('short');
+    const confirmedUrl = await page.getByTestId('copilot-action-result').getByLabel('Portal link').inputValue();
     await page.getByTestId('copilot-redraft').click();
-    await page.getByTestId('copilot-insert').waitFor();
+    // The reply held a confirmed portal link: it stays in the thread (with its link) and the
+    // message is drafted again below it.
+    await expect.poll(() => page.getByTestId('copilot-insert').count()).toBe(2);
     const redrafted = (await page.evaluate(DRAFT_STATE)) as { text: string };
     expect(redrafted.text).toMatch(/^Dear Alan/);
+    expect(await page.getByTestId('copilot-action-result').count()).toBe(1);
+    expect(await page.getByTestId('copilot-action-result').getByLabel('Portal link').inputValue()).toBe(confirmedUrl);
     // The reply being written was not touched by the redraft.
     expect(await box.inputValue()).toBe(inserted);
   });

@@ -1,8 +1,11 @@
 import { useChat } from '@ai-sdk/react';
 import { useEffect, useRef, useState } from 'react';
+import type { CopilotAction } from '../../../../shared/contract/copilot';
 import { chatFor } from './chat-registry';
+import type { CopilotUIMessage } from './chat-transport';
 import { chatProblem } from './chat-errors';
 import { Composer } from './Composer';
+import { wasActedOn } from './proposal-outcomes';
 import { useCopilotPrefs } from './prefs';
 import { ReplyBox } from './ReplyBox';
 import { Thread } from './Thread';
@@ -10,6 +13,11 @@ import { useCustomerName } from './useCustomerName';
 
 // The copilot for the customer on screen: useChat over the app's transport (one conversation per
 // customer), the thread, the reply being written and the composer.
+
+/** The proposal ids of one reply's action cards. */
+function proposalIdsOf(message: CopilotUIMessage): string[] {
+  return message.parts.flatMap((p) => (p.type === 'data-proposal' ? [(p.data as CopilotAction).proposalId ?? ''] : []));
+}
 
 export function CustomerChat({ customerId }: { customerId: string }) {
   const { messages, setMessages, sendMessage, stop, regenerate, status, error, clearError } = useChat({ chat: chatFor(customerId) });
@@ -36,6 +44,15 @@ export function CustomerChat({ customerId }: { customerId: string }) {
   const redraft = () => {
     setStopped(false);
     clearError();
+    // Redrafting replaces the last reply. When the agent already confirmed an action in it (a
+    // portal link was made), that record stays in the thread: the message is drafted again as a
+    // new turn instead.
+    const last = messages[messages.length - 1];
+    const lastUser = [...messages].reverse().find((m) => m.role === 'user');
+    if (last?.role === 'assistant' && lastUser && proposalIdsOf(last).some(wasActedOn)) {
+      void sendMessage({ text: lastUser.parts.map((p) => (p.type === 'text' ? p.text : '')).join('') });
+      return;
+    }
     void regenerate();
   };
   const problem = error ? chatProblem(error) : null;

@@ -5,6 +5,7 @@ import { useApp } from '../../app/store';
 import { copyText } from '../portal/clipboard';
 import { CitationChip } from './CitationChip';
 import { ACTION_KIND } from './labels';
+import { useProposalOutcomes, type ProposalState } from './proposal-outcomes';
 
 // A proposed action as a component: portal-link card, retry card, cancellation flow, pause,
 // refund escalation — or an information card (explain an invoice, nothing to do). A write only
@@ -32,22 +33,33 @@ export function ProposalCard({
   catalog: Map<string, CopilotCitation>;
   onInsert: (text: string) => void;
 }) {
-  const [state, setState] = useState<'proposed' | 'confirming' | 'confirmed' | 'dismissed' | 'failed'>(action.status === 'confirmed' || action.status === 'dismissed' ? action.status : 'proposed');
+  // The outcome lives in a store by proposal id, so a rebuilt card (panel reopened, customer
+  // revisited, reply redrafted) still shows what was done.
+  const proposalId = action.proposalId;
+  const outcome = useProposalOutcomes((s) => (proposalId ? s.byId[proposalId] : undefined));
+  const record = useProposalOutcomes((s) => s.record);
+  const state: ProposalState = outcome?.state ?? (action.status === 'confirmed' || action.status === 'dismissed' ? action.status : 'proposed');
+  const result = outcome?.result ?? null;
+  const error = outcome?.error ?? null;
   const [asking, setAsking] = useState(false);
-  const [result, setResult] = useState<CopilotConfirmResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const toast = useApp((s) => s.showToast);
   const flow = action.args.flow ? ` · ${action.args.flow.replace(/_/g, ' ')}` : '';
+  const cardRef = useRef<HTMLElement>(null);
+  const confirmButtonRef = useRef<HTMLButtonElement>(null);
+
+  // The dialog and the Confirm button go away when the agent decides: focus stays on this card
+  // (its Copy button when a link was made), never dropped on the page.
+  const focusCard = () => requestAnimationFrame(() => (cardRef.current?.querySelector<HTMLElement>('[data-focus-after-confirm]') ?? cardRef.current)?.focus());
 
   const confirm = async () => {
     setAsking(false);
-    if (!action.proposalId) return;
-    setState('confirming');
-    setError(null);
+    if (!proposalId) return;
+    record(proposalId, { state: 'confirming', error: null });
+    focusCard();
     try {
-      const r = await api.call('copilot.confirmAction', { customerId, proposalId: action.proposalId });
-      setResult(r);
-      setState('confirmed');
+      const r = await api.call('copilot.confirmAction', { customerId, proposalId });
+      record(proposalId, { state: 'confirmed', result: r, error: null });
+      focusCard();
       if (r.portalLink) {
         try {
           await copyText(r.portalLink.url);
@@ -57,24 +69,30 @@ export function ProposalCard({
         }
       }
     } catch (err) {
-      setError(errorMessage(err));
-      setState('failed');
+      record(proposalId, { state: 'failed', error: errorMessage(err) });
+      focusCard();
     }
   };
 
+  const cancel = () => {
+    setAsking(false);
+    requestAnimationFrame(() => (confirmButtonRef.current ?? cardRef.current)?.focus());
+  };
+
   const dismiss = async () => {
-    if (!action.proposalId) return;
+    if (!proposalId) return;
     try {
-      await api.call('copilot.dismissAction', { customerId, proposalId: action.proposalId });
-      setState('dismissed');
+      await api.call('copilot.dismissAction', { customerId, proposalId });
+      record(proposalId, { state: 'dismissed', error: null });
+      focusCard();
     } catch (err) {
-      setError(errorMessage(err));
+      record(proposalId, { error: errorMessage(err) });
     }
   };
 
   const write = action.requiresConfirmation;
   return (
-    <article className={`cp-card cp-card-${action.type} cp-state-${state}${write ? '' : ' cp-card-info'}`} aria-label={action.title} data-testid="copilot-proposal" data-type={action.type}>
+    <article ref={cardRef} tabIndex={-1} className={`cp-card cp-card-${action.type} cp-state-${state}${write ? '' : ' cp-card-info'}`} aria-label={action.title} data-testid="copilot-proposal" data-type={action.type}>
       <header className="cp-card-head">
         <span className={`badge ${write ? 'info' : ''}`}>{ACTION_KIND[action.type]}{flow}</span>
         <strong>{action.title}</strong>
@@ -91,7 +109,7 @@ export function ProposalCard({
       )}
       {write && state === 'proposed' && (
         <div className="cp-card-actions">
-          <button type="button" className="primary" onClick={() => setAsking(true)} disabled={!action.proposalId}>
+          <button ref={confirmButtonRef} type="button" className="primary" onClick={() => setAsking(true)} disabled={!action.proposalId}>
             Confirm…
           </button>
           <button type="button" onClick={dismiss}>
@@ -110,7 +128,7 @@ export function ProposalCard({
           {result.portalLink && (
             <div className="cp-link-row">
               <input readOnly value={result.portalLink.url} aria-label="Portal link" onFocus={(e) => e.currentTarget.select()} />
-              <button type="button" onClick={() => copyText(result.portalLink!.url).then(() => toast('Link copied.'), () => toast('Could not copy the link.', 'error'))}>
+              <button type="button" data-focus-after-confirm onClick={() => copyText(result.portalLink!.url).then(() => toast('Link copied.'), () => toast('Could not copy the link.', 'error'))}>
                 Copy
               </button>
               <button type="button" onClick={() => onInsert(result.portalLink!.url)}>
@@ -131,7 +149,7 @@ export function ProposalCard({
           )}
         </div>
       )}
-      {asking && <ConfirmDialog title={action.title} text={(CONFIRM_WORDS[action.type] ?? ((c: string) => `Run this action for ${c}?`))(customerName)} reason={action.reason} onConfirm={confirm} onCancel={() => setAsking(false)} />}
+      {asking && <ConfirmDialog title={action.title} text={(CONFIRM_WORDS[action.type] ?? ((c: string) => `Run this action for ${c}?`))(customerName)} reason={action.reason} onConfirm={confirm} onCancel={cancel} />}
     </article>
   );
 }
