@@ -5,14 +5,13 @@ import type { ServiceContext } from '../core/context';
 import { accountStripe, recentRate, type AccountStripe } from './clients';
 import { runBackfill, type BackfillOptions, type BackfillRunResult } from './backfill';
 import { CursorLostError, pollEvents } from './events-poller';
+import { DEFAULT_POLL_SCHEDULE, nextPollDelay, type PollSchedule } from './poll-schedule';
 import { emptyCheckpoint, markSynced, readSyncState, recordError, requireResync, type BackfillResource, type ResourceCheckpoint } from './sync-state';
 
 // The sync of one account: backfill when the cache has not been filled (or a resync is due), then
-// the events poller. `syncOnce` is one complete pass (the CLI's `sync`); `watch` keeps polling:
-// every 250 ms after a change, backing off by half each idle pass to at most 1.5 s (a change is
-// visible within 2 s, and an idle account costs under one request per second of its budget);
-// when Stripe cannot be reached it keeps the cache, records the error and retries by itself with
-// a longer backoff (up to 30 s).
+// the events poller. `syncOnce` is one complete pass (the CLI's `sync`); `watch` keeps polling on
+// the schedule of poll-schedule.ts (250 ms after a change, backing off to 1.5 s when idle, up to
+// 30 s while Stripe cannot be reached - the cache is kept and the error recorded meanwhile).
 
 export interface SyncPassResult {
   backfill: BackfillRunResult | null;
@@ -20,11 +19,7 @@ export interface SyncPassResult {
   resynced: boolean;
 }
 
-export interface WatchOptions {
-  activeIntervalMs?: number;
-  idleMaxIntervalMs?: number;
-  offlineMaxIntervalMs?: number;
-}
+export type WatchOptions = Partial<PollSchedule>;
 
 const LIST_RESOURCES: BackfillResource[] = ['customers', 'subscriptions', 'invoices', 'invoice_payments'];
 
@@ -187,19 +182,21 @@ export class AccountSync {
   watch(opts: WatchOptions = {}): void {
     if (this.watching) return;
     this.watching = true;
-    const active = opts.activeIntervalMs ?? 250;
-    const idleMax = opts.idleMaxIntervalMs ?? 1_500;
-    const offlineMax = opts.offlineMaxIntervalMs ?? 30_000;
-    let interval = active;
+    const schedule: PollSchedule = {
+      activeIntervalMs: opts.activeIntervalMs ?? DEFAULT_POLL_SCHEDULE.activeIntervalMs,
+      idleMaxIntervalMs: opts.idleMaxIntervalMs ?? DEFAULT_POLL_SCHEDULE.idleMaxIntervalMs,
+      offlineMaxIntervalMs: opts.offlineMaxIntervalMs ?? DEFAULT_POLL_SCHEDULE.offlineMaxIntervalMs,
+    };
+    let interval = schedule.activeIntervalMs;
     const tick = async () => {
       this.timer = null;
       if (!this.watching) return;
       try {
         const r = await this.syncOnce();
         const changed = r.eventsApplied > 0 || (r.backfill?.objects ?? 0) > 0;
-        interval = changed ? active : Math.min(idleMax, Math.round(interval * 1.5));
+        interval = nextPollDelay(interval, changed ? 'changed' : 'idle', schedule);
       } catch (err) {
-        interval = Math.min(offlineMax, Math.max(1_000, interval * 2));
+        interval = nextPollDelay(interval, 'failed', schedule);
         this.ctx.log.warn('sync pass failed; will retry', { accountId: this.accountId, retryInMs: interval, error: describe(err) });
       }
       if (this.watching) this.timer = setTimeout(() => void tick(), interval);
