@@ -56,30 +56,17 @@ export const syncCommand: CliCommand = {
         lastLine = now;
         io.err(progressLine(p));
       });
-      let eventsApplied = 0;
+      const eventsBefore = engine.eventsAppliedTotal;
       try {
-        const first = await engine.syncOnce({ full: Boolean(values.full) });
-        eventsApplied += first.eventsApplied;
+        await engine.syncOnce({ full: Boolean(values.full) });
         if (values.watch) {
           io.err('watching for changes (Ctrl-C to stop)');
-          const before = () => engine.lastResult;
-          let seen = before();
           engine.watch();
           await new Promise<void>((resolve) => {
-            const tick = setInterval(() => {
-              const r = before();
-              if (r && r !== seen) {
-                seen = r;
-                eventsApplied += r.eventsApplied;
-              }
-            }, 200);
-            const stop = () => {
-              clearInterval(tick);
-              resolve();
-            };
-            process.once('SIGINT', stop);
-            process.once('SIGTERM', stop);
+            process.once('SIGINT', resolve);
+            process.once('SIGTERM', resolve);
           });
+          await engine.stop();
         }
       } finally {
         unsubscribe();
@@ -90,7 +77,7 @@ export const syncCommand: CliCommand = {
         customers: count('SELECT COUNT(*) AS n FROM customers WHERE account_id = ? AND deleted = 0'),
         subscriptions: count('SELECT COUNT(*) AS n FROM subscriptions WHERE account_id = ?'),
         invoices: count('SELECT COUNT(*) AS n FROM invoices WHERE account_id = ?'),
-        events_applied: eventsApplied,
+        events_applied: engine.eventsAppliedTotal - eventsBefore,
         requests: engine.stats.requests,
         seconds: Math.round(performance.now() - started) / 1000,
       };

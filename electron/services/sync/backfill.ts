@@ -17,6 +17,8 @@ import { type BackfillCheckpoint, type BackfillResource, type ResourceCheckpoint
 // with decline data; they may land before their invoice, which migration 003 allows).
 
 export const PAGE_SIZE = 100;
+/** Payment methods are listed customer by customer up to this many customers (else: the defaults). */
+export const DEFAULT_PAYMENT_METHODS_ALL_LIMIT = 5_000;
 
 export interface BackfillOptions {
   full?: boolean;
@@ -175,7 +177,7 @@ async function backfillStreams(ctx: ServiceContext, accountId: string, client: S
     const rc = checkpointOf(cp, 'payment_methods');
     if (rc.done) return;
     const customerCount = (db.prepare('SELECT COUNT(*) AS n FROM customers WHERE account_id = ? AND deleted = 0').get(accountId) as { n: number }).n;
-    const mode = opts.paymentMethods ?? (customerCount <= (opts.paymentMethodsAllLimit ?? 5_000) ? 'all' : 'defaults');
+    const mode = opts.paymentMethods ?? (customerCount <= (opts.paymentMethodsAllLimit ?? DEFAULT_PAYMENT_METHODS_ALL_LIMIT) ? 'all' : 'defaults');
     if (mode === 'defaults') {
       commitPage('payment_methods', [], cp.startedAt ?? 0, null, true);
       return;

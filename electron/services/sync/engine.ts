@@ -3,10 +3,11 @@ import type { SyncStatus } from '../../../shared/contract/sync';
 import type { SyncProgress } from '../../../shared/contract/streams';
 import type { ServiceContext } from '../core/context';
 import { accountStripe, recentRate, type AccountStripe } from './clients';
-import { runBackfill, type BackfillOptions, type BackfillRunResult } from './backfill';
+import { DEFAULT_PAYMENT_METHODS_ALL_LIMIT, runBackfill, type BackfillOptions, type BackfillRunResult } from './backfill';
+import { etaSeconds, remainingRequests } from './eta';
 import { CursorLostError, pollEvents } from './events-poller';
 import { DEFAULT_POLL_SCHEDULE, nextPollDelay, type PollSchedule } from './poll-schedule';
-import { emptyCheckpoint, markSynced, readSyncState, recordError, requireResync, type BackfillResource, type ResourceCheckpoint } from './sync-state';
+import { emptyCheckpoint, markSynced, readSyncState, recordError, requireResync, type BackfillCheckpoint } from './sync-state';
 
 // The sync of one account: backfill when the cache has not been filled (or a resync is due), then
 // the events poller. `syncOnce` is one complete pass (the CLI's `sync`); `watch` keeps polling on
@@ -20,8 +21,6 @@ export interface SyncPassResult {
 }
 
 export type WatchOptions = Partial<PollSchedule>;
-
-const LIST_RESOURCES: BackfillResource[] = ['customers', 'subscriptions', 'invoices', 'invoice_payments'];
 
 function describe(err: unknown): string {
   if (err instanceof CursorLostError) return err.message;
@@ -44,9 +43,11 @@ export class AccountSync {
   private abort: AbortController | null = null;
   private progress: SyncProgress;
   private accountCreated: number | null = null;
-  private backfillStartedMs = 0;
+  private passStartedMs = 0;
   private readonly access: AccountStripe;
   lastResult: SyncPassResult | null = null;
+  /** Events applied by every completed pass of this engine (the CLI's `events_applied`). */
+  eventsAppliedTotal = 0;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -82,24 +83,22 @@ export class AccountSync {
   }
 
   private emitProgress(p: Partial<SyncProgress>): void {
-    this.progress = { ...this.progress, ...p, accountId: this.accountId, requestsPerSecond: recentRate(this.access.stats) };
+    this.progress = { ...this.progress, ...p, accountId: this.accountId, requestsPerSecond: this.requestRate() };
     this.ctx.hub.emit('sync.progress', this.progress);
   }
 
-  /** Rough ETA of a backfill from how far back in time each list has reached. */
-  private eta(resources: Partial<Record<BackfillResource, ResourceCheckpoint>>): number | null {
+  /** Requests per second over the last 5 s, or since the pass began when that is shorter. */
+  private requestRate(): number {
+    const now = Date.now();
+    return recentRate(this.access.stats, now, Math.min(5_000, Math.max(1_000, now - this.passStartedMs)));
+  }
+
+  /** Seconds left in a backfill: remaining requests (eta.ts) at the rate the sync gets. */
+  private eta(resources: BackfillCheckpoint['resources']): number | null {
     if (!this.accountCreated) return null;
-    let sum = 0;
-    for (const r of LIST_RESOURCES) {
-      const c = resources[r];
-      if (!c) continue;
-      if (c.done) sum += 1;
-      else if (c.firstCreated != null && c.lastCreated != null && c.firstCreated > this.accountCreated) sum += Math.min(1, Math.max(0, (c.firstCreated - c.lastCreated) / (c.firstCreated - this.accountCreated)));
-    }
-    const fraction = sum / LIST_RESOURCES.length;
-    if (fraction <= 0.01) return null;
-    const elapsed = (Date.now() - this.backfillStartedMs) / 1000;
-    return Math.max(0, Math.round((elapsed * (1 - fraction)) / fraction));
+    const o = this.backfillOptions;
+    const pmLimit = o.paymentMethods === 'all' ? Infinity : o.paymentMethods === 'defaults' ? 0 : (o.paymentMethodsAllLimit ?? DEFAULT_PAYMENT_METHODS_ALL_LIMIT);
+    return etaSeconds(remainingRequests(resources, this.accountCreated, pmLimit), this.requestRate(), this.access.limiter.ratePerSecond);
   }
 
   /** One complete pass: backfill if needed (or `full`), then events until caught up. */
@@ -115,6 +114,7 @@ export class AccountSync {
 
   private async runPass(full: boolean, signal: AbortSignal): Promise<SyncPassResult> {
     const out: SyncPassResult = { backfill: null, eventsApplied: 0, resynced: false };
+    this.passStartedMs = Date.now();
     try {
       out.backfill = await this.backfill(full, signal);
       if (signal.aborted) return out;
@@ -131,6 +131,7 @@ export class AccountSync {
       }
       if (!signal.aborted) markSynced(this.ctx.db, this.accountId, this.ctx.now());
       this.lastResult = out;
+      this.eventsAppliedTotal += out.eventsApplied;
       this.emitProgress({ phase: 'idle', resource: undefined, etaSeconds: null, message: undefined });
       return out;
     } catch (err) {
@@ -144,7 +145,6 @@ export class AccountSync {
   private async backfill(full: boolean, signal: AbortSignal): Promise<BackfillRunResult | null> {
     const state = readSyncState(this.ctx.db, this.accountId);
     if (state.backfillComplete && !full) return null;
-    this.backfillStartedMs = Date.now();
     if (this.accountCreated === null) {
       try {
         this.accountCreated = (await this.client.accounts.retrieveCurrent()).created ?? null;
@@ -153,7 +153,7 @@ export class AccountSync {
       }
     }
     let pages = 0;
-    this.emitProgress({ phase: 'backfill', objects: 0, pages: 0, etaSeconds: null, message: full ? 'Resyncing everything' : 'Reading the account' });
+    this.emitProgress({ phase: 'backfill', objects: 0, pages: 0, etaSeconds: null, message: full ? 'Resyncing everything' : undefined });
     return runBackfill(this.ctx, this.accountId, this.client, {
       ...this.backfillOptions,
       full,
