@@ -9,6 +9,8 @@ interface AppState {
   view: View;
   /** The customer open in the working pane, if any. */
   customerId: string | null;
+  /** Where the open customer was opened from: openCustomer(null) (Esc, the back button) returns there. */
+  backTo: View;
   paletteOpen: boolean;
   copilotOpen: boolean;
   theme: Theme;
@@ -30,6 +32,7 @@ const prefersDark = typeof window !== 'undefined' && window.matchMedia?.('(prefe
 export const useApp = create<AppState>((set) => ({
   view: 'customers',
   customerId: null,
+  backTo: 'customers',
   paletteOpen: false,
   copilotOpen: false,
   theme: savedTheme ?? (prefersDark ? 'dark' : 'light'),
@@ -37,7 +40,8 @@ export const useApp = create<AppState>((set) => ({
   workspaceError: null,
   toast: null,
   navigate: (view) => set({ view, customerId: view === 'customers' ? null : null }),
-  openCustomer: (customerId) => set({ customerId, view: 'customers', paletteOpen: false }),
+  openCustomer: (customerId) =>
+    set((s) => (customerId ? { customerId, view: 'customers', paletteOpen: false, backTo: s.customerId ? s.backTo : s.view } : { customerId: null, view: s.backTo, paletteOpen: false })),
   setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
   toggleCopilot: () => set((s) => ({ copilotOpen: !s.copilotOpen })),
   setTheme: (theme) => {
