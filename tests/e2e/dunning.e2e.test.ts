@@ -89,6 +89,28 @@ describe('dunning queue in the browser', () => {
     await expect.poll(async () => (await page.locator('.dunning-panel .customer-link').textContent()) ?? '').toBe(name);
   });
 
+  it('Enter opens the case\'s customer; Esc (or ← Dunning) comes back to the queue, on the same case', async () => {
+    const page = e2e.page;
+    const cursorRow = page.locator('tr.dunning-row.cursor');
+    const name = (await cursorRow.locator('.name').textContent())!;
+    await page.keyboard.press('Enter');
+    await page.getByTestId('customer-360').waitFor();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain(name);
+    expect(await page.locator('.c360-header > button').first().textContent()).toContain('Dunning');
+    await page.keyboard.press('Escape');
+    await page.locator('tr.dunning-row').first().waitFor();
+    expect(await page.getByTestId('customer-360').count()).toBe(0);
+    await expect.poll(() => cursorRow.getAttribute('aria-rowindex')).toBe('3');
+    expect(await cursorRow.locator('.name').textContent()).toBe(name);
+
+    // The same with the back button.
+    await page.keyboard.press('Enter');
+    await page.getByTestId('customer-360').waitFor();
+    await page.getByRole('button', { name: 'Dunning Esc' }).click();
+    await page.locator('tr.dunning-row').first().waitFor();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Dunning');
+  });
+
   it('bulk-assigns the selected cases, audited, and filters by the assignee', async () => {
     const page = e2e.page;
     const boxes = page.locator('tr.dunning-row td.check input');

@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import type { DataChanged } from '../../../../shared/contract/streams';
 import { api } from '../../api/client';
 import { isTyping } from '../../app/shortcuts';
-import { useApp } from '../../app/store';
+import { useApp, type View } from '../../app/store';
 import { ErrorState, Loading } from '../../ui/states';
 import { onPortalLinkCreated } from '../portal/portal-events';
 import { CustomerHeader } from './sections/CustomerHeader';
@@ -16,6 +16,8 @@ import { SubscriptionsSection } from './sections/SubscriptionsSection';
 import { TimelineSection } from './sections/TimelineSection';
 import { useCustomers } from './store';
 import './customers.css';
+
+const BACK_LABELS: Record<View, string> = { customers: 'Customers', dunning: 'Dunning', portal: 'Portal links', settings: 'Settings' };
 
 /** Kinds of change that alter something this view shows (audit rows and the KB do not). */
 const SHOWN_KINDS: ReadonlyArray<DataChanged['kinds'][number]> = ['customers', 'subscriptions', 'invoices', 'payment_methods', 'dunning', 'notes', 'portal_links'];
@@ -31,6 +33,8 @@ export function Customer360View({ customerId }: { customerId: string }) {
   const error = useCustomers((s) => s.customerError);
   const { loadCustomer, closeCustomer } = useCustomers.getState();
   const openCustomer = useApp((s) => s.openCustomer);
+  // Back (Esc) returns to where the customer was opened from: the list, the dunning queue, the portal links.
+  const backLabel = BACK_LABELS[useApp((s) => s.backTo)];
 
   useEffect(() => {
     void loadCustomer(customerId);
@@ -67,7 +71,7 @@ export function Customer360View({ customerId }: { customerId: string }) {
     if (status === 'error') {
       return (
         <div className="customer-360">
-          <BackOnly onBack={() => openCustomer(null)} />
+          <BackOnly label={backLabel} onBack={() => openCustomer(null)} />
           <ErrorState message={`Could not open ${customerId}: ${error}`} onRetry={() => void loadCustomer(customerId)} />
         </div>
       );
@@ -77,7 +81,7 @@ export function Customer360View({ customerId }: { customerId: string }) {
 
   return (
     <div className="customer-360" data-testid="customer-360">
-      <CustomerHeader customer={customer} onBack={() => openCustomer(null)} />
+      <CustomerHeader customer={customer} backLabel={backLabel} onBack={() => openCustomer(null)} />
       {status === 'error' && (
         <p className="inline-error" role="alert">
           Could not reload this customer: {error} The data shown was read earlier.
@@ -101,11 +105,11 @@ export function Customer360View({ customerId }: { customerId: string }) {
   );
 }
 
-function BackOnly({ onBack }: { onBack: () => void }) {
+function BackOnly({ label, onBack }: { label: string; onBack: () => void }) {
   return (
     <header className="page-header">
-      <button type="button" onClick={onBack} title="Back to the customer list (Esc)">
-        ← Customers
+      <button type="button" onClick={onBack} title={`Back to ${label} (Esc)`}>
+        ← {label}
       </button>
     </header>
   );

@@ -5,11 +5,11 @@ import { ExternalLink } from '../ExternalLink';
 import { FreshnessStamp } from './FreshnessStamp';
 
 /** Who this is, at a glance, and the actions on the whole customer: back, Stripe, portal link, refresh. */
-export function CustomerHeader({ customer, onBack }: { customer: Customer360; onBack: () => void }) {
+export function CustomerHeader({ customer, backLabel, onBack }: { customer: Customer360; backLabel: string; onBack: () => void }) {
   return (
     <header className="page-header c360-header">
-      <button type="button" onClick={onBack} title="Back to the customer list (Esc)">
-        <span aria-hidden="true">←</span> Customers <kbd>Esc</kbd>
+      <button type="button" onClick={onBack} title={`Back to ${backLabel} (Esc)`}>
+        <span aria-hidden="true">←</span> {backLabel} <kbd>Esc</kbd>
       </button>
       <div className="c360-title">
         <h1>
