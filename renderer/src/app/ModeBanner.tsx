@@ -1,5 +1,5 @@
 import { useApp } from './store';
-import { When } from '../ui/format';
+import { SyncStamp } from '../features/sync/SyncStamp';
 
 /** The account and test/live/demo mode, always visible (Stripe's orange test-mode banner). */
 export function ModeBanner() {
@@ -14,10 +14,7 @@ export function ModeBanner() {
       <span className="account-name" title={ws.account?.id}>
         {ws.account?.name ?? 'No account'}
       </span>
-      <span className="sync-stamp">
-        {ws.mode === 'demo' ? 'local data' : ws.lastSyncedAt ? <>synced <When at={ws.lastSyncedAt} unit="ms" /></> : 'never synced'}
-        {!ws.online && <span className="offline-pill"> offline</span>}
-      </span>
+      <SyncStamp />
     </header>
   );
 }

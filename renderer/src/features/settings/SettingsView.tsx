@@ -2,6 +2,7 @@ import { StripeKeySection } from './StripeKeySection';
 import { AppearanceSection } from './AppearanceSection';
 import { PortalSettingsSection } from '../portal/PortalSettingsSection';
 import { CopilotSettingsSection } from '../copilot/CopilotSettingsSection';
+import { SyncSettingsSection } from '../sync/SyncSettingsSection';
 
 /** Settings: one section per concern, each owned by its feature. */
 export function SettingsView() {
@@ -11,6 +12,7 @@ export function SettingsView() {
         <h1>Settings</h1>
       </div>
       <StripeKeySection />
+      <SyncSettingsSection />
       <PortalSettingsSection />
       <CopilotSettingsSection />
       <AppearanceSection />
