@@ -1,8 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useApp } from '../../app/store';
-import { When } from '../../ui/format';
 import { ErrorState, Loading } from '../../ui/states';
 import { progressParts, resourceName, syncView, type SyncView } from './labels';
+import { SyncedAgo } from './SyncedAgo';
 import { useSync, useSyncFeed, useTick } from './sync-store';
 import './sync.css';
 
@@ -24,18 +24,13 @@ function stateSentence(view: SyncView, watching: boolean): string {
   }
 }
 
-/** How far a backfill is, from its ETA and the time since it was first seen running. */
-function useBackfillFraction(view: SyncView): number | null {
-  const since = useRef<number | null>(null);
-  if (view.kind !== 'backfill') {
-    since.current = null;
-    return null;
-  }
-  since.current ??= Date.now();
-  const eta = view.progress.etaSeconds;
-  if (eta == null) return null;
-  const elapsed = (Date.now() - since.current) / 1000;
-  return elapsed + eta > 0 ? Math.min(0.99, elapsed / (elapsed + eta)) : null;
+/** How far a backfill is: pages done against pages done + what the ETA leaves at the current rate. */
+function backfillFraction(view: SyncView): number | null {
+  if (view.kind !== 'backfill') return null;
+  const { pages, etaSeconds, requestsPerSecond } = view.progress;
+  if (etaSeconds == null || !(requestsPerSecond > 0)) return null;
+  const left = etaSeconds * requestsPerSecond;
+  return pages + left > 0 ? Math.min(0.99, pages / (pages + left)) : null;
 }
 
 /** Settings → Sync: when the cache last matched Stripe, the running progress, Sync now and Full resync. */
@@ -47,7 +42,7 @@ export function SyncSettingsSection() {
   const { status, progress, loadError, startError, starting, load, start } = useSync();
   const [confirmFull, setConfirmFull] = useState(false);
   const view = syncView(ws?.mode === 'demo', status, progress);
-  const fraction = useBackfillFraction(view);
+  const fraction = backfillFraction(view);
   const running = view.kind === 'backfill';
 
   useEffect(() => setConfirmFull(false), [ws?.account?.id]);
@@ -73,12 +68,17 @@ export function SyncSettingsSection() {
           <dt>Account</dt>
           <dd>{ws?.account?.name ?? status.accountId}</dd>
           <dt>Last synced</dt>
-          <dd data-testid="sync-last-synced">{status.lastSyncedAt ? <When at={status.lastSyncedAt} unit="ms" /> : 'never'}</dd>
+          <dd data-testid="sync-last-synced">{status.lastSyncedAt ? <SyncedAgo atMs={status.lastSyncedAt} /> : 'never'}</dd>
           <dt>First sync</dt>
           <dd>{status.backfillComplete ? 'complete' : running ? 'in progress' : 'not finished'}</dd>
         </dl>
         {view.kind === 'offline' || view.kind === 'error' ? (
-          <ErrorState message={`${view.kind === 'offline' ? 'Offline. ' : ''}${view.message} The cache keeps serving the last synced data.`} onRetry={() => void syncNow(false)} />
+          <p className="sync-error" role="alert" data-testid="sync-state">
+            <strong>{view.kind === 'offline' ? 'Offline.' : 'Sync failed.'}</strong> {view.message} Everything shown comes from the cache{status.lastSyncedAt ? ' as of the last sync' : ''}.{' '}
+            <button type="button" onClick={() => void syncNow(false)} disabled={starting}>
+              Retry
+            </button>
+          </p>
         ) : (
           <p data-testid="sync-state">{stateSentence(view, status.running)}</p>
         )}

@@ -1,6 +1,6 @@
 import { useApp } from '../../app/store';
-import { When } from '../../ui/format';
 import { progressParts, syncView } from './labels';
+import { SyncedAgo } from './SyncedAgo';
 import { useSync, useSyncFeed, useTick } from './sync-store';
 import './sync.css';
 
@@ -22,7 +22,7 @@ export function SyncStamp() {
   const cachedFrom = status?.lastSyncedAt ? (
     <>
       {' '}
-      · cached data from <When at={status.lastSyncedAt} unit="ms" />
+      · cached data from <SyncedAgo atMs={status.lastSyncedAt} />
     </>
   ) : null;
 
@@ -51,7 +51,7 @@ export function SyncStamp() {
       {view.kind === 'never' && <>Never synced {retry}</>}
       {view.kind === 'synced' && (
         <>
-          synced <When at={view.at} unit="ms" />
+          synced <SyncedAgo atMs={view.at} />
         </>
       )}
       {ws && !ws.online && view.kind !== 'offline' && <strong className="offline-pill"> · offline</strong>}
