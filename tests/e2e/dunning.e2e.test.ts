@@ -131,7 +131,9 @@ describe('dunning queue in the browser', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
     expect(download.suggestedFilename()).toMatch(/^dunning-\d{12}\.csv$/);
     const text = fs.readFileSync((await download.path())!, 'utf8');
-    const lines = text.trim().split('\r\n');
+    // A byte-order mark, so a spreadsheet reads the file as UTF-8 (names in any script stay readable).
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    const lines = text.slice(1).trim().split('\r\n');
     expect(lines[0]).toBe('invoice,customer,email,amount_due,currency,attempt_count,next_payment_attempt,decline_code,category,stage,assignee,case_id,customer_name,amount_at_risk,advice_code,days_in_dunning,opened_at');
     expect(lines).toHaveLength(4);
     for (const line of lines.slice(1)) expect(line).toContain(',Priya,');
@@ -191,5 +193,40 @@ describe('dunning queue in the browser', () => {
     await page.locator('tr.dunning-row').first().waitFor();
     await e2e.screenshot('dunning-queue-dark');
     expect(await seriousA11yViolations(page)).toEqual([]);
+  });
+});
+
+describe('dunning queue in a narrow window (1024×700)', () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E({ skipDemoSeed: true, prepare: seedQueue, viewport: { width: 1024, height: 700 } });
+    await e2e.page.getByRole('button', { name: /^Dunning/ }).click();
+    await e2e.page.locator('tr.dunning-row').first().waitFor();
+  });
+  afterAll(async () => {
+    await e2e?.close();
+  });
+
+  /** Cells of one column whose text is cut (ellipsis): a cut amount at risk hides money. */
+  const cutCells = (column: string) =>
+    e2e.page.evaluate<number>(`[...document.querySelectorAll('tr.dunning-row')].map((r) => r.children[[...document.querySelectorAll('.dunning-table thead th')].findIndex((th) => th.textContent.trim() === '${column}')]).filter((td) => td && td.scrollWidth > td.clientWidth).length`);
+
+  it('keeps every amount at risk, the stage and the assignee readable; the case panel stays beside the queue', async () => {
+    const page = e2e.page;
+    const headers = (await page.locator('.dunning-table thead th').allTextContents()).map((t) => t.trim());
+    expect(headers).toEqual(expect.arrayContaining(['Customer', 'At risk', 'Decline', 'Next retry', 'Stage', 'Assignee']));
+    expect(await cutCells('At risk')).toBe(0);
+    expect(await cutCells('Stage')).toBe(0);
+    await expect.poll(async () => (await page.locator('.dunning-panel .dunning-amount').textContent()) ?? '').toMatch(/\d/);
+    await e2e.screenshot('dunning-queue-narrow');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  });
+
+  it('the same with the copilot open beside it', async () => {
+    const page = e2e.page;
+    await page.keyboard.press('Control+j');
+    await page.getByTestId('copilot-panel').waitFor();
+    expect(await cutCells('At risk')).toBe(0);
+    await page.keyboard.press('Control+j');
   });
 });

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { useNarrow } from './useNarrow';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { DunningCaseRow } from '../../../../shared/contract/dunning';
 import { useApp } from '../../app/store';
@@ -7,6 +8,8 @@ import { CATEGORY_BADGE, CATEGORY_HINTS, CATEGORY_LABELS, STAGE_BADGE, STAGE_LAB
 import { useDunning } from './store';
 
 const ROW_HEIGHT = 34;
+/** Below this width the table drops the columns the case panel repeats (invoice, tries, days). */
+const COMPACT_BELOW = 780;
 
 /** The queue: dense, virtualized (only the rows in view are in the DOM), more pages load near the end. */
 export function QueueTable() {
@@ -23,6 +26,8 @@ export function QueueTable() {
   const openCustomer = useApp((s) => s.openCustomer);
   const toast = useApp((s) => s.showToast);
   const scrollRef = useRef<HTMLDivElement>(null);
+  const compact = useNarrow(scrollRef, COMPACT_BELOW);
+  const columnCount = compact ? 7 : 10;
 
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const items = virtualizer.getVirtualItems();
@@ -46,27 +51,35 @@ export function QueueTable() {
 
   return (
     <div className="dunning-table-scroll" ref={scrollRef} tabIndex={-1}>
-      <table className="dense dunning-table" aria-rowcount={total + 1} aria-label="Dunning cases">
+      <table className={`dense dunning-table${compact ? ' compact' : ''}`} aria-rowcount={total + 1} aria-label="Dunning cases">
         <thead>
           <tr>
-            <th scope="col" className="check">
+            <th scope="col" className="check col-check">
               <input type="checkbox" aria-label={allSelected ? 'Clear the selection' : `Select all ${total} matching cases`} checked={allSelected} onChange={() => void toggleAll()} />
             </th>
-            <th scope="col">Customer</th>
-            <th scope="col">Invoice</th>
-            <th scope="col" className="num">At risk</th>
-            <th scope="col">Decline</th>
-            <th scope="col" className="num" title="Payment attempts so far">Tries</th>
-            <th scope="col">Next retry</th>
-            <th scope="col" className="num" title="Days since the first failed payment">Days</th>
-            <th scope="col">Stage</th>
-            <th scope="col">Assignee</th>
+            <th scope="col" className="col-customer">Customer</th>
+            {!compact && <th scope="col" className="col-invoice">Invoice</th>}
+            <th scope="col" className="num col-amount">At risk</th>
+            <th scope="col" className="col-decline">Decline</th>
+            {!compact && (
+              <th scope="col" className="num col-tries" title="Payment attempts so far">
+                Tries
+              </th>
+            )}
+            <th scope="col" className="col-retry">Next retry</th>
+            {!compact && (
+              <th scope="col" className="num col-days" title="Days since the first failed payment">
+                Days
+              </th>
+            )}
+            <th scope="col" className="col-stage">Stage</th>
+            <th scope="col" className="col-assignee">Assignee</th>
           </tr>
         </thead>
         <tbody>
           {padTop > 0 && (
             <tr aria-hidden="true" className="spacer">
-              <td colSpan={10} style={{ height: padTop }} />
+              <td colSpan={columnCount} style={{ height: padTop }} />
             </tr>
           )}
           {items.map((item) => {
@@ -78,6 +91,7 @@ export function QueueTable() {
                 index={item.index}
                 isCursor={item.index === cursor}
                 isSelected={selected.has(row.id)}
+                compact={compact}
                 onFocusRow={() => setCursor(item.index)}
                 onToggle={() => toggleSelected(row.id)}
                 onOpen={() => openCustomer(row.customerId)}
@@ -86,7 +100,7 @@ export function QueueTable() {
           })}
           {padBottom > 0 && (
             <tr aria-hidden="true" className="spacer">
-              <td colSpan={10} style={{ height: padBottom }} />
+              <td colSpan={columnCount} style={{ height: padBottom }} />
             </tr>
           )}
         </tbody>
@@ -96,7 +110,7 @@ export function QueueTable() {
   );
 }
 
-function QueueRow(props: { row: DunningCaseRow; index: number; isCursor: boolean; isSelected: boolean; onFocusRow: () => void; onToggle: () => void; onOpen: () => void }) {
+function QueueRow(props: { row: DunningCaseRow; index: number; isCursor: boolean; isSelected: boolean; compact: boolean; onFocusRow: () => void; onToggle: () => void; onOpen: () => void }) {
   const { row, isCursor, isSelected } = props;
   return (
     <tr
@@ -114,9 +128,11 @@ function QueueRow(props: { row: DunningCaseRow; index: number; isCursor: boolean
         <span className="name">{row.customerName ?? row.customerEmail ?? row.customerId}</span>
         {row.customerName && row.customerEmail && <span className="muted email">{row.customerEmail}</span>}
       </td>
-      <td>
-        <code className="muted">{row.invoiceNumber ?? row.invoiceId ?? row.subscriptionId}</code>
-      </td>
+      {!props.compact && (
+        <td>
+          <code className="muted">{row.invoiceNumber ?? row.invoiceId ?? row.subscriptionId}</code>
+        </td>
+      )}
       <td className="num">
         <Money amount={row.amountAtRisk} currency={row.currency} />
       </td>
@@ -126,9 +142,9 @@ function QueueRow(props: { row: DunningCaseRow; index: number; isCursor: boolean
         </span>{' '}
         {row.declineCode && <code className="muted decline">{row.declineCode}</code>}
       </td>
-      <td className="num">{row.attemptCount}</td>
+      {!props.compact && <td className="num">{row.attemptCount}</td>}
       <td>{row.nextPaymentAttempt ? <When at={row.nextPaymentAttempt} /> : <span className="muted">none</span>}</td>
-      <td className="num">{row.daysInDunning}</td>
+      {!props.compact && <td className="num">{row.daysInDunning}</td>}
       <td>
         <span className={STAGE_BADGE[row.stage]}>{STAGE_LABELS[row.stage]}</span>
       </td>

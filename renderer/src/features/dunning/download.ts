@@ -1,6 +1,11 @@
-/** Saves text as a file through a temporary blob link (works in the app window and the browser). */
+/**
+ * Saves text as a file through a temporary blob link (works in the app window and the browser).
+ * A CSV starts with a byte-order mark: without it Excel reads the file in the system's legacy code
+ * page and customer names in Japanese, Greek or Arabic come out as mojibake.
+ */
 export function downloadText(filename: string, text: string, type = 'text/csv;charset=utf-8'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+  const bom = type.startsWith('text/csv') && !text.startsWith('\uFEFF') ? '\uFEFF' : '';
+  const url = URL.createObjectURL(new Blob([bom, text], { type }));
   const a = document.createElement('a');
   a.href = url;
   a.download = filename;
