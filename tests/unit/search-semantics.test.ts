@@ -211,6 +211,16 @@ describe('search: hostile input', () => {
     expect(() => searchCustomers(db, A, q)).not.toThrow();
   });
 
+  it('ignores the invisible characters a copied name, email or id carries (zero-width, bidi marks, BOM)', () => {
+    expect(ids('ali\u200Bce john\u200Cson')).toEqual(['cus_alice']);
+    expect(first('\uFEFFalice@exam\u200Dple.com\u200E')!.id).toBe('cus_alice');
+    expect(first('cus_\u2060alice')!.matchKind).toBe('id');
+    expect(first('\u202Bcus_alice\u202C')!.id).toBe('cus_alice');
+    expect(ids('Jo\u00ADhn Smith')[0]).toBe('cus_smith');
+    // A joiner between letters of a script that uses it is kept (it is part of the text there).
+    expect(() => searchCustomers(db, A, 'می\u200Cخواهم')).not.toThrow();
+  });
+
   it('still finds real customers after hostile queries', () => {
     for (const q of hostile) searchCustomers(db, A, q);
     expect(first('alice johnson')!.id).toBe('cus_alice');

@@ -151,9 +151,18 @@ function directFound(matches: DirectMatch[]): Found[] {
   return matches.map((m, i) => ({ customerId: m.customerId, rowid: null, kind: m.kind, matched: m.matched, score: 0, order: i }));
 }
 
-/** Collapses the query to what can be searched: NFC, single spaces, at most 200 characters. */
+// Characters that text copied from a web page, an email or a chat carries without showing them:
+// zero-width space, word joiner, byte-order mark, soft hyphen, bidi marks, embeddings and isolates.
+// Pasted into the search box they split "tobin" into "tob" + "in" (or make an id or an email
+// unrecognisable) while the agent sees the right text, so they go before anything else.
+const INVISIBLE = /[\u00AD\u061C\u180E\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+// Zero-width (non-)joiners carry meaning in Persian, Indic scripts and emoji; between Latin letters,
+// digits and email/id punctuation they are only paste debris.
+const STRAY_JOINER = /(?<=[\p{Script=Latin}\d@._+-])[\u200C\u200D]+(?=[\p{Script=Latin}\d@._+-])/gu;
+
+/** Collapses the query to what can be searched: no invisible characters, NFC, single spaces, at most 200 characters. */
 export function normalizeQuery(raw: string): string {
-  return raw.normalize('NFC').replace(/\s+/g, ' ').trim().slice(0, 200);
+  return raw.replace(INVISIBLE, '').replace(STRAY_JOINER, '').normalize('NFC').replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 
 export function searchCustomers(db: Database.Database, accountId: string, rawQuery: string, options: SearchOptions = {}): SearchHit[] {
