@@ -4,11 +4,12 @@ import type Database from 'better-sqlite3';
 // with SQLite's defaults (WAL checkpoint every 1,000 pages, 2 MB page cache) half of the ingest
 // time went to COMMIT, mostly checkpoints - each one copies the WAL back into the database and
 // fsyncs it, and a page of 100 invoices dirties a few hundred index pages, so a checkpoint ran
-// every few pages. Checkpointing every 10,000 pages (a 40 MB WAL) with a 64 MB cache raised the
-// ingest from ~22-26k to ~35k objects/s while the longest page transaction stayed under 100 ms.
+// every few pages. Checkpointing every 20,000 pages (an 80 MB WAL) with a 64 MB cache raised the
+// ingest from ~22-26k to ~32-37k objects/s; the longest page transaction (one that checkpoints)
+// stayed around 100 ms. (10,000 pages: ~35k at best; 40,000: ~39k but 140 ms pauses.)
 // The settings are per connection; they are put back when the last backfill on it ends.
 
-const WAL_PAGES = 10_000;
+const WAL_PAGES = 20_000;
 const CACHE_KIB = 65_536;
 
 interface Saved {
