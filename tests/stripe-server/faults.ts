@@ -1,4 +1,5 @@
 import type { PaymentError } from './shapes';
+import { seededRandom } from '../helpers/seeded-random';
 
 // Fault injection: 429 (rate limited, no Stripe-Should-Retry), 500 (api_error), timeout (the
 // request is never answered), reset (the connection is dropped), slow (answered after delayMs) and
@@ -28,16 +29,6 @@ export interface ActiveFault {
   remove(): void;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PAY_PATH = /^\/v1\/invoices\/[^/]+\/pay$/;
 
@@ -46,7 +37,7 @@ export class FaultController {
   private readonly random: () => number;
 
   constructor(seed = 1) {
-    this.random = mulberry32(seed);
+    this.random = seededRandom(seed);
   }
 
   inject(rule: FaultRule): ActiveFault {

@@ -2,6 +2,7 @@ import * as shapes from './shapes';
 import type { StripeObject } from './shapes';
 import { StripeApiError } from './errors';
 import type { StripeStore } from './store';
+import { seededRandom } from '../helpers/seeded-random';
 
 // Test data for the server. `seedAccount` goes through the store API (full objects, realistic
 // histories: trials, renewals, declines, cancellations). `seedBulk` is for the bench: hundreds of
@@ -19,16 +20,7 @@ const DECLINES = [
 ];
 
 /** Deterministic generator (mulberry32) so seeded accounts are the same run to run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 export interface Catalog {
   prices: StripeObject[];
