@@ -71,20 +71,28 @@ export function PortalLinkButton({ customerId, subscriptions }: { customerId: st
     return () => window.removeEventListener('keydown', onKey);
   });
 
-  // Esc closes the panel first, wherever focus is: a click on the panel's text or a button that
-  // went away leaves focus on the page, and Esc must not fall through to the customer view (which
-  // would close the whole customer).
+  // While the panel is open its keys work wherever focus is: a click on the panel's text, or a
+  // digit typed before the first flow button took focus, leaves focus on the page. Esc closes the
+  // panel first and must not fall through to the customer view (which would close the customer).
   useEffect(() => {
     if (!open) return;
-    const onEsc = (e: KeyboardEvent) => {
-      if (e.key !== 'Escape') return;
-      e.preventDefault();
-      e.stopPropagation();
-      close();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        e.stopPropagation();
+        return close();
+      }
+      if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
+      const digit = Number(e.key);
+      if (Number.isInteger(digit) && digit >= 1 && digit <= PORTAL_FLOWS.length) {
+        e.preventDefault();
+        e.stopPropagation();
+        choose(PORTAL_FLOWS[digit - 1]!);
+      }
     };
-    window.addEventListener('keydown', onEsc, true);
-    return () => window.removeEventListener('keydown', onEsc, true);
-  }, [open]);
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  });
 
   useEffect(() => {
     if (!open) return;
@@ -121,11 +129,6 @@ export function PortalLinkButton({ customerId, subscriptions }: { customerId: st
 
   function onPanelKey(e: React.KeyboardEvent) {
     if (isTyping(e.target)) return;
-    const digit = Number(e.key);
-    if (Number.isInteger(digit) && digit >= 1 && digit <= PORTAL_FLOWS.length) {
-      e.preventDefault();
-      return choose(PORTAL_FLOWS[digit - 1]!);
-    }
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp' || e.key === 'j' || e.key === 'k') {
       const buttons = [...(panelRef.current?.querySelectorAll<HTMLButtonElement>('button.portal-flow:not(:disabled)') ?? [])];
       const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
