@@ -100,6 +100,8 @@ describe('customers in the browser (demo workspace)', () => {
     const { page } = e2e;
     await page.keyboard.press('Control+k');
     await page.keyboard.type(target.customerId);
+    // The answer to the whole id (answers to the partial ids typed on the way hold prefix matches).
+    await page.locator(`.palette-list[data-rendered-query="${target.customerId}"]`).waitFor();
     const exact = page.getByRole('option', { name: new RegExp(target.name) }).first();
     await exact.waitFor();
     // An exact id ranks first and is selected: Enter opens it.
@@ -142,7 +144,8 @@ describe('customers in the browser (demo workspace)', () => {
     const box = note.getByRole('textbox', { name: 'Edit note' });
     await box.fill('Called on Monday: the customer will update the card this week.');
     await note.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => note.textContent()).toContain('the customer will update the card this week');
+    // The saved note's text (the edit box holds the same words while the save is in flight).
+    await expect.poll(() => note.locator('.note-body').textContent()).toContain('the customer will update the card this week');
     expect(await note.textContent()).toContain('edited');
 
     const audit = e2e.services.ctx.db
@@ -193,5 +196,131 @@ describe('customers in the browser (demo workspace)', () => {
     await page.keyboard.press('Escape');
     await page.getByRole('table', { name: 'Customers' }).waitFor();
     expect(await page.getByTestId('customer-360').count()).toBe(0);
+  });
+});
+
+describe('customers: keyboard focus, bad input and failures (demo workspace)', () => {
+  let e2e: E2E;
+  let target: { customerId: string; name: string; email: string };
+  const PALETTE_HOLDS = `(() => { const p = document.querySelector('.palette'); const r = p.getBoundingClientRect();
+    return [p, ...p.querySelectorAll('*')].every((el) => el.scrollWidth <= el.clientWidth + 1 || getComputedStyle(el).overflowX !== 'visible') && r.right <= window.innerWidth && p.scrollWidth <= p.clientWidth; })()`;
+  const focusedInView = () => e2e.page.evaluate<boolean>('!!document.activeElement?.closest("[data-testid=customer-360]")');
+
+  beforeAll(async () => {
+    e2e = await startE2E({ viewport: { width: 1024, height: 700 } });
+    target = e2e.services.ctx.db
+      .prepare(`SELECT id AS customerId, name, email FROM customers WHERE account_id = 'demo' AND deleted IS 0 AND name GLOB '[A-Z]*' AND email IS NOT NULL ORDER BY id LIMIT 1`)
+      .get() as typeof target;
+    await e2e.page.getByRole('table', { name: 'Customers' }).waitFor();
+  });
+  afterAll(async () => {
+    await e2e?.close();
+  });
+
+  async function openFromPalette(query: string) {
+    const { page } = e2e;
+    await page.keyboard.press('Control+k');
+    await page.keyboard.type(query);
+    await page.getByRole('option', { name: new RegExp(target.name) }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('customer-360').waitFor();
+  }
+
+  it('opening a customer puts focus on their name, so Tab goes on through their view', async () => {
+    const { page } = e2e;
+    await openFromPalette(target.customerId);
+    await expect.poll(() => page.evaluate<string>('document.activeElement?.tagName')).toBe('H1');
+    expect(await page.evaluate<string>('document.activeElement?.textContent')).toContain(target.name);
+    await page.keyboard.press('Tab');
+    expect(await focusedInView()).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.getByRole('table', { name: 'Customers' }).waitFor();
+  });
+
+  it('a 100 KB paste into the palette: it says the first 200 characters were kept, and the layout holds', async () => {
+    const { page } = e2e;
+    await page.keyboard.press('Control+k');
+    const dialog = page.getByRole('dialog', { name: 'Search customers' });
+    await page.evaluate(`navigator.clipboard.writeText('${target.name.split(' ')[0]} ' + 'y'.repeat(100000))`);
+    await page.keyboard.press('Control+v');
+    await expect.poll(() => dialog.getByRole('status').first().textContent()).toContain('You pasted 100,');
+    expect(await dialog.textContent()).toContain('keeps the first 200');
+    await expect.poll(() => dialog.getByRole('status').last().textContent()).toContain('No customer matches');
+    expect(await page.evaluate<boolean>(PALETTE_HOLDS)).toBe(true);
+    await e2e.screenshot('customer-search-overlong');
+
+    // Hostile markup, right-to-left text and emoji: shown as text, nothing rendered or run.
+    await page.keyboard.press('Control+a');
+    await page.evaluate(`navigator.clipboard.writeText('<img src=x onerror=alert(1)> مرحبا 🙂 \\u202Eevil')`);
+    await page.keyboard.press('Control+v');
+    await expect.poll(() => dialog.textContent()).toContain('<img src=x onerror=alert(1)>');
+    expect(await dialog.locator('img').count()).toBe(0);
+    expect(await dialog.textContent()).not.toContain('You pasted'); // a short paste fits: no notice
+    expect(await page.evaluate<boolean>(PALETTE_HOLDS)).toBe(true);
+    await page.keyboard.press('Escape');
+  });
+
+  it('a search that fails says so; Try again keeps the keys in the palette (Enter opens the match, not the list behind)', async () => {
+    const { page } = e2e;
+    await page.route('**/api/call/customers.search', (route) => route.abort());
+    await page.keyboard.press('Control+k');
+    const dialog = page.getByRole('dialog', { name: 'Search customers' });
+    await page.keyboard.type(target.email);
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toContain('The search failed');
+    await page.unroute('**/api/call/customers.search');
+    await dialog.getByRole('button', { name: 'Try again' }).click();
+    await dialog.getByRole('option', { name: new RegExp(target.name) }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('customer-360').waitFor();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain(target.name);
+    await page.keyboard.press('Escape');
+    await page.getByRole('table', { name: 'Customers' }).waitFor();
+  });
+
+  it('the list filter: a failed search is an error with Try again, never "No customer matches"', async () => {
+    const { page } = e2e;
+    await page.route('**/api/call/customers.search', (route) => route.abort());
+    const filter = page.getByRole('searchbox', { name: 'Filter customers' });
+    await filter.fill(target.email);
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('Could not search the customers');
+    expect(await page.locator('main').textContent()).not.toContain('No customer matches');
+    expect(await page.getByTestId('customer-count').textContent()).toBe('');
+    await page.unroute('**/api/call/customers.search');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await expect.poll(() => page.locator('tr.customer-row').first().textContent()).toContain(target.name);
+    await filter.fill('');
+  });
+
+  it('a customer deleted in Stripe: the open view keeps what it read and says so; opening it later says what to do', async () => {
+    const { page, services } = e2e;
+    await openFromPalette(target.email);
+    // A portal link first, so the Portal links page can open this customer again later.
+    await page.keyboard.press('p');
+    await page.keyboard.press('1');
+    await page.getByTestId('portal-link-result').waitFor();
+    await page.keyboard.press('Escape');
+
+    services.ctx.db.prepare(`UPDATE customers SET deleted = 1 WHERE account_id = 'demo' AND id = ?`).run(target.customerId);
+    services.ctx.hub.emit('data.changed', { accountId: 'demo', kinds: ['customers'], customerIds: [target.customerId] });
+    await expect.poll(() => page.getByTestId('customer-360').getByRole('alert').textContent()).toContain('was deleted in Stripe');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain(target.name);
+
+    await page.keyboard.press('Escape');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /Portal links/ }).click();
+    await page.getByTestId('portal-link-row').first().locator('button.portal-link-customer').click();
+    const error = page.getByTestId('customer-360-error');
+    await error.waitFor();
+    expect(await error.getByRole('alert').textContent()).toContain(`Customer ${target.customerId} was deleted in Stripe.`);
+    expect(await error.getByRole('alert').textContent()).toContain('search for them by name or email');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await e2e.screenshot('customer-360-deleted');
+    await error.getByRole('button', { name: /Search customers/ }).click();
+    await page.getByRole('dialog', { name: 'Search customers' }).waitFor();
+    await page.keyboard.press('Escape');
+    // Back goes to where the customer was opened from: the Portal links page.
+    expect(await error.getByRole('button', { name: /Portal links/ }).count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Portal links');
+    services.ctx.db.prepare(`UPDATE customers SET deleted = 0 WHERE account_id = 'demo' AND id = ?`).run(target.customerId);
   });
 });

@@ -31,6 +31,7 @@ export function Customer360View({ customerId }: { customerId: string }) {
   const customer = useCustomers((s) => (s.customer?.id === customerId ? s.customer : null));
   const status = useCustomers((s) => s.customerStatus);
   const error = useCustomers((s) => s.customerError);
+  const errorCode = useCustomers((s) => s.customerErrorCode);
   const { loadCustomer, closeCustomer } = useCustomers.getState();
   const openCustomer = useApp((s) => s.openCustomer);
   // Back (Esc) returns to where the customer was opened from: the list, the dunning queue, the portal links.
@@ -57,6 +58,15 @@ export function Customer360View({ customerId }: { customerId: string }) {
     };
   }, [customerId, loadCustomer, closeCustomer]);
 
+  // Opened from the palette or the list, focus would be left on the page: put it on the customer's
+  // name, so Tab goes on through this customer's view instead of starting again at the rail.
+  const loaded = !!customer;
+  useEffect(() => {
+    if (!loaded) return;
+    const active = document.activeElement;
+    if (!active || active === document.body) document.querySelector<HTMLElement>('[data-testid="customer-360"] h1')?.focus();
+  }, [loaded]);
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'Escape' || e.defaultPrevented || isTyping(e.target) || useApp.getState().paletteOpen) return;
@@ -70,9 +80,20 @@ export function Customer360View({ customerId }: { customerId: string }) {
   if (!customer) {
     if (status === 'error') {
       return (
-        <div className="customer-360">
+        <div className="customer-360" data-testid="customer-360-error">
           <BackOnly label={backLabel} onBack={() => openCustomer(null)} />
-          <ErrorState message={`Could not open ${customerId}: ${error}`} onRetry={() => void loadCustomer(customerId)} />
+          {errorCode === 'not_found' ? (
+            // Trying again cannot bring back a deleted customer: say what can.
+            <div className="error-state" role="alert">
+              <p>Could not open {customerId}: {error}</p>
+              <p className="muted">If the customer was re-created in Stripe they have a new id: search for them by name or email.</p>
+              <button type="button" onClick={() => useApp.getState().setPaletteOpen(true)}>
+                Search customers <kbd>Ctrl K</kbd>
+              </button>
+            </div>
+          ) : (
+            <ErrorState message={`Could not open ${customerId}: ${error}`} onRetry={() => void loadCustomer(customerId)} />
+          )}
         </div>
       );
     }

@@ -6,6 +6,7 @@ import { useApp } from '../../app/store';
 import { EmptyState, ErrorState, Loading } from '../../ui/states';
 import { CustomerListRowView, type ListRow } from './CustomerListRow';
 import { useCustomers } from './store';
+import { usePasteCut } from './usePasteCut';
 import './customers.css';
 
 const ROW_HEIGHT = 34;
@@ -22,7 +23,7 @@ function isActivatable(target: EventTarget | null): boolean {
  * move, Enter opens, "/" jumps to the filter.
  */
 export function CustomerList() {
-  const { filter, rows, total, hits, listStatus, listError, loadingMore, cursor } = useCustomers();
+  const { filter, rows, total, hits, filterError, listStatus, listError, loadingMore, cursor } = useCustomers();
   const { setFilter, loadList, loadMore, setCursor } = useCustomers.getState();
   const openCustomer = useApp((s) => s.openCustomer);
   const setPaletteOpen = useApp((s) => s.setPaletteOpen);
@@ -30,6 +31,7 @@ export function CustomerList() {
   const filterRef = useRef<HTMLInputElement>(null);
   const shown: ListRow[] = hits ?? rows;
   const filtering = hits !== null;
+  const pasteCut = usePasteCut(200);
 
   useEffect(() => {
     void loadList();
@@ -58,7 +60,8 @@ export function CustomerList() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      // The search palette is modal: its keys never move or open the list behind it.
+      if (e.ctrlKey || e.metaKey || e.altKey || useApp.getState().paletteOpen) return;
       if (e.key === '/' && !isTyping(e.target)) {
         e.preventDefault();
         return filterRef.current?.focus();
@@ -90,7 +93,7 @@ export function CustomerList() {
       <header className="page-header">
         <h1>Customers</h1>
         <span className="muted" data-testid="customer-count">
-          {filtering ? `${shown.length}${shown.length === 100 ? '+' : ''} matching` : listStatus === 'ready' ? `${total.toLocaleString()} in the cache` : ''}
+          {filterError ? '' : filtering ? `${shown.length}${shown.length === 100 ? '+' : ''} matching` : listStatus === 'ready' ? `${total.toLocaleString()} in the cache` : ''}
         </span>
         <span className="spacer" />
         <input
@@ -98,7 +101,12 @@ export function CustomerList() {
           type="search"
           className="customer-filter"
           value={filter}
-          onChange={(e) => setFilter(e.target.value)}
+          onChange={(e) => {
+            pasteCut.onValue(e.target.value);
+            setFilter(e.target.value);
+          }}
+          onPaste={pasteCut.onPaste}
+          aria-describedby={pasteCut.message ? 'customer-filter-cut' : undefined}
           placeholder="Filter: name, email, id, invoice, last 4…  ( / )"
           aria-label="Filter customers"
           maxLength={200}
@@ -107,6 +115,11 @@ export function CustomerList() {
           Search <kbd>Ctrl K</kbd>
         </button>
       </header>
+      {pasteCut.message && (
+        <p className="inline-notice" id="customer-filter-cut" role="status">
+          {pasteCut.message}
+        </p>
+      )}
       {listError && listStatus !== 'error' && (
         <p className="inline-error" role="alert">
           {listError}
@@ -117,7 +130,8 @@ export function CustomerList() {
       {listStatus === 'ready' && shown.length === 0 && !filtering && (
         <EmptyState title="No customers in the cache yet." hint="Add a Stripe key in Settings to sync your account, or keep using the demo workspace." />
       )}
-      {listStatus === 'ready' && shown.length === 0 && filtering && (
+      {listStatus === 'ready' && filtering && filterError && <ErrorState message={`${filterError} The customer may well exist: try again.`} onRetry={() => setFilter(filter)} />}
+      {listStatus === 'ready' && shown.length === 0 && filtering && !filterError && (
         <EmptyState title={`No customer matches “${filter.trim()}”.`} hint="Try part of the name or email, a Stripe id, an invoice number or a card's last 4 digits." />
       )}
       {listStatus === 'ready' && shown.length > 0 && (

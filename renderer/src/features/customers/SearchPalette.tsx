@@ -4,7 +4,11 @@ import { useApp } from '../../app/store';
 import { groupHits } from './group-hits';
 import { SearchResultItem } from './SearchResultItem';
 import { useCustomerSearch } from './useCustomerSearch';
+import { usePasteCut } from './usePasteCut';
 import './customers.css';
+
+/** The longest query the search takes (the service's limit). */
+const MAX_QUERY = 200;
 
 /**
  * Ctrl/Cmd+K from anywhere: one box for name, email, phone, Stripe ids, invoice number, card last4
@@ -22,6 +26,7 @@ function PaletteDialog() {
   const openCustomer = useApp((s) => s.openCustomer);
   const [query, setQuery] = useState('');
   const [selected, setSelected] = useState('');
+  const pasteCut = usePasteCut(MAX_QUERY);
   const { answered, hits, status, error, search } = useCustomerSearch(20);
   const segments = useMemo(() => groupHits(hits), [hits]);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -45,6 +50,7 @@ function PaletteDialog() {
 
   const onChange = (value: string) => {
     setQuery(value);
+    pasteCut.onValue(value);
     search(value);
   };
   const close = () => setPaletteOpen(false);
@@ -75,26 +81,43 @@ function PaletteDialog() {
               ref={inputRef}
               value={query}
               onValueChange={onChange}
+              onPaste={pasteCut.onPaste}
               placeholder="Name, email, phone, cus_/sub_/in_/pi_/ch_/pm_ id, invoice number, card last 4…"
               aria-label="Search customers"
-              maxLength={200}
+              aria-describedby={pasteCut.message ? 'palette-paste-cut' : undefined}
+              maxLength={MAX_QUERY}
             />
             {status === 'loading' && <span className="spinner" aria-hidden="true" />}
             <kbd title="Close">Esc</kbd>
           </div>
+          {pasteCut.message && (
+            <p className="palette-notice" id="palette-paste-cut" role="status">
+              {pasteCut.message}
+            </p>
+          )}
           <Command.List className="palette-list" data-rendered-query={answered} data-status={status} label="Customers found">
             {status === 'loading' && hits.length === 0 && <Command.Loading label="Searching">Searching…</Command.Loading>}
             {!trimmed && <PaletteHint />}
             {trimmed && status === 'ready' && hits.length === 0 && (
               <div className="palette-empty" role="status">
-                <p className="empty-title">No customer matches “{answered.trim()}”.</p>
+                {/* bdi: a right-to-left or bidi-control query must not reorder the sentence around it. */}
+                <p className="empty-title">
+                  No customer matches “<bdi>{answered.trim()}</bdi>”.
+                </p>
                 <p className="muted">Try part of the name or email, the email's domain, a Stripe id (cus_, in_, pi_…), an invoice number or a card's last 4 digits. Search covers the local cache: if the customer is new, wait for the next sync.</p>
               </div>
             )}
             {status === 'error' && (
               <div className="palette-error" role="alert">
                 <p>The search failed: {error}</p>
-                <button type="button" onClick={() => search(query)}>
+                <button
+                  type="button"
+                  onClick={() => {
+                    search(query);
+                    // This button goes away with the error: keep focus (and the keys) in the palette.
+                    inputRef.current?.focus();
+                  }}
+                >
                   Try again
                 </button>
               </div>
@@ -104,7 +127,7 @@ function PaletteDialog() {
                 segment.kind === 'single' ? (
                   <SearchResultItem key={segment.hit.id} hit={segment.hit} onOpen={openCustomer} />
                 ) : (
-                  <Command.Group key={`email:${segment.email}`} heading={`${segment.count} customers share ${segment.email}`} className="palette-shared-email">
+                  <Command.Group key={`email:${segment.email}`} heading={sharedHeading(segment.count, segment.email, segment.hits.length)} className="palette-shared-email">
                     {segment.hits.map((hit) => (
                       <SearchResultItem key={hit.id} hit={hit} onOpen={openCustomer} />
                     ))}
@@ -127,6 +150,12 @@ function PaletteDialog() {
       </div>
     </div>
   );
+}
+
+/** The group says when some of the customers sharing the email are not among these results. */
+function sharedHeading(count: number, email: string, shown: number): string {
+  const all = `${count} customers share ${email}`;
+  return shown < count ? `${all} · ${shown} shown here: search the full email to see all` : all;
 }
 
 function PaletteHint() {

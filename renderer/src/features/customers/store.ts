@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { Customer360, CustomerListRow, NoteView, SearchHit } from '../../../../shared/contract/customers';
-import { api, errorMessage } from '../../api/client';
+import { api, CallFailure, errorMessage } from '../../api/client';
 
 // The customers feature's state: the browsable list (pages of customers.list, or search hits when
 // the filter box has text) and the customer open in the 360 view. Each kind of request carries a
@@ -21,12 +21,16 @@ interface CustomersState {
   loadingMore: boolean;
   /** Search hits for the filter box (null while the filter is empty: the paged list is shown). */
   hits: SearchHit[] | null;
+  /** Why the filter's search failed (its empty `hits` then mean "unknown", not "no match"). */
+  filterError: string | null;
   cursor: number;
 
   // The open customer.
   customer: Customer360 | null;
   customerStatus: Status;
   customerError: string | null;
+  /** The error's code ('not_found' for a customer deleted in Stripe or not in the cache). */
+  customerErrorCode: string | null;
   refreshing: boolean;
   /** The last refresh's outcome in one sentence ("Refreshed from Stripe."). */
   refreshMessage: string | null;
@@ -56,10 +60,12 @@ export const useCustomers = create<CustomersState>((set, get) => ({
   listError: null,
   loadingMore: false,
   hits: null,
+  filterError: null,
   cursor: 0,
   customer: null,
   customerStatus: 'idle',
   customerError: null,
+  customerErrorCode: null,
   refreshing: false,
   refreshMessage: null,
   loadedAt: null,
@@ -68,13 +74,13 @@ export const useCustomers = create<CustomersState>((set, get) => ({
     set({ filter, cursor: 0 });
     const query = filter.trim();
     const seq = ++filterRequest;
-    if (!query) return set({ hits: null });
+    if (!query) return set({ hits: null, filterError: null });
     api.call('customers.search', { query, limit: 100 }).then(
       (hits) => {
-        if (seq === filterRequest) set({ hits, listError: null });
+        if (seq === filterRequest) set({ hits, filterError: null });
       },
       (err) => {
-        if (seq === filterRequest) set({ hits: [], listError: `Could not search the customers: ${errorMessage(err)}` });
+        if (seq === filterRequest) set({ hits: [], filterError: `Could not search the customers: ${errorMessage(err)}` });
       },
     );
   },
@@ -123,7 +129,7 @@ export const useCustomers = create<CustomersState>((set, get) => ({
       set({ customer, customerStatus: 'ready', customerError: null, loadedAt: Date.now() });
     } catch (err) {
       if (seq !== customerRequest) return;
-      set({ customerStatus: 'error', customerError: errorMessage(err) });
+      set({ customerStatus: 'error', customerError: errorMessage(err), customerErrorCode: err instanceof CallFailure ? err.code : null });
     }
   },
 

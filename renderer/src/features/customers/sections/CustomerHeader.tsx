@@ -12,7 +12,7 @@ export function CustomerHeader({ customer, backLabel, onBack }: { customer: Cust
         <span aria-hidden="true">←</span> {backLabel} <kbd>Esc</kbd>
       </button>
       <div className="c360-title">
-        <h1>
+        <h1 tabIndex={-1}>
           {customer.name || 'No name'} {customer.delinquent && <span className="badge danger">Delinquent</span>}
         </h1>
         <span className="muted">
