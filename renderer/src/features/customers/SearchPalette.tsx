@@ -1,7 +1,7 @@
 import { Command } from 'cmdk';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useApp } from '../../app/store';
-import { groupHits } from './group-hits';
+import { groupHits, sharedEmailHeading } from './group-hits';
 import { SearchResultItem } from './SearchResultItem';
 import { useCustomerSearch } from './useCustomerSearch';
 import { usePasteCut } from './usePasteCut';
@@ -127,7 +127,7 @@ function PaletteDialog() {
                 segment.kind === 'single' ? (
                   <SearchResultItem key={segment.hit.id} hit={segment.hit} onOpen={openCustomer} />
                 ) : (
-                  <Command.Group key={`email:${segment.email}`} heading={sharedHeading(segment.count, segment.email, segment.hits.length)} className="palette-shared-email">
+                  <Command.Group key={`email:${segment.email}`} heading={sharedEmailHeading(segment)} className="palette-shared-email">
                     {segment.hits.map((hit) => (
                       <SearchResultItem key={hit.id} hit={hit} onOpen={openCustomer} />
                     ))}
@@ -150,12 +150,6 @@ function PaletteDialog() {
       </div>
     </div>
   );
-}
-
-/** The group says when some of the customers sharing the email are not among these results. */
-function sharedHeading(count: number, email: string, shown: number): string {
-  const all = `${count} customers share ${email}`;
-  return shown < count ? `${all} · ${shown} shown here: search the full email to see all` : all;
 }
 
 function PaletteHint() {

@@ -24,3 +24,13 @@ export function groupHits(hits: readonly SearchHit[]): HitSegment[] {
   }
   return segments;
 }
+
+/**
+ * The heading of a shared-email group. It says when some of the customers sharing the email are not
+ * among these results (a search by domain or name can reach only one of them), so "2 customers
+ * share" never sits above a single row without a word about the other.
+ */
+export function sharedEmailHeading(segment: { email: string; count: number; hits: readonly unknown[] }): string {
+  const all = `${segment.count} customers share ${segment.email}`;
+  return segment.hits.length < segment.count ? `${all} · ${segment.hits.length} shown here: search the full email to see all` : all;
+}
