@@ -158,13 +158,23 @@ describe('copilot in the browser, no model configured (demo workspace)', () => {
     await page.getByTestId('copilot-redraft').click();
     // The reply held a confirmed portal link: it stays in the thread (with its link) and the
     // message is drafted again below it.
-    await expect.poll(() => page.getByTestId('copilot-insert').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('copilot-insert').count(), { timeout: 15_000 }).toBe(2);
     const redrafted = (await page.evaluate(DRAFT_STATE)) as { text: string };
     expect(redrafted.text).toMatch(/^Dear Alan/);
     expect(await page.getByTestId('copilot-action-result').count()).toBe(1);
     expect(await page.getByTestId('copilot-action-result').getByLabel('Portal link').inputValue()).toBe(confirmedUrl);
     // The reply being written was not touched by the redraft.
     expect(await box.inputValue()).toBe(inserted);
+  });
+
+  it('unsent text in the composer survives closing the panel', async () => {
+    const { page } = e2e;
+    await page.getByTestId('copilot-input').fill('Half-pasted: the customer says they were charged twice for');
+    await page.keyboard.press('Control+j');
+    await expect.poll(() => page.getByTestId('copilot-panel').count()).toBe(0);
+    await page.keyboard.press('Control+j');
+    expect(await page.getByTestId('copilot-input').inputValue()).toBe('Half-pasted: the customer says they were charged twice for');
+    await page.getByTestId('copilot-input').fill('');
   });
 
   it('screenshots: copilot-draft in light and dark, axe clean', async () => {

@@ -1,23 +1,28 @@
-import { forwardRef, useId, useState } from 'react';
+import { forwardRef, useId } from 'react';
 import { DraftControls } from './DraftControls';
+import { useCopilotPrefs } from './prefs';
 
 // Where the agent pastes the customer's message or asks about the customer. Ctrl/Cmd+Enter sends;
 // Esc stops a reply that is streaming. A sent message moves into the thread (it stays there if the
-// turn fails), so nothing typed is lost.
+// turn fails), and unsent text is kept per customer (closing the panel or switching customers
+// does not clear it), so nothing typed is lost.
 
 const MAX_CHARS = 20_000;
 
 export const Composer = forwardRef<
   HTMLTextAreaElement,
   {
+    customerId: string;
     busy: boolean;
     canRedraft: boolean;
     onSend: (text: string) => void;
     onStop: () => void;
     onRedraft: () => void;
   }
->(function Composer({ busy, canRedraft, onSend, onStop, onRedraft }, ref) {
-  const [text, setText] = useState('');
+>(function Composer({ customerId, busy, canRedraft, onSend, onStop, onRedraft }, ref) {
+  const text = useCopilotPrefs((s) => s.composing[customerId] ?? '');
+  const setComposing = useCopilotPrefs((s) => s.setComposing);
+  const setText = (value: string) => setComposing(customerId, value);
   const hintId = useId();
   const fieldId = useId();
   const tooLong = text.length > MAX_CHARS;

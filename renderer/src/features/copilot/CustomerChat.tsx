@@ -90,7 +90,7 @@ export function CustomerChat({ customerId }: { customerId: string }) {
         </div>
       )}
       <ReplyBox customerId={customerId} customerName={customerName} />
-      <Composer ref={input} busy={busy} canRedraft={lastIsAssistant || !!problem} onSend={send} onStop={stopNow} onRedraft={redraft} />
+      <Composer ref={input} customerId={customerId} busy={busy} canRedraft={lastIsAssistant || !!problem} onSend={send} onStop={stopNow} onRedraft={redraft} />
     </>
   );
 }
