@@ -237,6 +237,37 @@ describe('customers: keyboard focus, bad input and failures (demo workspace)', (
     await page.getByRole('table', { name: 'Customers' }).waitFor();
   });
 
+  it('a half-written note survives leaving the customer; a changed edit is not thrown away by Esc', async () => {
+    const { page } = e2e;
+    await openFromPalette(target.customerId);
+    const box = page.getByRole('textbox', { name: 'New note' });
+    await page.keyboard.press('n');
+    await page.keyboard.type('Customer says the bank blocked the charge; call back after 3pm');
+    await page.keyboard.press('Escape'); // leaves the box
+    await page.keyboard.press('Escape'); // leaves the customer
+    await page.getByRole('table', { name: 'Customers' }).waitFor();
+    await openFromPalette(target.customerId);
+    expect(await box.inputValue()).toBe('Customer says the bank blocked the charge; call back after 3pm');
+
+    await page.keyboard.press('n');
+    await page.keyboard.press('Control+Enter');
+    const note = page.getByTestId('c360-note').first();
+    await expect.poll(() => note.locator('.note-body').textContent()).toContain('bank blocked the charge');
+    expect(await box.inputValue()).toBe('');
+    await note.getByRole('button', { name: /Edit the note/ }).click();
+    const edit = note.getByRole('textbox', { name: 'Edit note' });
+    await edit.fill('Customer says the bank blocked the charge; called back, card replaced');
+    await page.keyboard.press('Escape');
+    expect(await note.getByRole('alert').textContent()).toContain('unsaved changes');
+    expect(await edit.inputValue()).toContain('card replaced');
+    await note.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => note.locator('.note-body').textContent()).toContain('card replaced');
+    // Focus is back on Edit (not dropped on the page).
+    await expect.poll(() => page.evaluate<string>('document.activeElement?.textContent ?? ""')).toBe('Edit');
+    await page.keyboard.press('Escape');
+    await page.getByRole('table', { name: 'Customers' }).waitFor();
+  });
+
   it('a 100 KB paste into the palette: it says the first 200 characters were kept, and the layout holds', async () => {
     const { page } = e2e;
     await page.keyboard.press('Control+k');

@@ -118,7 +118,7 @@ export function Customer360View({ customerId }: { customerId: string }) {
           <ProfileSection customer={customer} />
           <DunningSection customer={customer} />
           <PaymentMethodsSection paymentMethods={customer.paymentMethods} />
-          <NotesSection notes={customer.notes} />
+          <NotesSection customerId={customer.id} notes={customer.notes} />
           <PortalLinksSection links={customer.portalLinks} />
         </div>
       </div>

@@ -36,7 +36,10 @@ interface CustomersState {
   refreshMessage: string | null;
   /** Unix ms when the open customer was last read from the cache (shown next to syncedAt). */
   loadedAt: number | null;
+  /** Unsaved new-note text by customer id: leaving a customer (Esc) and coming back keeps it. */
+  noteDrafts: Record<string, string>;
 
+  setNoteDraft(customerId: string, text: string): void;
   setFilter(filter: string): void;
   loadList(): Promise<void>;
   loadMore(): Promise<void>;
@@ -69,6 +72,9 @@ export const useCustomers = create<CustomersState>((set, get) => ({
   refreshing: false,
   refreshMessage: null,
   loadedAt: null,
+  noteDrafts: {},
+
+  setNoteDraft: (customerId, text) => set((s) => ({ noteDrafts: { ...s.noteDrafts, [customerId]: text } })),
 
   setFilter: (filter) => {
     set({ filter, cursor: 0 });

@@ -1,16 +1,26 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { NoteView } from '../../../../../shared/contract/customers';
 import { errorMessage } from '../../../api/client';
 import { When } from '../../../ui/format';
 import { useCustomers } from '../store';
 
-/** One note, with Edit: the edited text stays in the box until it is saved (or the agent cancels). */
+/**
+ * One note, with Edit: the edited text stays in the box until it is saved or the agent cancels
+ * (Esc cancels only an unchanged edit: a changed one asks to Save or Cancel). Focus goes back to Edit.
+ */
 export function NoteItem({ note }: { note: NoteView }) {
   const updateNote = useCustomers((s) => s.updateNote);
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(note.body);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const editButton = useRef<HTMLButtonElement>(null);
+
+  const finish = () => {
+    setEditing(false);
+    setError(null);
+    requestAnimationFrame(() => editButton.current?.focus());
+  };
 
   const start = () => {
     setText(note.body);
@@ -20,12 +30,11 @@ export function NoteItem({ note }: { note: NoteView }) {
   const save = async () => {
     const body = text.trim();
     if (!body) return setError('A note cannot be empty. Cancel to keep the current text.');
-    if (body === note.body) return setEditing(false);
+    if (body === note.body) return finish();
     setSaving(true);
     try {
       await updateNote(note.id, body);
-      setEditing(false);
-      setError(null);
+      finish();
     } catch (err) {
       setError(`The change was not saved: ${errorMessage(err)} Your text is still here.`);
     } finally {
@@ -54,7 +63,8 @@ export function NoteItem({ note }: { note: NoteView }) {
               }
               if (e.key === 'Escape') {
                 e.stopPropagation();
-                setEditing(false);
+                if (text.trim() === note.body) finish();
+                else setError('This note has unsaved changes: Save them, or Cancel to discard them.');
               }
             }}
             rows={3}
@@ -64,7 +74,7 @@ export function NoteItem({ note }: { note: NoteView }) {
             <button type="submit" className="primary" disabled={saving}>
               {saving ? 'Saving…' : 'Save'}
             </button>
-            <button type="button" onClick={() => setEditing(false)} disabled={saving}>
+            <button type="button" onClick={finish} disabled={saving}>
               Cancel
             </button>
           </span>
@@ -85,7 +95,7 @@ export function NoteItem({ note }: { note: NoteView }) {
                 · edited <When at={note.updatedAt} unit="ms" />
               </>
             )}{' '}
-            <button type="button" className="link-button" onClick={start} aria-label={`Edit the note from ${note.author}`}>
+            <button ref={editButton} type="button" className="link-button" onClick={start} aria-label={`Edit the note from ${note.author}`}>
               Edit
             </button>
           </p>

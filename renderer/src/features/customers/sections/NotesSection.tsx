@@ -10,11 +10,15 @@ const MAX = 10_000;
 
 /**
  * The agent's own notes about the customer: kept in the local cache only (never sent to Stripe),
- * every add and edit audited. N focuses the box; Ctrl/Cmd+Enter saves. A failed save keeps the text.
+ * every add and edit audited. N focuses the box; Ctrl/Cmd+Enter saves. A failed save keeps the text,
+ * and so does leaving the customer before saving.
  */
-export function NotesSection({ notes }: { notes: NoteView[] }) {
+export function NotesSection({ customerId, notes }: { customerId: string; notes: NoteView[] }) {
   const addNote = useCustomers((s) => s.addNote);
-  const [draft, setDraft] = useState('');
+  // The unsaved text lives in the store, by customer: Esc out of the customer and back keeps it.
+  const draft = useCustomers((s) => s.noteDrafts[customerId] ?? '');
+  const setNoteDraft = useCustomers((s) => s.setNoteDraft);
+  const setDraft = (text: string) => setNoteDraft(customerId, text);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const boxRef = useRef<HTMLTextAreaElement>(null);
