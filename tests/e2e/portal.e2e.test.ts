@@ -111,6 +111,18 @@ describe('portal link in the browser (demo workspace)', () => {
     const section = page.getByRole('region', { name: 'Customer portal' });
     await section.waitFor();
     expect(await section.getByTestId('portal-return-url').inputValue()).toBe('https://example.com/billing');
+    // Bad input gets a message in words; editing the text clears a message about the old text.
+    const returnUrl = section.getByTestId('portal-return-url');
+    await returnUrl.fill(`https://example.com/${'a'.repeat(5000)}`);
+    await returnUrl.press('Enter');
+    expect(await section.getByRole('alert').textContent()).toBe('The return URL is 5,020 characters long; the limit is 2,048.');
+    await returnUrl.fill('javascript:alert(1)');
+    expect(await section.getByRole('alert').count()).toBe(0);
+    await returnUrl.press('Enter');
+    await expect.poll(() => section.getByRole('alert').textContent()).toContain('Must be a full http(s) URL');
+    await returnUrl.fill('https://example.com/billing');
+    expect(await section.getByRole('alert').count()).toBe(0);
+    expect(e2e.services.ctx.db.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE action LIKE 'portal.settings%'`).get()).toEqual({ n: 0 });
     const config = section.getByTestId('portal-config-row').first();
     await config.waitFor();
     expect(await config.textContent()).toContain('Stripe default');

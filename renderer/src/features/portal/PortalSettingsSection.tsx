@@ -8,6 +8,9 @@ import { ConfigurationForm } from './ConfigurationForm';
 import './portal.css';
 
 /** Settings → Customer portal: return URL, configurations (list, create, edit), the console default. */
+/** The longest return URL the portal settings accept (the contract's limit). */
+const MAX_RETURN_URL = 2048;
+
 export function PortalSettingsSection() {
   const accountId = useApp((s) => s.workspace?.account?.id);
   const isDemo = useApp((s) => s.workspace?.mode === 'demo');
@@ -41,6 +44,8 @@ export function PortalSettingsSection() {
 
   const saveReturnUrl = async (e: React.FormEvent) => {
     e.preventDefault();
+    // Said in words here: the contract's own message for this is a schema sentence.
+    if (returnUrl.trim().length > MAX_RETURN_URL) return setSaveError(`The return URL is ${returnUrl.trim().length.toLocaleString()} characters long; the limit is ${MAX_RETURN_URL.toLocaleString()}.`);
     try {
       const s = await api.call('portal.settings.set', { returnUrl: returnUrl.trim() ? returnUrl.trim() : null });
       setSettings(s);
@@ -71,7 +76,16 @@ export function PortalSettingsSection() {
       <form className="portal-return-url" onSubmit={saveReturnUrl}>
         <label className="portal-field portal-field-wide">
           <span>Return URL (where the portal sends customers back)</span>
-          <input type="url" value={returnUrl} onChange={(e) => setReturnUrl(e.target.value)} placeholder="https://example.com/account" data-testid="portal-return-url" />
+          <input
+            type="url"
+            value={returnUrl}
+            onChange={(e) => {
+              setReturnUrl(e.target.value);
+              setSaveError(null); // the message was about the text before this edit
+            }}
+            placeholder="https://example.com/account"
+            data-testid="portal-return-url"
+          />
         </label>
         <button type="submit" disabled={!settings || returnUrl.trim() === (settings.returnUrl ?? '')}>
           Save
