@@ -87,6 +87,10 @@ describe('dunning queue in the browser', () => {
     await expect.poll(() => cursorRow.getAttribute('aria-rowindex')).toBe('3');
     const name = (await cursorRow.locator('.name').textContent())!;
     await expect.poll(async () => (await page.locator('.dunning-panel .customer-link').textContent()) ?? '').toBe(name);
+    // Age in whole days with the exact opening time (a relative "2 days ago" beside "1 days" contradicted itself).
+    const age = (await page.locator('.dunning-panel dt', { hasText: 'In dunning' }).locator('xpath=following-sibling::dd[1]').textContent()) ?? '';
+    expect(age).toMatch(/^(1 day|\d+ days) \(opened \d{1,2} \w{3} \d{4}, \d\d:\d\d\)$/);
+    expect(age).not.toMatch(/^1 days/);
   });
 
   it('Enter opens the case\'s customer; Esc (or ← Dunning) comes back to the queue, on the same case', async () => {

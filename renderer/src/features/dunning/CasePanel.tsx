@@ -1,3 +1,4 @@
+import { format } from 'date-fns';
 import { useState } from 'react';
 import type { DunningCaseDetail, ManualDunningStage } from '../../../../shared/contract/dunning';
 import { useApp } from '../../app/store';
@@ -85,7 +86,8 @@ function CaseDetails({ detail }: { detail: DunningCaseDetail }) {
           <dd>{detail.nextPaymentAttempt ? <When at={detail.nextPaymentAttempt} /> : 'none scheduled by Stripe'}</dd>
           <dt>In dunning</dt>
           <dd>
-            {detail.daysInDunning} days (since <When at={detail.openedAt} />)
+            {/* The exact opening date: a relative "2 days ago" beside a whole-day count of 1 read as a contradiction. */}
+            {detail.daysInDunning} day{detail.daysInDunning === 1 ? '' : 's'} (opened <time dateTime={new Date(detail.openedAt * 1000).toISOString()}>{format(detail.openedAt * 1000, 'd MMM yyyy, HH:mm')}</time>)
           </dd>
           {!open && (
             <>

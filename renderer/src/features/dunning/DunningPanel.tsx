@@ -55,7 +55,7 @@ export function DunningPanel({ customerId }: { customerId: string }) {
               <span className={CATEGORY_BADGE[c.category]} title={CATEGORY_HINTS[c.category]}>
                 {CATEGORY_LABELS[c.category]}
               </span>{' '}
-              {c.declineCode && <code className="muted">{c.declineCode}</code>} <span className="muted">· {c.attemptCount} attempts · since <When at={c.openedAt} /></span>
+              {c.declineCode && <code className="muted">{c.declineCode}</code>} <span className="muted">· {c.attemptCount} attempt{c.attemptCount === 1 ? '' : 's'} · since <When at={c.openedAt} /></span>
               {c.assignee && <span className="muted"> · {c.assignee}</span>}
               {open && c.invoiceId && (
                 <span className="dunning-customer-retry">
