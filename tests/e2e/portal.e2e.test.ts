@@ -56,6 +56,21 @@ describe('portal link in the browser (demo workspace)', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
   });
 
+  it('a clipboard that refuses the Copy button is said in words (the link stays in the field)', async () => {
+    const { page } = e2e;
+    await page.evaluate(`navigator.clipboard.writeText = () => Promise.reject(new Error('Write permission denied.'))`);
+    await page.getByRole('button', { name: 'Copy the portal link' }).click();
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Could not copy the link' }).count()).toBe(1);
+    expect(await page.getByTestId('portal-link-url').inputValue()).toMatch(/^https:\/\/billing\.stripe\.com\/p\/session\//);
+    await page.reload();
+    await page.getByTestId('mode-banner').waitFor();
+    await page.keyboard.press('Control+k');
+    await page.keyboard.type(CUSTOMER.email);
+    await page.getByRole('option', { name: new RegExp(CUSTOMER.name) }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('portal-link-button').click();
+  });
+
   it('explains a refused flow in words instead of creating a link', async () => {
     const { page } = e2e;
     e2e.services.ctx.db.prepare("UPDATE subscriptions SET status = 'canceled' WHERE id = 'sub_portalE2E'").run();

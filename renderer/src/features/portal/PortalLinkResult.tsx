@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { PORTAL_FLOW_LABELS, type PortalLinkRecord } from '../../../../shared/contract/portal';
+import { useApp } from '../../app/store';
 import { Icon } from '../../ui/icons';
 import { copyText } from './clipboard';
 import { canInsertIntoReply, insertPortalLinkIntoReply } from './portal-events';
@@ -8,9 +9,15 @@ import './portal.css';
 /** The link just made: copied or not, simulated or real, with copy and insert-into-reply. */
 export function PortalLinkResult({ link, copied }: { link: PortalLinkRecord; copied: boolean }) {
   const [copiedAgain, setCopiedAgain] = useState(false);
+  const toast = useApp((s) => s.showToast);
   const copy = async () => {
-    await copyText(link.url);
-    setCopiedAgain(true);
+    try {
+      await copyText(link.url);
+      setCopiedAgain(true);
+    } catch (err) {
+      // Said, not swallowed: the link is still in the field to select and copy by hand.
+      toast(`Could not copy the link (${err instanceof Error ? err.message : String(err)}): select it in the field and copy it.`, 'error');
+    }
   };
   return (
     <div className="portal-result" data-testid="portal-link-result">
