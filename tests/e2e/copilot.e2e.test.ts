@@ -175,6 +175,16 @@ describe('copilot in the browser, no model configured (demo workspace)', () => {
     await page.keyboard.press('Control+j');
     expect(await page.getByTestId('copilot-input').inputValue()).toBe('Half-pasted: the customer says they were charged twice for');
     await page.getByTestId('copilot-input').fill('');
+
+    // Closing the panel gives focus back to where the agent was when it opened.
+    await page.keyboard.press('Control+j');
+    await page.getByRole('button', { name: 'Refresh this customer' }).focus();
+    await page.keyboard.press('Control+j');
+    await expect.poll(() => page.evaluate<string | undefined>('document.activeElement?.dataset?.testid')).toBe('copilot-input');
+    await page.keyboard.press('Control+j');
+    await expect.poll(() => page.evaluate<string>('document.activeElement?.getAttribute("aria-label") ?? ""')).toBe('Refresh this customer');
+    await page.keyboard.press('Control+j');
+    await page.getByTestId('copilot-panel').waitFor();
   });
 
   it('screenshots: copilot-draft in light and dark, axe clean', async () => {

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useApp } from '../../app/store';
 import { EmptyState, ErrorState } from '../../ui/states';
 import { CustomerChat } from './CustomerChat';
@@ -18,8 +18,22 @@ export function CopilotPanel() {
     void load();
   }, [load]);
 
+  // Closing the panel (Ctrl+J, ×) gives focus back to where the agent was when it opened, instead
+  // of dropping it on the page.
+  // (Read while rendering: the composer takes focus in its own effect, which runs before this one's.)
+  const panelRef = useRef<HTMLElement>(null);
+  const [before] = useState(() => document.activeElement as HTMLElement | null);
+  useEffect(() => {
+    const panel = panelRef.current;
+    return () => {
+      const active = document.activeElement;
+      const lost = !active || active === document.body || !!panel?.contains(active);
+      if (lost && before?.isConnected && !panel?.contains(before)) before.focus();
+    };
+  }, [before]);
+
   return (
-    <aside className="copilot-panel cp-panel" aria-labelledby="cp-title" data-testid="copilot-panel">
+    <aside ref={panelRef} className="copilot-panel cp-panel" aria-labelledby="cp-title" data-testid="copilot-panel">
       <header className="cp-head">
         <h2 id="cp-title">Copilot</h2>
         {settings && (
