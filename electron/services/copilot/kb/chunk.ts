@@ -31,26 +31,41 @@ export function slugFromFileName(fileName: string): string {
     .slice(0, 80) || 'article';
 }
 
+/**
+ * Pieces of one enormous paragraph, each at most MAX_CHARS: sentence ends first, then spaces, and
+ * only a single "word" longer than MAX_CHARS (a pasted token, a URL) is cut mid-word. Nothing is
+ * dropped: every character of the paragraph is in some piece.
+ */
+function piecesOf(para: string): string[] {
+  const pieces: string[] = [];
+  for (const sentence of para.split(/(?<=[.!?])\s+/)) {
+    if (sentence.length <= MAX_CHARS) {
+      pieces.push(sentence);
+      continue;
+    }
+    for (const word of sentence.split(/\s+/)) {
+      for (let i = 0; i < word.length; i += MAX_CHARS) pieces.push(word.slice(i, i + MAX_CHARS));
+    }
+  }
+  return pieces.filter((p) => p.length > 0);
+}
+
 function splitLong(text: string): string[] {
   if (text.length <= MAX_CHARS) return [text];
   const parts: string[] = [];
   let current = '';
-  for (const para of text.split(/\n{2,}/)) {
-    if (current && current.length + para.length + 2 > MAX_CHARS) {
+  const add = (piece: string, joiner: string) => {
+    if (current && current.length + joiner.length + piece.length > MAX_CHARS) {
       parts.push(current);
       current = '';
     }
+    current = current ? `${current}${joiner}${piece}` : piece;
+  };
+  for (const para of text.split(/\n{2,}/)) {
     if (para.length > MAX_CHARS) {
-      // One enormous paragraph: cut at sentence ends.
-      for (const sentence of para.split(/(?<=[.!?])\s+/)) {
-        if (current && current.length + sentence.length + 1 > MAX_CHARS) {
-          parts.push(current);
-          current = '';
-        }
-        current = current ? `${current} ${sentence}` : sentence.slice(0, MAX_CHARS * 2);
-      }
+      for (const piece of piecesOf(para)) add(piece, ' ');
     } else {
-      current = current ? `${current}\n\n${para}` : para;
+      add(para, '\n\n');
     }
   }
   if (current) parts.push(current);
