@@ -213,6 +213,10 @@ describe('copilot in the browser, no model configured (demo workspace)', () => {
     await section.getByTestId('copilot-base-url').fill('ftp://wrong');
     await section.getByRole('button', { name: 'Save', exact: true }).click();
     expect(await section.getByTestId('copilot-settings-error').textContent()).toContain('must start with http:// or https://');
+    // An overlong paste is refused in words, not with the contract's schema sentence.
+    await section.getByTestId('copilot-base-url').fill(`http://${'a'.repeat(5000)}`);
+    await section.getByRole('button', { name: 'Save', exact: true }).click();
+    expect(await section.getByTestId('copilot-settings-error').textContent()).toBe('The base URL is 5,007 characters long; the limit is 500. It looks like http://127.0.0.1:11434/v1.');
     await section.getByTestId('copilot-base-url').fill('http://127.0.0.1:11434/v1');
     await section.getByRole('button', { name: 'Save', exact: true }).click();
     await expect.poll(() => section.getByTestId('copilot-settings-path').textContent()).toContain('Model llama3.1 on 127.0.0.1:11434');

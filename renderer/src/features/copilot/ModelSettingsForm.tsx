@@ -30,9 +30,12 @@ function draftOf(s: CopilotSettingsView): Draft {
 /** The words for a field the services would refuse, before anything is sent. */
 function problemOf(d: Draft): string | null {
   if (d.provider !== 'none' && !d.model.trim()) return 'Enter a model name, e.g. gpt-4o-mini or llama3.1.';
+  if (d.model.trim().length > 200) return `The model name is ${d.model.trim().length.toLocaleString()} characters long; a model name has at most 200.`;
+  if (d.embeddingModel.trim().length > 200) return `The embedding model name is ${d.embeddingModel.trim().length.toLocaleString()} characters long; a model name has at most 200.`;
   if (d.provider === 'compatible') {
     if (!d.baseUrl.trim()) return 'Enter the base URL of the server, e.g. http://127.0.0.1:11434/v1 for Ollama.';
     if (!/^https?:\/\/[^\s/]+/i.test(d.baseUrl.trim())) return 'The base URL must start with http:// or https://, e.g. http://127.0.0.1:11434/v1.';
+    if (d.baseUrl.trim().length > 500) return `The base URL is ${d.baseUrl.trim().length.toLocaleString()} characters long; the limit is 500. It looks like http://127.0.0.1:11434/v1.`;
   }
   const t = Number(d.timeoutSeconds);
   if (!Number.isInteger(t) || t < 5 || t > 600) return 'The timeout is a whole number of seconds from 5 to 600.';
