@@ -173,6 +173,28 @@ describe('dunning queue in the browser', () => {
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 
+  it('a case note: the half-written text survives moving to another case; an overlong paste is refused in words, not cut', async () => {
+    const page = e2e.page;
+    const box = page.getByRole('textbox', { name: 'New note on this case' });
+    await rowsShown().nth(0).click();
+    const first = (await page.locator('.dunning-panel .customer-link').textContent())!;
+    await box.fill('Left a voicemail; will try again Thursday');
+    await rowsShown().nth(1).click();
+    await expect.poll(async () => (await page.locator('.dunning-panel .customer-link').textContent()) ?? '').not.toBe(first);
+    expect(await box.inputValue()).toBe('');
+    await rowsShown().nth(0).click();
+    await expect.poll(async () => (await page.locator('.dunning-panel .customer-link').textContent()) ?? '').toBe(first);
+    expect(await box.inputValue()).toBe('Left a voicemail; will try again Thursday');
+
+    const long = 'Email thread pasted: ' + 'x'.repeat(12_000);
+    await box.fill(long);
+    await page.getByRole('button', { name: 'Add note' }).click();
+    expect(await page.locator('.dunning-panel').getByRole('alert').textContent()).toContain('A note holds up to 10,000 characters; this one has 12,021');
+    expect(await box.inputValue()).toBe(long);
+    expect(e2e.services.ctx.db.prepare(`SELECT COUNT(*) AS n FROM notes WHERE dunning_case_id IS NOT NULL`).get()).toEqual({ n: 0 });
+    await box.fill('');
+  });
+
   it('has no serious accessibility violations in the queue', async () => {
     expect(await seriousA11yViolations(e2e.page)).toEqual([]);
   });

@@ -9,6 +9,9 @@ import { RetryPaymentButton } from './RetryDialog';
 import { copyLinks } from './copy-links';
 import { useDunning } from './store';
 
+/** The longest note the service keeps. */
+const MAX_NOTE = 10_000;
+
 const MOVES: Array<{ to: ManualDunningStage; label: string }> = [
   { to: 'contacted', label: 'Mark contacted' },
   { to: 'awaiting_customer', label: 'Awaiting customer' },
@@ -33,7 +36,10 @@ function CaseDetails({ detail }: { detail: DunningCaseDetail }) {
   const { moveStage, assign, addNote, sendPortalLinks, load, loadDetail, assignees } = useDunning.getState();
   const openCustomer = useApp((s) => s.openCustomer);
   const toast = useApp((s) => s.showToast);
-  const [note, setNote] = useState('');
+  // The unsaved note lives in the store by case: clicking another case and back keeps it.
+  const note = useDunning((s) => s.noteDrafts[detail.id] ?? '');
+  const setNote = (text: string) => useDunning.getState().setNoteDraft(detail.id, text);
+  const [noteError, setNoteError] = useState<string | null>(null);
   const [assignee, setAssignee] = useState(detail.assignee ?? '');
   const open = detail.stage === 'new' || detail.stage === 'contacted' || detail.stage === 'awaiting_customer';
   const refresh = async () => {
@@ -164,6 +170,9 @@ function CaseDetails({ detail }: { detail: DunningCaseDetail }) {
           onSubmit={(e) => {
             e.preventDefault();
             if (!note.trim()) return;
+            // No maxLength on the box: it would cut a long paste silently. Say it, keep the text.
+            if (note.trim().length > MAX_NOTE) return setNoteError(`A note holds up to ${MAX_NOTE.toLocaleString()} characters; this one has ${note.trim().length.toLocaleString()}. Your text is still here: shorten it and add it again.`);
+            setNoteError(null);
             void act(async () => {
               await addNote(detail.id, note.trim());
               setNote('');
@@ -171,11 +180,24 @@ function CaseDetails({ detail }: { detail: DunningCaseDetail }) {
             });
           }}
         >
-          <textarea aria-label="New note on this case" rows={2} placeholder="What was said, what was promised…" value={note} onChange={(e) => setNote(e.target.value)} maxLength={10_000} />
+          <textarea
+            aria-label="New note on this case"
+            rows={2}
+            placeholder="What was said, what was promised…"
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            aria-invalid={noteError ? true : undefined}
+            aria-describedby={noteError ? `dunning-note-error-${detail.id}` : undefined}
+          />
           <button type="submit" disabled={!note.trim()}>
             Add note
           </button>
         </form>
+        {noteError && (
+          <p className="dunning-refusal" role="alert" id={`dunning-note-error-${detail.id}`}>
+            {noteError}
+          </p>
+        )}
         {detail.notes.length === 0 ? (
           <p className="muted">No notes yet.</p>
         ) : (

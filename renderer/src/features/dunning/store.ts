@@ -43,6 +43,8 @@ interface DunningState {
   /** The case whose retry confirmation is open (keyboard R or the panel button). */
   retryCaseId: number | null;
   busy: string | null;
+  /** Unsaved note text by case id: moving to another case and back keeps it. */
+  noteDrafts: Record<number, string>;
 
   setTab(tab: DunningTab): void;
   setFilters(patch: Partial<DunningFilters>): void;
@@ -67,6 +69,7 @@ interface DunningState {
   sendPortalLinks(caseIds: number[]): Promise<{ sent: Array<{ url: string; simulated: boolean }>; failed: string[] }>;
   addNote(caseId: number, body: string): Promise<void>;
   openRetry(caseId: number | null): void;
+  setNoteDraft(caseId: number, text: string): void;
 }
 
 export const DEFAULT_SORT: Required<DunningSort> = { by: 'amount', dir: 'desc' };
@@ -94,8 +97,10 @@ export const useDunning = create<DunningState>((set, get) => ({
   metricsError: null,
   retryCaseId: null,
   busy: null,
+  noteDrafts: {},
 
   setTab: (tab) => set({ tab }),
+  setNoteDraft: (caseId, text) => set((s) => ({ noteDrafts: { ...s.noteDrafts, [caseId]: text } })),
   setFilters: (patch) => {
     const filters = { ...get().filters, ...patch };
     for (const k of Object.keys(filters) as Array<keyof DunningFilters>) if (filters[k] === undefined || filters[k] === '') delete filters[k];
