@@ -259,6 +259,11 @@ describe('customers: keyboard focus, bad input and failures (demo workspace)', (
     await edit.fill('Customer says the bank blocked the charge; called back, card replaced');
     await page.keyboard.press('Escape');
     expect(await note.getByRole('alert').textContent()).toContain('unsaved changes');
+    const before = await edit.inputValue();
+    await edit.fill('y'.repeat(10_001));
+    await note.getByRole('button', { name: 'Save' }).click();
+    expect(await note.getByRole('alert').textContent()).toContain('A note holds up to 10,000 characters; this one has 10,001');
+    await edit.fill(before);
     expect(await edit.inputValue()).toContain('card replaced');
     await note.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => note.locator('.note-body').textContent()).toContain('card replaced');

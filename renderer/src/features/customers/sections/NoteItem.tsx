@@ -4,6 +4,9 @@ import { errorMessage } from '../../../api/client';
 import { When } from '../../../ui/format';
 import { useCustomers } from '../store';
 
+/** The longest note the service keeps (as for a new note). */
+const MAX_NOTE = 10_000;
+
 /**
  * One note, with Edit: the edited text stays in the box until it is saved or the agent cancels
  * (Esc cancels only an unchanged edit: a changed one asks to Save or Cancel). Focus goes back to Edit.
@@ -30,6 +33,7 @@ export function NoteItem({ note }: { note: NoteView }) {
   const save = async () => {
     const body = text.trim();
     if (!body) return setError('A note cannot be empty. Cancel to keep the current text.');
+    if (body.length > MAX_NOTE) return setError(`A note holds up to ${MAX_NOTE.toLocaleString()} characters; this one has ${body.length.toLocaleString()}. Your text is still here.`);
     if (body === note.body) return finish();
     setSaving(true);
     try {
