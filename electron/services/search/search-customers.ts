@@ -8,6 +8,7 @@ import { catchUpBeforeSearch } from './index-queue';
 import { stmt } from './statements';
 import { scoreTextMatch, type CandidateRow } from './text-match';
 import { enrichHits } from './hit-details';
+import { withoutInvisibles } from '../../../shared/domain/invisible-text';
 
 // The one search box. Every kind of lookup runs against the local cache; results are merged by
 // tier (an exact id or email always first), then by score within a tier, newest customer last
@@ -151,18 +152,9 @@ function directFound(matches: DirectMatch[]): Found[] {
   return matches.map((m, i) => ({ customerId: m.customerId, rowid: null, kind: m.kind, matched: m.matched, score: 0, order: i }));
 }
 
-// Characters that text copied from a web page, an email or a chat carries without showing them:
-// zero-width space, word joiner, byte-order mark, soft hyphen, bidi marks, embeddings and isolates.
-// Pasted into the search box they split "tobin" into "tob" + "in" (or make an id or an email
-// unrecognisable) while the agent sees the right text, so they go before anything else.
-const INVISIBLE = /[\u00AD\u061C\u180E\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
-// Zero-width (non-)joiners carry meaning in Persian, Indic scripts and emoji; between Latin letters,
-// digits and email/id punctuation they are only paste debris.
-const STRAY_JOINER = /(?<=[\p{Script=Latin}\d@._+-])[\u200C\u200D]+(?=[\p{Script=Latin}\d@._+-])/gu;
-
 /** Collapses the query to what can be searched: no invisible characters, NFC, single spaces, at most 200 characters. */
 export function normalizeQuery(raw: string): string {
-  return raw.replace(INVISIBLE, '').replace(STRAY_JOINER, '').normalize('NFC').replace(/\s+/g, ' ').trim().slice(0, 200);
+  return withoutInvisibles(raw).normalize('NFC').replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 
 export function searchCustomers(db: Database.Database, accountId: string, rawQuery: string, options: SearchOptions = {}): SearchHit[] {

@@ -3,6 +3,7 @@ import { DECLINE_CATEGORIES, DUNNING_SORT_KEYS, DUNNING_STAGES, type DunningFilt
 import type { DeclineCategory } from '../../../../shared/domain/decline-codes';
 import { CATEGORY_HINTS, CATEGORY_LABELS, STAGE_LABELS } from './labels';
 import { useDunning } from './store';
+import { withoutInvisibles } from '../../../../shared/domain/invisible-text';
 
 const SORT_LABELS: Record<DunningSortKey, string> = { amount: 'Amount at risk', age: 'Days in dunning', attempts: 'Attempts', next_retry: 'Next retry' };
 const OPEN: DunningStage[] = ['new', 'contacted', 'awaiting_customer'];
@@ -50,7 +51,8 @@ export function FiltersBar({ searchRef }: { searchRef: React.RefObject<HTMLInput
     setMinAge(filters.minAgeDays?.toString() ?? '');
     setMaxAge(filters.maxAgeDays?.toString() ?? '');
   }, [filters.query, filters.amountMin, filters.amountMax, filters.minAgeDays, filters.maxAgeDays]);
-  useDebounced(query, (q) => q !== (filters.query ?? '') && setFilters({ query: q.trim() || undefined }));
+  // Invisible characters from a paste (zero-width space, bidi marks) would make a visible match fail.
+  useDebounced(query, (q) => q !== (filters.query ?? '') && setFilters({ query: withoutInvisibles(q).trim() || undefined }));
   useDebounced(amountMin, (v) => setFilters({ amountMin: toNumber(v) }));
   useDebounced(amountMax, (v) => setFilters({ amountMax: toNumber(v) }));
   useDebounced(minAge, (v) => setFilters({ minAgeDays: toNumber(v) != null ? Math.floor(toNumber(v)!) : undefined }));
