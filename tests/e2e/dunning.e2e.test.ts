@@ -79,6 +79,12 @@ describe('dunning queue in the browser', () => {
     await page.getByRole('searchbox', { name: 'Search the queue' }).fill('gra\u200Bce@');
     await expect.poll(() => rowsShown().count()).toBe(1);
     expect(await rowsShown().first().textContent()).toContain('Grace Hopper');
+    // 100 KB pasted into the search: the field says why it is not searched; the queue stays.
+    await page.getByRole('searchbox', { name: 'Search the queue' }).fill('x'.repeat(100_000));
+    await expect.poll(async () => (await page.locator('.dunning-filters').getByRole('alert').textContent()) ?? '').toContain('The search takes up to 200 characters; this has 100,000');
+    await page.waitForTimeout(400); // past the filter's debounce: nothing may have been sent
+    expect(await rowsShown().count()).toBe(1);
+    expect(await page.getByText('Could not load the dunning queue').count()).toBe(0);
     await page.getByRole('searchbox', { name: 'Search the queue' }).fill('');
     await expect.poll(() => rowsShown().count()).toBe(24);
   });

@@ -9,6 +9,9 @@ const SORT_LABELS: Record<DunningSortKey, string> = { amount: 'Amount at risk', 
 const OPEN: DunningStage[] = ['new', 'contacted', 'awaiting_customer'];
 const UNASSIGNED = '__unassigned__';
 
+/** The longest queue search the service takes. */
+const MAX_QUERY = 200;
+
 /** Text and number fields commit after a short pause, so typing does not query on every key. */
 function useDebounced<T>(value: T, commit: (v: T) => void, ms = 250) {
   const first = useRef(true);
@@ -52,7 +55,10 @@ export function FiltersBar({ searchRef }: { searchRef: React.RefObject<HTMLInput
     setMaxAge(filters.maxAgeDays?.toString() ?? '');
   }, [filters.query, filters.amountMin, filters.amountMax, filters.minAgeDays, filters.maxAgeDays]);
   // Invisible characters from a paste (zero-width space, bidi marks) would make a visible match fail.
-  useDebounced(query, (q) => q !== (filters.query ?? '') && setFilters({ query: withoutInvisibles(q).trim() || undefined }));
+  // A query over the service's limit is not sent (the whole queue would fail): the field says why.
+  const queryLength = withoutInvisibles(query).trim().length;
+  const queryTooLong = queryLength > MAX_QUERY;
+  useDebounced(query, (q) => q !== (filters.query ?? '') && withoutInvisibles(q).trim().length <= MAX_QUERY && setFilters({ query: withoutInvisibles(q).trim() || undefined }));
   useDebounced(amountMin, (v) => setFilters({ amountMin: toNumber(v) }));
   useDebounced(amountMax, (v) => setFilters({ amountMax: toNumber(v) }));
   useDebounced(minAge, (v) => setFilters({ minAgeDays: toNumber(v) != null ? Math.floor(toNumber(v)!) : undefined }));
@@ -83,6 +89,8 @@ export function FiltersBar({ searchRef }: { searchRef: React.RefObject<HTMLInput
           aria-label="Search the queue"
           value={query}
           onChange={(e) => setQuery(e.target.value)}
+          aria-invalid={queryTooLong || undefined}
+          aria-describedby={queryTooLong ? `${id}-query-long` : undefined}
         />
         <fieldset className="dunning-chips" aria-label="Stage">
           <legend className="dunning-sr-only">Stage</legend>
@@ -119,6 +127,11 @@ export function FiltersBar({ searchRef }: { searchRef: React.RefObject<HTMLInput
           </button>
         )}
       </div>
+      {queryTooLong && (
+        <p className="dunning-refusal" role="alert" id={`${id}-query-long`}>
+          The search takes up to {MAX_QUERY} characters; this has {queryLength.toLocaleString()}. Paste just the name, email, invoice number or decline code.
+        </p>
+      )}
       <div className="dunning-filter-row">
         <fieldset className="dunning-chips" aria-label="Decline category">
           <legend className="dunning-sr-only">Decline category</legend>
