@@ -167,6 +167,12 @@ describe('dunning queue in the browser', () => {
     const dialog = page.getByRole('dialog', { name: 'Retry the payment now' });
     await dialog.waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
+    // Modal: Tab and Shift+Tab stay on the dialog's buttons.
+    await dialog.getByRole('button', { name: 'Retry payment now' }).waitFor();
+    for (const key of ['Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
+      await page.keyboard.press(key);
+      expect(await page.evaluate<boolean>('!!document.activeElement?.closest(".dunning-dialog")')).toBe(true);
+    }
     await dialog.getByRole('button', { name: 'Retry payment now' }).click();
     await expect.poll(async () => (await dialog.locator('.dunning-outcome').textContent()) ?? '').toMatch(/Simulated.*demo workspace/);
     await page.keyboard.press('Escape');
