@@ -107,6 +107,10 @@ describe('copilot in the browser, no model configured (demo workspace)', () => {
     expect(await card.textContent()).toContain('update the payment method');
     // Cancel first: nothing runs, and focus goes back to Confirm… (the dialog is gone).
     await card.getByRole('button', { name: 'Confirm…' }).click();
+    for (const key of ['Tab', 'Tab', 'Tab', 'Shift+Tab']) {
+      await page.keyboard.press(key);
+      expect(await page.evaluate<boolean>('!!document.activeElement?.closest("[role=alertdialog]")')).toBe(true);
+    }
     await page.getByRole('alertdialog').getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => page.getByRole('alertdialog').count()).toBe(0);
     await expect.poll(() => page.evaluate<string>('document.activeElement?.textContent ?? ""')).toBe('Confirm…');

@@ -171,6 +171,13 @@ function ConfirmDialog({ title, text, reason, onConfirm, onCancel }: { title: st
             e.stopPropagation();
             onCancel();
           }
+          if (e.key === 'Tab') {
+            // Modal: Tab cycles between Confirm and Cancel, never out to the page behind.
+            const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('button:not(:disabled)')];
+            const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
+            e.preventDefault();
+            buttons[(at + (e.shiftKey ? -1 : 1) + buttons.length) % buttons.length]?.focus();
+          }
         }}
       >
         <h3 id="cp-confirm-title">{title}</h3>
