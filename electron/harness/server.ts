@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Services } from '../services';
 import { STREAM_CHANNELS, type StreamChannel } from '../../shared/contract/streams';
+import { RENDERER_CSP } from '../../shared/domain/renderer-csp';
 
 // The web harness: the same handler table as the Electron IPC adapter, served over loopback HTTP
 // so the whole app runs in a browser (development, end-to-end tests). Bound to 127.0.0.1 only;
@@ -143,7 +144,7 @@ export async function startHarness(services: Services, options: HarnessOptions):
       res.end('The renderer is not built. Run `npm run build:web` first.');
       return;
     }
-    res.writeHead(200, { 'content-type': MIME[path.extname(target)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+    res.writeHead(200, { 'content-type': MIME[path.extname(target)] ?? 'application/octet-stream', 'cache-control': 'no-cache', 'content-security-policy': RENDERER_CSP, 'x-content-type-options': 'nosniff' });
     fs.createReadStream(target).pipe(res);
   }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { CustomScheme, Protocol } from 'electron';
+import { RENDERER_CSP } from '../../shared/domain/renderer-csp';
 
 // The renderer is served from a custom `app://bundle/` origin rather than `file://`:
 // - file:// pages can read any file the user can (with GrantFileProtocolExtraPrivileges, on by
@@ -23,8 +24,7 @@ export const APP_SCHEME_PRIVILEGES: CustomScheme = {
  * The same policy as the <meta> CSP in renderer/index.html, sent as a header too: a header cannot
  * be removed by markup injected before the meta tag, and it also covers non-HTML responses.
  */
-export const RENDERER_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'";
+export { RENDERER_CSP };
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { APP_ENTRY_URL, RENDERER_CSP, resolveAppAsset } from '../../electron/main/app-protocol';
 import { MAX_COPY_BYTES, validateCopyText } from '../../electron/main/ipc-channels';
 import { buildMenuTemplate } from '../../electron/main/menu';
 import { denyAllPermissions, guardAllWebContents, hardenWebContents, isAllowedNavigation, isTrustedSender, senderFacts, shouldOpenExternally } from '../../electron/main/security';
+import { RENDERER_META_CSP } from '../../shared/domain/renderer-csp';
 
 // The shell's security decisions are pure functions: tables of hostile inputs, in the style of
 // Actual Budget's external-links.test.ts. The wiring is exercised with fake webContents/sessions.
@@ -264,6 +266,13 @@ describe('app:// protocol: serves dist/renderer and nothing else', () => {
     expect(RENDERER_CSP).toContain("script-src 'self'");
     expect(RENDERER_CSP).toContain("default-src 'none'");
     expect(RENDERER_CSP).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline|\*/);
+  });
+
+  it('repeats the same policy in the page, minus frame-ancestors (ignored, with a console error, in a meta tag)', () => {
+    const html = fs.readFileSync(path.resolve(import.meta.dirname, '../../renderer/index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+    expect(meta).toBe(RENDERER_META_CSP);
+    expect(RENDERER_CSP).toContain("frame-ancestors 'none'");
   });
 });
 
