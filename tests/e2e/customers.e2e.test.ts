@@ -241,8 +241,12 @@ describe('customers: keyboard focus, bad input and failures (demo workspace)', (
     const { page } = e2e;
     await openFromPalette(target.customerId);
     const box = page.getByRole('textbox', { name: 'New note' });
+    // N focuses the note box once the view has its notes (typing before that would go nowhere).
+    await box.waitFor();
     await page.keyboard.press('n');
+    await expect.poll(() => box.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     await page.keyboard.type('Customer says the bank blocked the charge; call back after 3pm');
+    expect(await box.inputValue()).toBe('Customer says the bank blocked the charge; call back after 3pm');
     await page.keyboard.press('Escape'); // leaves the box
     await page.keyboard.press('Escape'); // leaves the customer
     await page.getByRole('table', { name: 'Customers' }).waitFor();
