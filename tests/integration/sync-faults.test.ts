@@ -47,7 +47,10 @@ describe('sync under faults', () => {
     const remote = await startStripeServerWorker({ accountId: ACCOUNT, faultSeed: 7 });
     const t = await testServices({ env: { STRIPE_SECRET_KEY: 'sk_test_faultsTest0002', BSC_SYNC_AUTOSTART: '0' }, stripeApiBase: remote.url, skipDemoSeed: true });
     try {
-      setPacing(t.ctx, { ratePerSecond: RATE, maxConcurrent: 4, retryBaseMs: 20, timeoutMs: 400, maxRetries: 8 });
+      // The server thread stamps arrivals when its own event loop gets to them: on a loaded 2-core
+      // CI machine that lags by tens of milliseconds, so the limiter's window gets the guard a
+      // slow network trip would need (the default 20 ms is for a real network's steady latency).
+      setPacing(t.ctx, { ratePerSecond: RATE, maxConcurrent: 4, retryBaseMs: 20, timeoutMs: 400, maxRetries: 8, guardMs: 150 });
       await remote.call('seedAccount', { customers: 45, seed: 5 });
       // Opening the services checked the key with one unpaced request (Workspace.adoptEnvironmentKey,
       // before any sync client exists); the measurement covers everything from the sync's start.

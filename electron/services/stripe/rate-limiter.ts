@@ -73,8 +73,12 @@ export class RateLimiter {
   /** Changes the rate (e.g. the key turned out to be live). */
   setRate(ratePerSecond: number): void {
     if (!(ratePerSecond > 0)) throw new Error(`RateLimiter: ratePerSecond must be > 0, got ${ratePerSecond}`);
+    // Keep the newest grants (oldest first): forgetting them would let a full second's budget
+    // start again at once, on top of the requests just sent.
+    const chronological = [...this.grants.slice(this.head), ...this.grants.slice(0, this.head)];
+    const cap = Number.isFinite(ratePerSecond) ? Math.max(1, Math.floor(ratePerSecond)) : 0;
     this.rate = ratePerSecond;
-    this.grants = [];
+    this.grants = cap ? chronological.slice(-cap) : [];
     this.head = 0;
     this.pump();
   }

@@ -17,6 +17,8 @@ export interface PacingSettings {
   maxRetries?: number;
   retryBaseMs?: number;
   timeoutMs?: number;
+  /** Extra milliseconds on the limiter's one-second window, for the trip to the server (default 20). */
+  guardMs?: number;
 }
 
 export interface AccountStripe {
@@ -67,6 +69,7 @@ export function accountStripe(ctx: ServiceContext, accountId: string): AccountSt
   const limiter = new RateLimiter({
     ratePerSecond: o.ratePerSecond ?? envNumber(ctx, 'BSC_STRIPE_RATE') ?? (livemode ? DEFAULT_LIVE_RATE : DEFAULT_TEST_RATE),
     maxConcurrent: o.maxConcurrent ?? envNumber(ctx, 'BSC_STRIPE_CONCURRENCY') ?? DEFAULT_MAX_CONCURRENT,
+    guardMs: o.guardMs,
   });
   const stats: AccountStripe['stats'] = { requests: 0, rateLimited: 0, serverErrors: 0, networkErrors: 0, recent: [] };
   const http = new PacedHttpClient({
