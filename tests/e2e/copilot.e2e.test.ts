@@ -203,6 +203,20 @@ describe('copilot in the browser, no model configured (demo workspace)', () => {
     await setTheme(page, 'light');
   });
 
+  it('New conversation asks before clearing the thread; Keep leaves it as it was', async () => {
+    const { page } = e2e;
+    const thread = () => page.getByTestId('copilot-panel').textContent();
+    const before = await thread();
+    await page.getByTestId('copilot-new').click();
+    const ask = page.getByRole('group', { name: 'Clear this conversation?' });
+    await ask.getByRole('button', { name: 'Keep' }).click();
+    expect(await thread()).toBe(before);
+    await page.getByTestId('copilot-new').click();
+    await ask.getByRole('button', { name: 'Clear' }).click();
+    await expect.poll(() => page.getByTestId('copilot-new').count()).toBe(0);
+    await expect.poll(() => page.evaluate<string | undefined>('document.activeElement?.dataset?.testid')).toBe('copilot-input');
+  });
+
   it('settings: says the rules answer, shows the sample knowledge base, takes a key without showing it', async () => {
     const { page } = e2e;
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /Settings/ }).click();

@@ -24,6 +24,7 @@ export function CustomerChat({ customerId }: { customerId: string }) {
   const { name, error: nameError } = useCustomerName(customerId);
   const insertIntoReply = useCopilotPrefs((s) => s.insertIntoReply);
   const [stopped, setStopped] = useState(false);
+  const [confirmClear, setConfirmClear] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
   const busy = status === 'submitted' || status === 'streaming';
   const customerName = name ?? 'this customer';
@@ -64,14 +65,28 @@ export function CustomerChat({ customerId }: { customerId: string }) {
         <span className="muted">Drafting for</span> <strong data-testid="copilot-customer">{name ?? customerId}</strong>
         {nameError && <span className="cp-hint-error"> (could not read the customer: {nameError})</span>}
         <span className="spacer" />
-        {messages.length > 0 && !busy && (
-          <button type="button" className="icon-button" onClick={() => {
-              clearError();
-              setStopped(false);
-              setMessages([]);
-            }} title="Start a new conversation for this customer" data-testid="copilot-new">
+        {messages.length > 0 && !busy && !confirmClear && (
+          <button type="button" className="icon-button" onClick={() => setConfirmClear(true)} title="Start a new conversation for this customer" data-testid="copilot-new">
             New conversation
           </button>
+        )}
+        {confirmClear && (
+          // The thread holds drafts and the record of confirmed actions: clearing it is asked once.
+          <span role="group" aria-label="Clear this conversation?" className="cp-confirm-clear">
+            <span>Clear this conversation?</span>{' '}
+            <button type="button" autoFocus onClick={() => {
+                clearError();
+                setStopped(false);
+                setMessages([]);
+                setConfirmClear(false);
+                input.current?.focus();
+              }}>
+              Clear
+            </button>{' '}
+            <button type="button" onClick={() => setConfirmClear(false)}>
+              Keep
+            </button>
+          </span>
         )}
       </div>
       <Thread messages={messages} streaming={busy} customerId={customerId} customerName={customerName} onInsert={(t) => insertIntoReply(customerId, t)} onExample={send} />
