@@ -2,6 +2,7 @@ import { calls, isCallName, type CallName, type CallOutput, type CallParsedInput
 import { AppError, type CallError, type CallResult } from '../../../shared/contract/errors';
 import type { Logger } from './log';
 import type { Redactor } from './redact';
+import { issueInWords } from './input-words';
 
 /** Who made the call: recorded in audit rows. */
 export interface CallContext {
@@ -51,8 +52,8 @@ export class HandlerTable {
     const parsed = calls[name].input.safeParse(rawInput === undefined ? {} : rawInput);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
-      const where = first?.path.length ? `${first.path.join('.')}: ` : '';
-      return { ok: false, error: { code: 'bad_input', message: this.redactor.text(`${where}${first?.message ?? 'invalid input'}`) } };
+      const message = first ? issueInWords(first, rawInput) : 'The input was refused.';
+      return { ok: false, error: { code: 'bad_input', message: this.redactor.text(message) } };
     }
     try {
       const value = await this.handlers.get(name)!(parsed.data as never, ctx);
