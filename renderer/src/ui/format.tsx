@@ -3,6 +3,7 @@ import { formatMoney } from '../../../shared/domain/money';
 import { useState } from 'react';
 import { useApp } from '../app/store';
 import { Icon } from './icons';
+import { nextRetryWords } from './next-retry';
 
 /** An amount in minor units, always with its currency. */
 export function Money({ amount, currency }: { amount: number | null | undefined; currency: string | null | undefined }) {
@@ -17,6 +18,17 @@ export function When({ at, unit = 's' }: { at: number | null | undefined; unit?:
   return (
     <time dateTime={date.toISOString()} title={exact}>
       {formatDistanceToNowStrict(date, { addSuffix: true })}
+    </time>
+  );
+}
+
+/** Stripe's next automatic retry; a past time says it is overdue instead of "3 hours ago". */
+export function NextRetry({ at }: { at: number }) {
+  const date = new Date(at * 1000);
+  const { text, overdue } = nextRetryWords(at, Date.now());
+  return (
+    <time dateTime={date.toISOString()} title={format(date, 'PPpp')} className={overdue ? 'overdue' : undefined}>
+      {text}
     </time>
   );
 }

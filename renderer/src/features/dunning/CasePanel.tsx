@@ -2,7 +2,7 @@ import { format } from 'date-fns';
 import { useState } from 'react';
 import type { DunningCaseDetail, ManualDunningStage } from '../../../../shared/contract/dunning';
 import { useApp } from '../../app/store';
-import { CopyId, Money, When } from '../../ui/format';
+import { CopyId, Money, NextRetry, When } from '../../ui/format';
 import { EmptyState, ErrorState } from '../../ui/states';
 import { CATEGORY_BADGE, CATEGORY_HINTS, CATEGORY_LABELS, STAGE_BADGE, STAGE_LABELS } from './labels';
 import { RetryPaymentButton } from './RetryDialog';
@@ -89,7 +89,7 @@ function CaseDetails({ detail }: { detail: DunningCaseDetail }) {
           <dt>Attempts</dt>
           <dd>{detail.attemptCount}</dd>
           <dt>Next retry</dt>
-          <dd>{detail.nextPaymentAttempt ? <When at={detail.nextPaymentAttempt} /> : 'none scheduled by Stripe'}</dd>
+          <dd>{detail.nextPaymentAttempt ? <NextRetry at={detail.nextPaymentAttempt} /> : 'none scheduled by Stripe'}</dd>
           <dt>In dunning</dt>
           <dd>
             {/* The exact opening date: a relative "2 days ago" beside a whole-day count of 1 read as a contradiction. */}

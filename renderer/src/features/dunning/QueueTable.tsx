@@ -3,7 +3,7 @@ import { useNarrow } from './useNarrow';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { DunningCaseRow } from '../../../../shared/contract/dunning';
 import { useApp } from '../../app/store';
-import { Money, When } from '../../ui/format';
+import { Money, NextRetry } from '../../ui/format';
 import { CATEGORY_BADGE, CATEGORY_HINTS, CATEGORY_LABELS, STAGE_BADGE, STAGE_LABELS } from './labels';
 import { useDunning } from './store';
 
@@ -143,7 +143,7 @@ function QueueRow(props: { row: DunningCaseRow; index: number; isCursor: boolean
         {row.declineCode && <code className="muted decline">{row.declineCode}</code>}
       </td>
       {!props.compact && <td className="num">{row.attemptCount}</td>}
-      <td>{row.nextPaymentAttempt ? <When at={row.nextPaymentAttempt} /> : <span className="muted">none</span>}</td>
+      <td>{row.nextPaymentAttempt ? <NextRetry at={row.nextPaymentAttempt} /> : <span className="muted">none</span>}</td>
       {!props.compact && <td className="num">{row.daysInDunning}</td>}
       <td>
         <span className={STAGE_BADGE[row.stage]}>{STAGE_LABELS[row.stage]}</span>

@@ -1,5 +1,5 @@
 import type { InvoiceView } from '../../../../../shared/contract/customers';
-import { CopyId, Money, When } from '../../../ui/format';
+import { CopyId, Money, NextRetry, When } from '../../../ui/format';
 import { ExternalLink } from '../ExternalLink';
 import { invoiceBadge, statusWords } from '../labels';
 import { PaymentAttempt } from './PaymentAttempt';
@@ -43,7 +43,7 @@ export function InvoiceRow({ invoice: inv }: { invoice: InvoiceView }) {
         </span>
         {unpaid && (
           <span>
-            · {inv.nextPaymentAttempt ? <>Next retry <When at={inv.nextPaymentAttempt} /></> : 'No automatic retry planned'}
+            · {inv.nextPaymentAttempt ? <>Next retry <NextRetry at={inv.nextPaymentAttempt} /></> : 'No automatic retry planned'}
           </span>
         )}
         {inv.hostedInvoiceUrl && (
