@@ -38,16 +38,21 @@ export function RetryDialog({ caseId, onClose }: { caseId: number; onClose: (cha
   }, [phase]);
 
   const changed = phase.kind === 'done';
+  // Esc reads the phase at the moment of the key press: a listener re-subscribed in an effect
+  // lags the screen by a frame, and an Esc pressed as the outcome appears was ignored.
+  const latest = useRef({ phase, onClose });
+  latest.current = { phase, onClose };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && phase.kind !== 'running') {
+      const { phase: now, onClose: close } = latest.current;
+      if (e.key === 'Escape' && now.kind !== 'running') {
         e.stopPropagation();
-        onClose(changed);
+        close(now.kind === 'done');
       }
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  }, [phase.kind, onClose, changed]);
+  }, []);
 
   const confirm = async () => {
     if (phase.kind !== 'confirm') return;
