@@ -237,6 +237,24 @@ describe('customers: keyboard focus, bad input and failures (demo workspace)', (
     await page.getByRole('table', { name: 'Customers' }).waitFor();
   });
 
+  it('in the list, focus follows J/K so Enter opens the row in view; back with Esc, focus is on that row again', async () => {
+    const { page } = e2e;
+    const table = page.getByRole('table', { name: 'Customers' });
+    await table.waitFor();
+    const focusedText = () => page.evaluate<string>('document.activeElement?.textContent ?? ""');
+    await table.locator('tr.customer-row button').first().focus();
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    const third = (await table.locator('tr.customer-row').nth(2).locator('button').textContent())!;
+    await expect.poll(focusedText).toBe(third);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('customer-360').waitFor();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain(third);
+    await page.keyboard.press('Escape');
+    await table.waitFor();
+    await expect.poll(focusedText).toBe(third);
+  });
+
   it('a half-written note survives leaving the customer; a changed edit is not thrown away by Esc', async () => {
     const { page } = e2e;
     await openFromPalette(target.customerId);

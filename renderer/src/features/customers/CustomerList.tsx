@@ -58,6 +58,23 @@ export function CustomerList() {
     if (shown.length) virtualizer.scrollToIndex(Math.min(cursor, shown.length - 1), { align: 'auto' });
   }, [cursor, shown.length, virtualizer]);
 
+  // Focus follows the cursor row while the keyboard is in the table (so Enter on the focused name
+  // and Enter on the cursor are the same customer), and lands on it when the agent comes back
+  // from a customer with nothing focused.
+  const ready = listStatus === 'ready' && shown.length > 0;
+  useEffect(() => {
+    if (!ready) return;
+    const frame = requestAnimationFrame(() => {
+      const active = document.activeElement;
+      const inTable = !!active && !!scrollRef.current?.contains(active);
+      const nothingFocused = !active || active === document.body;
+      if (!inTable && !(nothingFocused && useApp.getState().view === 'customers')) return;
+      const button = scrollRef.current?.querySelector<HTMLButtonElement>(`tr[aria-rowindex="${cursor + 2}"] button`);
+      if (button && button !== active) button.focus({ preventScroll: true });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [cursor, ready]);
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       // The search palette is modal: its keys never move or open the list behind it.
