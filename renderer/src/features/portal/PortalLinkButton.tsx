@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState, useLayoutEffect } from 'react';
 import { PORTAL_FLOW_LABELS, PORTAL_FLOWS, type PortalFlow } from '../../../../shared/contract/portal';
 import { flowRefusal, needsSubscription } from '../../../../shared/domain/portal-flow-rules';
 import { isTyping } from '../../app/shortcuts';
@@ -56,7 +56,9 @@ export function PortalLinkButton({ customerId, subscriptions }: { customerId: st
 
   // Single-key P on the customer view (not while typing, not the "g p" view switch).
   const previousKey = useRef('');
-  useEffect(() => {
+  // Layout effects: the listeners are in place as soon as the screen changes, so a key pressed the
+  // moment the panel appears is the panel's (a passive effect would lag a frame behind).
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const key = e.key.toLowerCase();
       const afterG = previousKey.current === 'g';
@@ -74,7 +76,7 @@ export function PortalLinkButton({ customerId, subscriptions }: { customerId: st
   // While the panel is open its keys work wherever focus is: a click on the panel's text, or a
   // digit typed before the first flow button took focus, leaves focus on the page. Esc closes the
   // panel first and must not fall through to the customer view (which would close the customer).
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!open) return;
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {
