@@ -6,6 +6,7 @@ import { copyText } from '../portal/clipboard';
 import { CitationChip } from './CitationChip';
 import { ACTION_KIND } from './labels';
 import { useProposalOutcomes, type ProposalState } from './proposal-outcomes';
+import { keepTabInside } from '../../ui/keep-tab-inside';
 
 // A proposed action as a component: portal-link card, retry card, cancellation flow, pause,
 // refund escalation — or an information card (explain an invoice, nothing to do). A write only
@@ -171,13 +172,8 @@ function ConfirmDialog({ title, text, reason, onConfirm, onCancel }: { title: st
             e.stopPropagation();
             onCancel();
           }
-          if (e.key === 'Tab') {
-            // Modal: Tab cycles between Confirm and Cancel, never out to the page behind.
-            const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('button:not(:disabled)')];
-            const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
-            e.preventDefault();
-            buttons[(at + (e.shiftKey ? -1 : 1) + buttons.length) % buttons.length]?.focus();
-          }
+          // Modal: Tab cycles between Confirm and Cancel, never out to the page behind.
+          keepTabInside(e);
         }}
       >
         <h3 id="cp-confirm-title">{title}</h3>

@@ -6,6 +6,7 @@ import { SearchResultItem } from './SearchResultItem';
 import { useCustomerSearch } from './useCustomerSearch';
 import { usePasteCut } from './usePasteCut';
 import './customers.css';
+import { keepTabInside } from '../../ui/keep-tab-inside';
 
 /** The longest query the search takes (the service's limit). */
 const MAX_QUERY = 200;
@@ -69,7 +70,7 @@ function PaletteDialog() {
             e.stopPropagation();
             close();
           }
-          if (e.key === 'Tab') trapTab(e);
+          keepTabInside(e);
         }}
       >
         <Command shouldFilter={false} value={selected} onValueChange={setSelected} loop vimBindings={false} label="Search customers">
@@ -160,12 +161,3 @@ function PaletteHint() {
   );
 }
 
-/** A modal keeps Tab inside: focus cycles through the palette's own controls. */
-function trapTab(e: React.KeyboardEvent<HTMLDivElement>) {
-  const focusable = [...e.currentTarget.querySelectorAll<HTMLElement>('input, button:not(:disabled)')];
-  if (focusable.length === 0) return;
-  const at = focusable.indexOf(document.activeElement as HTMLElement);
-  const next = focusable[(at + (e.shiftKey ? -1 : 1) + focusable.length) % focusable.length]!;
-  e.preventDefault();
-  next.focus();
-}

@@ -6,6 +6,7 @@ import { Money, When } from '../../ui/format';
 import { Loading } from '../../ui/states';
 import { CATEGORY_BADGE, CATEGORY_LABELS } from './labels';
 import './dunning.css';
+import { keepTabInside } from '../../ui/keep-tab-inside';
 
 type Phase = { kind: 'loading' } | { kind: 'confirm'; detail: DunningCaseDetail } | { kind: 'running'; detail: DunningCaseDetail } | { kind: 'done'; detail: DunningCaseDetail; outcome: RetryOutcome } | { kind: 'error'; detail: DunningCaseDetail | null; message: string; refused: boolean };
 
@@ -68,7 +69,7 @@ export function RetryDialog({ caseId, onClose }: { caseId: number; onClose: (cha
   const detail = phase.kind === 'loading' ? null : phase.detail;
   return (
     <div className="dunning-dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && phase.kind !== 'running' && onClose(changed)}>
-      <div className="dunning-dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} onKeyDown={trapTab}>
+      <div className="dunning-dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} onKeyDown={keepTabInside}>
         <h2 id={titleId}>Retry the payment now</h2>
         {phase.kind === 'loading' && <Loading label="Loading the case…" />}
         {detail && (
@@ -125,15 +126,6 @@ export function RetryDialog({ caseId, onClose }: { caseId: number; onClose: (cha
   );
 }
 
-/** A modal keeps Tab inside: focus cycles through the dialog's own buttons, never to the page behind. */
-function trapTab(e: React.KeyboardEvent<HTMLDivElement>) {
-  if (e.key !== 'Tab') return;
-  const focusable = [...e.currentTarget.querySelectorAll<HTMLElement>('button:not(:disabled), a[href], input:not(:disabled)')];
-  if (focusable.length === 0) return e.preventDefault();
-  const at = focusable.indexOf(document.activeElement as HTMLElement);
-  e.preventDefault();
-  focusable[(at + (e.shiftKey ? -1 : 1) + focusable.length) % focusable.length]!.focus();
-}
 
 export function RetryOutcomeView({ outcome }: { outcome: RetryOutcome }) {
   if (outcome.result === 'succeeded') {
