@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { DunningClosedReason, DunningHistoryEntry, DunningStage } from '../../../shared/contract/dunning';
 import type { DeclineCategory } from '../../../shared/domain/decline-codes';
+import { prepared } from '../db/statements';
 
 // Row-level access to dunning_cases and its history. Reconcile, manual moves and the retry action
 // all write through here so a case is shaped the same way whoever touches it.
@@ -32,15 +33,6 @@ export interface CaseRecord {
   closed_reason: DunningClosedReason | null;
 }
 
-const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-
-export function prepared(db: Database.Database, sql: string): Database.Statement {
-  let cache = statements.get(db);
-  if (!cache) statements.set(db, (cache = new Map()));
-  let stmt = cache.get(sql);
-  if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
-  return stmt;
-}
 
 // Read as raw arrays and built with one object literal: for thousands of rows (a full reconcile)
 // this is several times faster than letting the driver build an object per row.

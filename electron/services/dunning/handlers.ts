@@ -10,7 +10,7 @@ import { reconcileDunning } from './reconcile';
 import { retryDunningCase } from './retry-payment';
 import { deleteView, listSavedViews, saveView } from './saved-views';
 import { sendPaymentMethodLinks } from './send-portal-links';
-import { prepared } from './case-store';
+import { prepared } from '../db/statements';
 import { invalidateQueueSnapshot, patchQueueSnapshot } from './queue-snapshot';
 
 const nowSeconds = (ctx: ServiceContext) => Math.floor(ctx.now() / 1000);

@@ -1,7 +1,8 @@
 import type { ServiceContext } from '../core/context';
 import type { DunningNote, ManualDunningStage } from '../../../shared/contract/dunning';
 import { AppError } from '../../../shared/contract/errors';
-import { addHistory, getCase, prepared, updateCase, type CaseRecord } from './case-store';
+import { addHistory, getCase, updateCase, type CaseRecord } from './case-store';
+import { prepared } from '../db/statements';
 import { decide } from './stage-machine';
 
 // What a person does to cases by hand: move stages (one audit row per case, accepted or refused),

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { CategoryMetrics, CurrencyAmount, DunningMetrics, RecoveryRate } from '../../../shared/contract/dunning';
 import type { DeclineCategory } from '../../../shared/domain/decline-codes';
-import { prepared } from './case-store';
+import { prepared } from '../db/statements';
 
 // Recovery figures for team leads. Every amount is per currency (never summed across them).
 // Recovery rate is by cohort: of the amount that ENTERED dunning in the period (cases opened in

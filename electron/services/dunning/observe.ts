@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { StripeObservation } from './stage-machine';
+import { prepared, preparedRaw } from '../db/statements';
 
 // Reads, from the Stripe-mirrored rows of the cache, every subject the dunning queue cares about
 // and what Stripe says about it now. Two kinds of subject:
@@ -161,19 +162,9 @@ function invoiceRow(r: Raw): InvoiceObsRow {
   };
 }
 
-const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-function cachedStatement(db: Database.Database, sql: string, raw: boolean): Database.Statement {
-  let cache = statements.get(db);
-  if (!cache) statements.set(db, (cache = new Map()));
-  const key = raw ? `raw:${sql}` : sql;
-  let stmt = cache.get(key);
-  if (!stmt) cache.set(key, (stmt = raw ? db.prepare(sql).raw(true) : db.prepare(sql)));
-  return stmt;
-}
-const rawStatement = (db: Database.Database, sql: string) => cachedStatement(db, sql, true);
 
 export function observeInvoices(db: Database.Database, scope: ObserveScope): ObservedSubject[] {
-  const rows = (rawStatement(db, invoiceSql(scope)).all(params(scope)) as Raw[]).map(invoiceRow);
+  const rows = (preparedRaw(db, invoiceSql(scope)).all(params(scope)) as Raw[]).map(invoiceRow);
   return rows.map((r) => ({
     subject: invoiceSubject(r.cand_id),
     customerId: (r.customer_id ?? r.case_customer_id)!,
@@ -272,7 +263,7 @@ function subscriptionObservation(r: SubscriptionObsRow): StripeObservation {
 }
 
 export function observeSubscriptions(db: Database.Database, scope: ObserveScope): ObservedSubject[] {
-  const rows = cachedStatement(db, subscriptionSql(scope), false).all(params(scope)) as SubscriptionObsRow[];
+  const rows = prepared(db, subscriptionSql(scope)).all(params(scope)) as SubscriptionObsRow[];
   return rows.map((r) => {
     // The latest invoice's unpaid remainder when it is known and unpaid; else the recurring amount.
     const unpaidLatest = r.latest_status != null && r.latest_status !== 'paid' && r.latest_status !== 'void' ? r.latest_remaining : null;
@@ -336,7 +327,7 @@ export function observeSettledHistory(db: Database.Database, scope: ObserveScope
          ORDER BY pa.created DESC, pa.rowid DESC LIMIT 1)
      WHERE i.status IN ('paid', 'void', 'uncollectible')
        AND NOT EXISTS (SELECT 1 FROM dunning_cases d WHERE d.account_id = @a AND d.invoice_id = i.id)`;
-  const rows = rawStatement(db, sql).all({ ...params(scope), since: nowS - HISTORY_WINDOW_SECONDS }) as Raw[];
+  const rows = preparedRaw(db, sql).all({ ...params(scope), since: nowS - HISTORY_WINDOW_SECONDS }) as Raw[];
   return rows.map((r) => {
     const [id, customerId, subscriptionId, status, currency, amountDue, amountPaid, , attemptCount, paidAt, voidedAt, uncollectibleAt, created, firstFailed, declineCode, adviceCode, failureCode, failureMessage, failedPm, lastFailed] = r as [
       string, string, string | null, string, string, number, number, number, number, number | null, number | null, number | null, number,

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { prepared, type CaseRecord } from './case-store';
+import { type CaseRecord } from './case-store';
+import { prepared } from '../db/statements';
 
 /**
  * The payment method Stripe would charge for this case's invoice now: the subscription's default

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { CurrencyAmount, DunningCaseRow, DunningQuery } from '../../../shared/contract/dunning';
-import { prepared, type CaseRecord } from './case-store';
+import { type CaseRecord } from './case-store';
+import { prepared } from '../db/statements';
 import { isOpenOnly, querySnapshot, queueSnapshot } from './queue-snapshot';
 
 // The queue: filter, sort and page the cases of one account in SQL. Amount bounds and the amount

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { DunningQuery, SavedDunningView } from '../../../shared/contract/dunning';
-import { prepared } from './case-store';
+import { prepared } from '../db/statements';
 
 // Saved queue views (a filter set and a sort under a name), shared by everyone using this cache.
 // Saving under an existing name (case-insensitive) replaces that view.

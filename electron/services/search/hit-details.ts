@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { SearchHit, SearchMatchKind } from '../../../shared/contract/customers';
-import { stmt } from './statements';
+import { prepared } from '../db/statements';
 
 // What a result row shows besides name and email, so that customers sharing one email can be told
 // apart at a glance: subscription states, the card on file, how many share the address.
@@ -25,18 +25,18 @@ export function summarizeSubscriptions(counts: ReadonlyArray<{ status: string; n
 export function enrichHits(db: Database.Database, accountId: string, items: HitInput[]): SearchHit[] {
   if (items.length === 0) return [];
   const ids = JSON.stringify(items.map((i) => i.row.id));
-  const subRows = stmt(
+  const subRows = prepared(
     db,
     `SELECT s.customer_id, s.status, COUNT(*) AS n FROM json_each(?) j CROSS JOIN subscriptions s ON s.account_id = ? AND s.customer_id = j.value
      GROUP BY s.customer_id, s.status`,
   ).all(ids, accountId) as Array<{ customer_id: string; status: string; n: number }>;
-  const cards = stmt(
+  const cards = prepared(
     db,
     // (+p.card_last4: keeps the planner on the customer index, not the last4 one.)
     `SELECT p.customer_id, p.id, p.card_brand, p.card_last4, p.created FROM json_each(?) j CROSS JOIN payment_methods p ON p.account_id = ? AND p.customer_id = j.value
      WHERE +p.card_last4 IS NOT NULL ORDER BY p.created DESC`,
   ).all(ids, accountId) as Array<{ customer_id: string; id: string; card_brand: string | null; card_last4: string; created: number }>;
-  const emailCount = stmt(db, `SELECT COUNT(*) AS n FROM customers WHERE account_id = ? AND email = ? COLLATE NOCASE AND deleted = 0`);
+  const emailCount = prepared(db, `SELECT COUNT(*) AS n FROM customers WHERE account_id = ? AND email = ? COLLATE NOCASE AND deleted = 0`);
   const sameEmail = new Map<string, number>();
 
   return items.map(({ found, row }) => {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { SearchMatchKind } from '../../../shared/contract/customers';
 import type { StripeIdKind } from './normalize';
-import { stmt } from './statements';
+import { prepared } from '../db/statements';
 
 // Exact lookups answered from the primary keys and indexes of the mirrored tables: a pasted id,
 // invoice number or card last4 resolves to its customer without touching the text index.
@@ -57,18 +57,18 @@ function idSql(source: IdSource, mode: 'exact' | 'prefix'): string {
 // attempt with no customer yet simply resolves to nothing.
 export function lookupStripeId(db: Database.Database, accountId: string, kind: StripeIdKind, id: string, limit: number): DirectMatch[] {
   const source = ID_SOURCES[kind];
-  const exact = (stmt(db, idSql(source, 'exact')).all({ a: accountId, q: id, limit }) as Array<{ customer_id: string | null; object_id: string }>).filter(hasCustomer);
+  const exact = (prepared(db, idSql(source, 'exact')).all({ a: accountId, q: id, limit }) as Array<{ customer_id: string | null; object_id: string }>).filter(hasCustomer);
   if (exact.length) {
     return exact.map((r) => ({ customerId: r.customer_id, kind: 'id' as const, matched: kind === 'cus' ? 'customer id' : `${source.label} ${r.object_id}` }));
   }
   // A partial paste ("in_1Nf8") still finds its object, ranked below exact matches.
-  const prefixed = (stmt(db, idSql(source, 'prefix')).all({ a: accountId, q: id, limit }) as Array<{ customer_id: string | null; object_id: string }>).filter(hasCustomer);
+  const prefixed = (prepared(db, idSql(source, 'prefix')).all({ a: accountId, q: id, limit }) as Array<{ customer_id: string | null; object_id: string }>).filter(hasCustomer);
   return prefixed.map((r) => ({ customerId: r.customer_id, kind: 'id_prefix' as const, matched: `${source.label} ${r.object_id}` }));
 }
 
 export function lookupEmail(db: Database.Database, accountId: string, email: string, limit: number): DirectMatch[] {
   const sql = `SELECT id FROM customers WHERE account_id = ? AND email = ? COLLATE NOCASE AND deleted = 0 ORDER BY created DESC LIMIT ?`;
-  const rows = stmt(db, sql).all(accountId, email, limit) as Array<{ id: string }>;
+  const rows = prepared(db, sql).all(accountId, email, limit) as Array<{ id: string }>;
   return rows.map((r) => ({ customerId: r.id, kind: 'email' as const, matched: 'email' }));
 }
 
@@ -76,10 +76,10 @@ export function lookupEmail(db: Database.Database, accountId: string, email: str
 export function lookupInvoiceNumber(db: Database.Database, accountId: string, query: string, limit: number): DirectMatch[] {
   const number = query.toUpperCase();
   const exactSql = `SELECT customer_id, number FROM invoices WHERE account_id = ? AND number IN (?, ?) LIMIT ?`;
-  const exact = stmt(db, exactSql).all(accountId, number, query, limit) as Array<{ customer_id: string; number: string }>;
+  const exact = prepared(db, exactSql).all(accountId, number, query, limit) as Array<{ customer_id: string; number: string }>;
   if (exact.length) return exact.map((r) => ({ customerId: r.customer_id, kind: 'invoice_number' as const, matched: `invoice ${r.number}` }));
   const prefixSql = `SELECT customer_id, number FROM invoices WHERE account_id = ? AND number >= ? AND number < ? || '~' ORDER BY number LIMIT ?`;
-  const prefixed = stmt(db, prefixSql).all(accountId, number, number, limit) as Array<{ customer_id: string; number: string }>;
+  const prefixed = prepared(db, prefixSql).all(accountId, number, number, limit) as Array<{ customer_id: string; number: string }>;
   return prefixed.map((r) => ({ customerId: r.customer_id, kind: 'id_prefix' as const, matched: `invoice ${r.number}` }));
 }
 
@@ -92,6 +92,6 @@ export function cardLabel(brand: string | null, last4: string, expMonth?: number
 export function lookupCardLast4(db: Database.Database, accountId: string, last4: string, limit: number): DirectMatch[] {
   const sql = `SELECT customer_id, card_brand, card_exp_month, card_exp_year FROM payment_methods
     WHERE account_id = ? AND card_last4 = ? AND customer_id IS NOT NULL ORDER BY created DESC LIMIT ?`;
-  const rows = stmt(db, sql).all(accountId, last4, limit) as Array<{ customer_id: string; card_brand: string | null; card_exp_month: number | null; card_exp_year: number | null }>;
+  const rows = prepared(db, sql).all(accountId, last4, limit) as Array<{ customer_id: string; card_brand: string | null; card_exp_month: number | null; card_exp_year: number | null }>;
   return rows.map((r) => ({ customerId: r.customer_id, kind: 'card' as const, matched: cardLabel(r.card_brand, last4, r.card_exp_month, r.card_exp_year) }));
 }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { CJK_GLOB, extraColumnSql, phoneColumnSql } from './index-sql';
 import { addSpellingTerms } from './spelling';
-import { stmt } from './statements';
+import { prepared } from '../db/statements';
 
 // The search index is brought up to date from a queue, not inside the sync's write transaction.
 // Triggers on `customers` only queue the row's rowid (a few microseconds); this drain indexes the
@@ -32,10 +32,10 @@ interface QueuedRow {
  */
 export function drainSearchQueue(db: Database.Database, maxRows = 1000): number {
   return db.transaction(() => {
-    const batch = stmt(db, 'SELECT customer_rowid, reindex FROM search_queue ORDER BY customer_rowid LIMIT ?').all(maxRows) as QueuedRow[];
+    const batch = prepared(db, 'SELECT customer_rowid, reindex FROM search_queue ORDER BY customer_rowid LIMIT ?').all(maxRows) as QueuedRow[];
     if (batch.length === 0) return 0;
-    const deleteFts = stmt(db, 'DELETE FROM customer_search WHERE rowid = ?');
-    const deleteCjk = stmt(db, 'DELETE FROM customer_search_cjk WHERE rowid = ?');
+    const deleteFts = prepared(db, 'DELETE FROM customer_search WHERE rowid = ?');
+    const deleteCjk = prepared(db, 'DELETE FROM customer_search_cjk WHERE rowid = ?');
     // Only rows that were indexed before need removing: deleting an absent rowid from a
     // contentless FTS5 table still costs a tombstone.
     for (const q of batch) {
@@ -45,14 +45,14 @@ export function drainSearchQueue(db: Database.Database, maxRows = 1000): number 
       }
     }
     const ids = JSON.stringify(batch.map((q) => q.customer_rowid));
-    stmt(db, INSERT_SQL).run(ids);
-    stmt(db, INSERT_CJK_SQL).run(ids);
-    const rows = stmt(db, 'SELECT c.name, c.email FROM json_each(?) j CROSS JOIN customers c ON c.rowid = j.value WHERE c.deleted = 0').all(ids) as Array<{
+    prepared(db, INSERT_SQL).run(ids);
+    prepared(db, INSERT_CJK_SQL).run(ids);
+    const rows = prepared(db, 'SELECT c.name, c.email FROM json_each(?) j CROSS JOIN customers c ON c.rowid = j.value WHERE c.deleted = 0').all(ids) as Array<{
       name: string | null;
       email: string | null;
     }>;
     addSpellingTerms(db, rows);
-    stmt(db, 'DELETE FROM search_queue WHERE customer_rowid IN (SELECT value FROM json_each(?))').run(ids);
+    prepared(db, 'DELETE FROM search_queue WHERE customer_rowid IN (SELECT value FROM json_each(?))').run(ids);
     return batch.length;
   })();
 }
@@ -66,7 +66,7 @@ export function drainSearchQueueFully(db: Database.Database, batch = 2000): numb
 
 /** Queue length, counted up to `cap` (a bounded probe, cheap on every search). */
 export function searchQueueLength(db: Database.Database, cap = INLINE_DRAIN_MAX + 1): number {
-  return (stmt(db, `SELECT COUNT(*) AS n FROM (SELECT 1 FROM search_queue LIMIT ?)`).get(cap) as { n: number }).n;
+  return (prepared(db, `SELECT COUNT(*) AS n FROM (SELECT 1 FROM search_queue LIMIT ?)`).get(cap) as { n: number }).n;
 }
 
 /** Before a search: a short queue is indexed now, so what was just written is found. */

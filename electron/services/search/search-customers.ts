@@ -5,7 +5,7 @@ import { lookupCardLast4, lookupEmail, lookupInvoiceNumber, lookupStripeId, type
 import { foldText, hasCjk, looksLikeEmail, looksLikeInvoiceNumber, looksLikePhone, phoneDigits, stripeIdKind, wordTokens } from './normalize';
 import { foldedPrefixTerms, spellingCandidates } from './spelling';
 import { catchUpBeforeSearch } from './index-queue';
-import { stmt } from './statements';
+import { prepared } from '../db/statements';
 import { scoreTextMatch, type CandidateRow } from './text-match';
 import { enrichHits } from './hit-details';
 import { withoutInvisibles } from '../../../shared/domain/invisible-text';
@@ -60,7 +60,7 @@ export interface CustomerHitRow extends CandidateRow {
 
 function loadByRowids(db: Database.Database, accountId: string, rowids: number[]): CustomerHitRow[] {
   if (rowids.length === 0) return [];
-  return stmt(db, `SELECT ${CUSTOMER_ROW_COLUMNS} FROM json_each(?) j CROSS JOIN customers c ON c.rowid = j.value WHERE c.account_id = ? AND c.deleted = 0`).all(
+  return prepared(db, `SELECT ${CUSTOMER_ROW_COLUMNS} FROM json_each(?) j CROSS JOIN customers c ON c.rowid = j.value WHERE c.account_id = ? AND c.deleted = 0`).all(
     JSON.stringify(rowids),
     accountId,
   ) as CustomerHitRow[];
@@ -68,7 +68,7 @@ function loadByRowids(db: Database.Database, accountId: string, rowids: number[]
 
 function loadByIds(db: Database.Database, accountId: string, ids: string[]): CustomerHitRow[] {
   if (ids.length === 0) return [];
-  return stmt(db, `SELECT ${CUSTOMER_ROW_COLUMNS} FROM json_each(?) j CROSS JOIN customers c ON c.account_id = ? AND c.id = j.value WHERE c.deleted = 0`).all(
+  return prepared(db, `SELECT ${CUSTOMER_ROW_COLUMNS} FROM json_each(?) j CROSS JOIN customers c ON c.account_id = ? AND c.id = j.value WHERE c.deleted = 0`).all(
     JSON.stringify(ids),
     accountId,
   ) as CustomerHitRow[];
@@ -76,13 +76,13 @@ function loadByIds(db: Database.Database, accountId: string, ids: string[]): Cus
 
 /** Rowids matching an FTS query: bm25-ranked when the match set is small, newest first otherwise. */
 function ftsCandidates(db: Database.Database, match: string, limit = CANDIDATES): number[] {
-  const count = (stmt(db, `SELECT COUNT(*) AS n FROM (SELECT 1 FROM customer_search WHERE customer_search MATCH ? LIMIT ${RANK_LIMIT + 1})`).get(match) as { n: number }).n;
+  const count = (prepared(db, `SELECT COUNT(*) AS n FROM (SELECT 1 FROM customer_search WHERE customer_search MATCH ? LIMIT ${RANK_LIMIT + 1})`).get(match) as { n: number }).n;
   if (count === 0) return [];
   const sql =
     count <= RANK_LIMIT
       ? `SELECT rowid FROM customer_search WHERE customer_search MATCH ? ORDER BY bm25(customer_search, 10.0, 4.0, 2.0, 1.0) LIMIT ?`
       : `SELECT rowid FROM customer_search WHERE customer_search MATCH ? ORDER BY rowid DESC LIMIT ?`;
-  return stmt(db, sql).pluck().all(match, limit) as number[];
+  return prepared(db, sql).pluck().all(match, limit) as number[];
 }
 
 function textSearch(db: Database.Database, accountId: string, query: string, tokens: string[], emailShaped: boolean): { found: Found[]; rows: CustomerHitRow[] } {
@@ -143,7 +143,7 @@ function cjkSearch(db: Database.Database, accountId: string, tokens: string[]): 
   if (parts.length === 0) return { found: [], rows: [] };
   const where = parts.map(() => `name LIKE ? ESCAPE '\\'`).join(' AND ');
   const patterns = parts.map((p) => `%${p.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-  const rowids = stmt(db, `SELECT rowid FROM customer_search_cjk WHERE ${where} LIMIT ${CANDIDATES}`).pluck().all(...patterns) as number[];
+  const rowids = prepared(db, `SELECT rowid FROM customer_search_cjk WHERE ${where} LIMIT ${CANDIDATES}`).pluck().all(...patterns) as number[];
   const rows = loadByRowids(db, accountId, rowids);
   return { found: rows.map((r, i) => ({ customerId: r.id, rowid: r.rowid, kind: 'name' as const, matched: 'name', score: 90, order: i })), rows };
 }

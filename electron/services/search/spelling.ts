@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { editDistance, foldText, wordTokens } from './normalize';
-import { stmt } from './statements';
+import { prepared } from '../db/statements';
 
 // Typo and accent tolerance, SymSpell style. Every word of a customer's name and email is stored
 // under its folded form (distance 0: "σωκρατησ" -> "σωκράτης") and under each single-character
@@ -38,9 +38,9 @@ export function spellingTerms(text: string | null): string[] {
 
 /** Adds the words of these customers' names and emails (called by the search-queue drain). */
 export function addSpellingTerms(db: Database.Database, rows: ReadonlyArray<{ name: string | null; email: string | null }>): void {
-  const insert = stmt(db, 'INSERT OR IGNORE INTO search_spelling (variant, term, distance) VALUES (?, ?, ?)');
+  const insert = prepared(db, 'INSERT OR IGNORE INTO search_spelling (variant, term, distance) VALUES (?, ?, ?)');
   // Most words are already known (names repeat): one probe of the distance-0 row skips them.
-  const known = stmt(db, 'SELECT 1 FROM search_spelling WHERE variant = ? AND term = ?');
+  const known = prepared(db, 'SELECT 1 FROM search_spelling WHERE variant = ? AND term = ?');
   const seen = new Set<string>();
   for (const row of rows) {
     for (const term of [...spellingTerms(row.name), ...spellingTerms(row.email)]) {

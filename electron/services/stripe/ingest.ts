@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type Stripe from 'stripe';
 import { idOf, mapCustomer, mapInvoice, mapInvoicePayment, mapPaymentMethod, mapSubscription, type PaymentAttemptRow, type SubscriptionItemRow } from './mappers';
+import { prepared } from '../db/statements';
 
 // Writes mapped Stripe objects into the cache. The one write path for the sync, the on-demand
 // refresh and the demo workspace. Each upsert carries `source_ts` (the Stripe-side time of this
@@ -23,15 +24,6 @@ export interface IngestOptions {
   mode?: GuardMode;
 }
 
-const statementCache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-
-function prepared(db: Database.Database, sql: string): Database.Statement {
-  let cache = statementCache.get(db);
-  if (!cache) statementCache.set(db, (cache = new Map()));
-  let stmt = cache.get(sql);
-  if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
-  return stmt;
-}
 
 const sqlCache = new Map<string, UpsertSql>();
 

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { prepared } from '../db/statements';
 
 // The sync's memory per account (the sync_state row): where each backfill resource stopped, the
 // last applied event, when the cache was last known to match Stripe, and the last error.
@@ -48,15 +49,6 @@ interface RawRow {
   last_error: string | null;
 }
 
-// Written once per backfill page: the statements are prepared once per connection.
-const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-function stmt(db: Database.Database, sql: string): Database.Statement {
-  let cache = statements.get(db);
-  if (!cache) statements.set(db, (cache = new Map()));
-  let s = cache.get(sql);
-  if (!s) cache.set(sql, (s = db.prepare(sql)));
-  return s;
-}
 
 export function emptyCheckpoint(full: boolean): BackfillCheckpoint {
   return { version: 1, startedAt: null, eventsCursorAtStart: null, eventsCursorCreatedAtStart: null, full, resources: {} };
@@ -73,8 +65,8 @@ function parseCheckpoint(json: string): BackfillCheckpoint | null {
 }
 
 export function readSyncState(db: Database.Database, accountId: string): SyncStateRow {
-  stmt(db, 'INSERT OR IGNORE INTO sync_state (account_id) VALUES (?)').run(accountId);
-  const r = stmt(db, 'SELECT backfill_json, backfill_complete, events_cursor, events_cursor_created, last_synced_at_ms, last_error FROM sync_state WHERE account_id = ?').get(accountId) as RawRow;
+  prepared(db, 'INSERT OR IGNORE INTO sync_state (account_id) VALUES (?)').run(accountId);
+  const r = prepared(db, 'SELECT backfill_json, backfill_complete, events_cursor, events_cursor_created, last_synced_at_ms, last_error FROM sync_state WHERE account_id = ?').get(accountId) as RawRow;
   return {
     backfill: parseCheckpoint(r.backfill_json),
     backfillComplete: r.backfill_complete === 1,
@@ -86,38 +78,38 @@ export function readSyncState(db: Database.Database, accountId: string): SyncSta
 }
 
 export function writeCheckpoint(db: Database.Database, accountId: string, checkpoint: BackfillCheckpoint | null): void {
-  stmt(db, 'UPDATE sync_state SET backfill_json = ? WHERE account_id = ?').run(checkpoint ? JSON.stringify(checkpoint) : '{}', accountId);
+  prepared(db, 'UPDATE sync_state SET backfill_json = ? WHERE account_id = ?').run(checkpoint ? JSON.stringify(checkpoint) : '{}', accountId);
 }
 
 export function startBackfill(db: Database.Database, accountId: string, checkpoint: BackfillCheckpoint): void {
-  stmt(db, 'UPDATE sync_state SET backfill_json = ?, backfill_complete = 0 WHERE account_id = ?').run(JSON.stringify(checkpoint), accountId);
+  prepared(db, 'UPDATE sync_state SET backfill_json = ?, backfill_complete = 0 WHERE account_id = ?').run(JSON.stringify(checkpoint), accountId);
 }
 
 export function completeBackfill(db: Database.Database, accountId: string, cursor: string | null, cursorCreated: number | null, nowMs: number): void {
-  stmt(db, 'UPDATE sync_state SET backfill_json = ?, backfill_complete = 1, events_cursor = ?, events_cursor_created = ?, last_synced_at_ms = ?, last_error = NULL WHERE account_id = ?')
+  prepared(db, 'UPDATE sync_state SET backfill_json = ?, backfill_complete = 1, events_cursor = ?, events_cursor_created = ?, last_synced_at_ms = ?, last_error = NULL WHERE account_id = ?')
     .run('{}', cursor, cursorCreated, nowMs, accountId);
 }
 
 export function writeEventsCursor(db: Database.Database, accountId: string, cursor: string, created: number): void {
-  stmt(db, 'UPDATE sync_state SET events_cursor = ?, events_cursor_created = ? WHERE account_id = ?').run(cursor, created, accountId);
+  prepared(db, 'UPDATE sync_state SET events_cursor = ?, events_cursor_created = ? WHERE account_id = ?').run(cursor, created, accountId);
 }
 
 /** Time mode: no cursor; every event up to `knownUpTo` (server time) is applied. */
 export function writeKnownUpTo(db: Database.Database, accountId: string, knownUpTo: number): void {
-  stmt(db, 'UPDATE sync_state SET events_cursor = NULL, events_cursor_created = ? WHERE account_id = ?').run(knownUpTo, accountId);
+  prepared(db, 'UPDATE sync_state SET events_cursor = NULL, events_cursor_created = ? WHERE account_id = ?').run(knownUpTo, accountId);
 }
 
 /** Only a successful pass moves "last synced": offline, the stamp shows how old the cache is. */
 export function markSynced(db: Database.Database, accountId: string, nowMs: number): void {
-  stmt(db, 'UPDATE sync_state SET last_synced_at_ms = ?, last_error = NULL WHERE account_id = ?').run(nowMs, accountId);
+  prepared(db, 'UPDATE sync_state SET last_synced_at_ms = ?, last_error = NULL WHERE account_id = ?').run(nowMs, accountId);
 }
 
 export function recordError(db: Database.Database, accountId: string, message: string): void {
-  stmt(db, 'UPDATE sync_state SET last_error = ? WHERE account_id = ?').run(message, accountId);
+  prepared(db, 'UPDATE sync_state SET last_error = ? WHERE account_id = ?').run(message, accountId);
 }
 
 /** The event cursor is gone (older than retention or unknown to Stripe): everything again. */
 export function requireResync(db: Database.Database, accountId: string, checkpoint: BackfillCheckpoint): void {
-  stmt(db, 'UPDATE sync_state SET backfill_json = ?, backfill_complete = 0, events_cursor = NULL, events_cursor_created = NULL WHERE account_id = ?')
+  prepared(db, 'UPDATE sync_state SET backfill_json = ?, backfill_complete = 0, events_cursor = NULL, events_cursor_created = NULL WHERE account_id = ?')
     .run(JSON.stringify(checkpoint), accountId);
 }
