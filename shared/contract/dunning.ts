@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { call } from './define';
-import { customerId, shortText } from './ids';
+import { customerId, noteBody, shortText } from './ids';
 import type { DeclineCategory } from '../domain/decline-codes';
 
 // The dunning queue: cases derived from Stripe data (failed invoice payments, past_due/unpaid
@@ -218,7 +218,7 @@ export const dunningCalls = {
   'dunning.setStage': call<{ moved: number[]; refused: Array<{ caseId: number; reason: string }> }>()(
     z.object({ caseIds, stage: z.enum(MANUAL_DUNNING_STAGES) }).strict(),
   ),
-  'dunning.addNote': call<DunningNote>()(z.object({ caseId, body: z.string().trim().min(1).max(10_000) }).strict()),
+  'dunning.addNote': call<DunningNote>()(z.object({ caseId, body: noteBody() }).strict()),
   /** Sends (creates and records) a payment-method-update portal link for each case's customer. */
   'dunning.sendPortalLinks': call<{
     sent: Array<{ caseId: number; customerId: string; url: string; simulated: boolean }>;

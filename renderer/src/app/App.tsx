@@ -1,5 +1,10 @@
+import { QueryClientProvider } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { queryClient, useCall, useChangeNotices } from '../api/queries';
+import { errorMessage } from '../api/client';
 import { useApp } from './store';
+import { CheatSheet } from './CheatSheet';
+import { useKeyDispatch } from './key-dispatch';
 import { ModeBanner } from './ModeBanner';
 import { Rail } from './Rail';
 import { useGlobalShortcuts } from './shortcuts';
@@ -10,25 +15,28 @@ import { DunningView } from '../features/dunning/DunningView';
 import { PortalLinksView } from '../features/portal/PortalLinksView';
 import { SettingsView } from '../features/settings/SettingsView';
 import { CopilotPanel } from '../features/copilot/CopilotPanel';
-import { api } from '../api/client';
 
 export function App() {
-  const { view, theme, workspace, workspaceError, copilotOpen, toast, refreshWorkspace } = useApp();
-  useGlobalShortcuts();
+  return (
+    <QueryClientProvider client={queryClient}>
+      <Shell />
+    </QueryClientProvider>
+  );
+}
 
-  useEffect(() => {
-    void refreshWorkspace();
-    return api.on('data.changed', (c) => {
-      if (c.kinds.includes('accounts')) void refreshWorkspace();
-    });
-  }, [refreshWorkspace]);
+function Shell() {
+  const { view, theme, copilotOpen, toast } = useApp();
+  const workspace = useCall('workspace.status', {});
+  useKeyDispatch();
+  useChangeNotices();
+  useGlobalShortcuts();
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
 
-  if (workspaceError && !workspace) return <ErrorState message={workspaceError} onRetry={refreshWorkspace} />;
-  if (!workspace) return <Loading label="Opening the workspace…" />;
+  if (workspace.error && !workspace.data) return <ErrorState message={errorMessage(workspace.error)} onRetry={() => void workspace.refetch()} />;
+  if (!workspace.data) return <Loading label="Opening the workspace…" />;
 
   return (
     <div className={`app-shell${copilotOpen ? ' with-copilot' : ''}`}>
@@ -42,6 +50,7 @@ export function App() {
       </main>
       {copilotOpen && <CopilotPanel />}
       <SearchPalette />
+      <CheatSheet />
       {toast && (
         <div className={`toast toast-${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'}>
           {toast.text}

@@ -1,6 +1,4 @@
 import { create } from 'zustand';
-import type { WorkspaceStatus } from '../../../shared/contract';
-import { api, errorMessage } from '../api/client';
 
 export type View = 'customers' | 'dunning' | 'portal' | 'settings';
 export type Theme = 'light' | 'dark';
@@ -13,16 +11,16 @@ interface AppState {
   backTo: View;
   paletteOpen: boolean;
   copilotOpen: boolean;
+  /** The `?` list of keyboard shortcuts. */
+  shortcutsOpen: boolean;
   theme: Theme;
-  workspace: WorkspaceStatus | null;
-  workspaceError: string | null;
   toast: { text: string; kind: 'info' | 'error' } | null;
   navigate(view: View): void;
   openCustomer(id: string | null): void;
   setPaletteOpen(open: boolean): void;
   toggleCopilot(): void;
+  setShortcutsOpen(open: boolean): void;
   setTheme(theme: Theme): void;
-  refreshWorkspace(): Promise<void>;
   showToast(text: string, kind?: 'info' | 'error'): void;
 }
 
@@ -35,25 +33,18 @@ export const useApp = create<AppState>((set) => ({
   backTo: 'customers',
   paletteOpen: false,
   copilotOpen: false,
+  shortcutsOpen: false,
   theme: savedTheme ?? (prefersDark ? 'dark' : 'light'),
-  workspace: null,
-  workspaceError: null,
   toast: null,
-  navigate: (view) => set({ view, customerId: view === 'customers' ? null : null }),
+  navigate: (view) => set({ view, customerId: null }),
   openCustomer: (customerId) =>
     set((s) => (customerId ? { customerId, view: 'customers', paletteOpen: false, backTo: s.customerId ? s.backTo : s.view } : { customerId: null, view: s.backTo, paletteOpen: false })),
   setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
   toggleCopilot: () => set((s) => ({ copilotOpen: !s.copilotOpen })),
+  setShortcutsOpen: (shortcutsOpen) => set({ shortcutsOpen }),
   setTheme: (theme) => {
     localStorage.setItem('theme', theme);
     set({ theme });
-  },
-  refreshWorkspace: async () => {
-    try {
-      set({ workspace: await api.call('workspace.status', {}), workspaceError: null });
-    } catch (err) {
-      set({ workspaceError: errorMessage(err) });
-    }
   },
   showToast: (text, kind = 'info') => {
     set({ toast: { text, kind } });

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import type { CopilotCitation, KbArticle } from '../../../../shared/contract/copilot';
-import { api, errorMessage } from '../../api/client';
+import type { CopilotCitation } from '../../../../shared/contract/copilot';
+import { errorMessage } from '../../api/client';
+import { useCall } from '../../api/queries';
+import { Modal } from '../../ui/Modal';
 import { useApp } from '../../app/store';
 import { ErrorState, Loading } from '../../ui/states';
 import { copyText } from '../portal/clipboard';
@@ -50,36 +52,20 @@ export function CitationChip({ citation }: { citation: CopilotCitation }) {
 }
 
 export function ArticleReader({ refId, onClose }: { refId: string; onClose: () => void }) {
-  const [article, setArticle] = useState<KbArticle | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const article = useCall('kb.get', { ref: refId });
   const closeRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    closeRef.current?.focus();
-    api.call('kb.get', { ref: refId }).then(setArticle, (e) => setError(errorMessage(e)));
-  }, [refId]);
+  useEffect(() => closeRef.current?.focus(), []);
   return (
-    <div className="cp-backdrop" onClick={onClose}>
-      <div
-        className="cp-dialog cp-article"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="cp-article-title"
-        onClick={(e) => e.stopPropagation()}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.stopPropagation();
-            onClose();
-          }
-        }}
-      >
+    <Modal onClose={onClose} aria-labelledby="cp-article-title">
+      <div className="cp-dialog cp-article">
         <div className="cp-dialog-head">
-          <h3 id="cp-article-title">{article?.title ?? 'Knowledge base'}</h3>
+          <h3 id="cp-article-title">{article.data?.title ?? 'Knowledge base'}</h3>
           <button ref={closeRef} type="button" className="icon-button" onClick={onClose} aria-label="Close the article">
             ×
           </button>
         </div>
-        {error ? <ErrorState message={error} /> : article ? <pre className="cp-article-body">{article.body}</pre> : <Loading label="Opening the article…" />}
+        {article.error ? <ErrorState message={errorMessage(article.error)} /> : article.data ? <pre className="cp-article-body">{article.data.body}</pre> : <Loading label="Opening the article…" />}
       </div>
-    </div>
+    </Modal>
   );
 }

@@ -1,6 +1,8 @@
-import { forwardRef, useId } from 'react';
+import { forwardRef, useId, useRef } from 'react';
 import { DraftControls } from './DraftControls';
 import { useCopilotPrefs } from './prefs';
+import { useShortcut } from '../../app/key-dispatch';
+import { withKeys } from '../../app/keymap';
 
 // Where the agent pastes the customer's message or asks about the customer. Ctrl/Cmd+Enter sends;
 // Esc stops a reply that is streaming. A sent message moves into the thread (it stays there if the
@@ -32,8 +34,12 @@ export const Composer = forwardRef<
     setText('');
     onSend(message);
   };
+  const formRef = useRef<HTMLFormElement>(null);
+  useShortcut('text.submit', send, { root: formRef });
+  useShortcut('text.leave', () => (busy ? onStop() : false), { root: formRef });
   return (
     <form
+      ref={formRef}
       className="cp-composer"
       onSubmit={(e) => {
         e.preventDefault();
@@ -49,16 +55,6 @@ export const Composer = forwardRef<
         value={text}
         rows={4}
         onChange={(e) => setText(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-            e.preventDefault();
-            send();
-          } else if (e.key === 'Escape' && busy) {
-            e.preventDefault();
-            e.stopPropagation();
-            onStop();
-          }
-        }}
         placeholder="Paste what the customer wrote, e.g. “Why was I charged $50 yesterday?”"
         aria-describedby={hintId}
         aria-invalid={tooLong || undefined}
@@ -71,7 +67,7 @@ export const Composer = forwardRef<
         <DraftControls />
         <span className="spacer" />
         {busy ? (
-          <button type="button" className="danger" onClick={onStop} data-testid="copilot-stop" title="Stop the reply (Esc)">
+          <button type="button" className="danger" onClick={onStop} data-testid="copilot-stop" title={withKeys('Stop the reply', 'text.leave')}>
             Stop
           </button>
         ) : (

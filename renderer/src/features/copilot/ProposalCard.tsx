@@ -1,25 +1,18 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import type { CopilotAction, CopilotCitation, CopilotConfirmResult } from '../../../../shared/contract/copilot';
-import { api, errorMessage } from '../../api/client';
+import { errorMessage } from '../../api/client';
 import { useApp } from '../../app/store';
 import { copyText } from '../portal/clipboard';
 import { CitationChip } from './CitationChip';
 import { ACTION_KIND } from './labels';
 import { useProposalOutcomes, type ProposalState } from './proposal-outcomes';
-import { keepTabInside } from '../../ui/keep-tab-inside';
+import { ConfirmActionDialog } from './ConfirmActionDialog';
+import { useCallMutation } from '../../api/queries';
 
 // A proposed action as a component: portal-link card, retry card, cancellation flow, pause,
 // refund escalation — or an information card (explain an invoice, nothing to do). A write only
 // runs after the agent confirms it in a dialog; it then goes through the same services as the
 // buttons elsewhere in the console (audit, idempotency).
-
-const CONFIRM_WORDS: Partial<Record<CopilotAction['type'], (customer: string) => string>> = {
-  send_portal_link: (c) => `Create a Stripe Customer Portal link for ${c}? You send it to the customer yourself; it expires soon after it is opened.`,
-  retry_payment: (c) => `Charge ${c}'s default payment method for the open invoice now?`,
-  cancel_subscription: (c) => `Set ${c}'s subscription to cancel at the end of the current period?`,
-  pause_subscription: (c) => `Pause collection on ${c}'s subscription? Invoices are voided until it is resumed.`,
-  escalate_refund: (c) => `Escalate a refund request for ${c} to the billing team (adds a note)?`,
-};
 
 export function ProposalCard({
   action,
@@ -46,6 +39,9 @@ export function ProposalCard({
   const toast = useApp((s) => s.showToast);
   const flow = action.args.flow ? ` · ${action.args.flow.replace(/_/g, ' ')}` : '';
   const cardRef = useRef<HTMLElement>(null);
+  // A confirmed action changed Stripe data: the customer, the queue and the links are read again.
+  const confirmAction = useCallMutation('copilot.confirmAction', { invalidates: ['customers.get', 'dunning.list', 'dunning.get', 'portal.history'] });
+  const dismissAction = useCallMutation('copilot.dismissAction');
   const confirmButtonRef = useRef<HTMLButtonElement>(null);
 
   // The dialog and the Confirm button go away when the agent decides: focus stays on this card
@@ -58,7 +54,7 @@ export function ProposalCard({
     record(proposalId, { state: 'confirming', error: null });
     focusCard();
     try {
-      const r = await api.call('copilot.confirmAction', { customerId, proposalId });
+      const r = await confirmAction.mutateAsync({ customerId, proposalId });
       record(proposalId, { state: 'confirmed', result: r, error: null });
       focusCard();
       if (r.portalLink) {
@@ -83,7 +79,7 @@ export function ProposalCard({
   const dismiss = async () => {
     if (!proposalId) return;
     try {
-      await api.call('copilot.dismissAction', { customerId, proposalId });
+      await dismissAction.mutateAsync({ customerId, proposalId });
       record(proposalId, { state: 'dismissed', error: null });
       focusCard();
     } catch (err) {
@@ -150,44 +146,7 @@ export function ProposalCard({
           )}
         </div>
       )}
-      {asking && <ConfirmDialog title={action.title} text={(CONFIRM_WORDS[action.type] ?? ((c: string) => `Run this action for ${c}?`))(customerName)} reason={action.reason} onConfirm={confirm} onCancel={cancel} />}
+      {asking && <ConfirmActionDialog action={action} customerId={customerId} customerName={customerName} onConfirm={confirm} onCancel={cancel} />}
     </article>
-  );
-}
-
-function ConfirmDialog({ title, text, reason, onConfirm, onCancel }: { title: string; text: string; reason: string; onConfirm: () => void; onCancel: () => void }) {
-  const confirmRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => confirmRef.current?.focus(), []);
-  return (
-    <div className="cp-backdrop" onClick={onCancel}>
-      <div
-        className="cp-dialog"
-        role="alertdialog"
-        aria-modal="true"
-        aria-labelledby="cp-confirm-title"
-        aria-describedby="cp-confirm-text"
-        onClick={(e) => e.stopPropagation()}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.stopPropagation();
-            onCancel();
-          }
-          // Modal: Tab cycles between Confirm and Cancel, never out to the page behind.
-          keepTabInside(e);
-        }}
-      >
-        <h3 id="cp-confirm-title">{title}</h3>
-        <p id="cp-confirm-text">{text}</p>
-        <p className="muted">Why: {reason}</p>
-        <div className="cp-card-actions">
-          <button ref={confirmRef} type="button" className="primary" onClick={onConfirm} data-testid="copilot-confirm">
-            Confirm
-          </button>
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        </div>
-      </div>
-    </div>
   );
 }

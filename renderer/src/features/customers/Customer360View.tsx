@@ -1,10 +1,9 @@
 import { useEffect } from 'react';
-import type { DataChanged } from '../../../../shared/contract/streams';
-import { api } from '../../api/client';
-import { isTyping } from '../../app/shortcuts';
+import { CallFailure, errorMessage } from '../../api/client';
+import { useShortcut } from '../../app/key-dispatch';
+import { withKeys } from '../../app/keymap';
 import { useApp, type View } from '../../app/store';
 import { ErrorState, Loading } from '../../ui/states';
-import { onPortalLinkCreated } from '../portal/portal-events';
 import { CustomerHeader } from './sections/CustomerHeader';
 import { DunningSection } from './sections/DunningSection';
 import { InvoicesSection } from './sections/InvoicesSection';
@@ -14,49 +13,27 @@ import { PortalLinksSection } from './sections/PortalLinksSection';
 import { ProfileSection } from './sections/ProfileSection';
 import { SubscriptionsSection } from './sections/SubscriptionsSection';
 import { TimelineSection } from './sections/TimelineSection';
-import { useCustomers } from './store';
+import { useCustomer360 } from './queries';
 import './customers.css';
 
 const BACK_LABELS: Record<View, string> = { customers: 'Customers', dunning: 'Dunning', portal: 'Portal links', settings: 'Settings' };
 
-/** Kinds of change that alter something this view shows (audit rows and the KB do not). */
-const SHOWN_KINDS: ReadonlyArray<DataChanged['kinds'][number]> = ['customers', 'subscriptions', 'invoices', 'payment_methods', 'dunning', 'notes', 'portal_links'];
-
 /**
  * Everything about one customer on one screen: profile, subscriptions, invoices with their payment
- * attempts, cards, dunning, timeline, notes and portal links. Kept current from the 'data.changed'
- * stream; Esc (or the back button) returns to the list.
+ * attempts, cards, dunning, timeline, notes and portal links. Kept current by the query cache (a
+ * change notice about this customer fetches it again, quietly: the view stays on screen); Esc (or
+ * the back button) returns to the list.
  */
 export function Customer360View({ customerId }: { customerId: string }) {
-  const customer = useCustomers((s) => (s.customer?.id === customerId ? s.customer : null));
-  const status = useCustomers((s) => s.customerStatus);
-  const error = useCustomers((s) => s.customerError);
-  const errorCode = useCustomers((s) => s.customerErrorCode);
-  const { loadCustomer, closeCustomer } = useCustomers.getState();
+  const query = useCustomer360(customerId);
+  const customer = query.data ?? null;
+  const status = query.isError ? 'error' : query.isPending ? 'loading' : 'ready';
+  const error = query.error ? errorMessage(query.error) : null;
+  const errorCode = query.error instanceof CallFailure ? query.error.code : null;
+  const loadCustomer = () => void query.refetch();
   const openCustomer = useApp((s) => s.openCustomer);
   // Back (Esc) returns to where the customer was opened from: the list, the dunning queue, the portal links.
   const backLabel = BACK_LABELS[useApp((s) => s.backTo)];
-
-  useEffect(() => {
-    void loadCustomer(customerId);
-    // Bursts of changes (a sync page, a portal link + its audit) become one quiet reload.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const reloadSoon = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void loadCustomer(customerId, { quiet: true }), 120);
-    };
-    const offChanged = api.on('data.changed', (c) => {
-      if (c.customerIds && !c.customerIds.includes(customerId)) return;
-      if (c.kinds.some((k) => SHOWN_KINDS.includes(k))) reloadSoon();
-    });
-    const offPortal = onPortalLinkCreated((link) => link.customerId === customerId && reloadSoon());
-    return () => {
-      clearTimeout(timer);
-      offChanged();
-      offPortal();
-      closeCustomer();
-    };
-  }, [customerId, loadCustomer, closeCustomer]);
 
   // Opened from the palette or the list, focus would be left on the page: put it on the customer's
   // name, so Tab goes on through this customer's view instead of starting again at the rail.
@@ -67,15 +44,7 @@ export function Customer360View({ customerId }: { customerId: string }) {
     if (!active || active === document.body) document.querySelector<HTMLElement>('[data-testid="customer-360"] h1')?.focus();
   }, [loaded]);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key !== 'Escape' || e.defaultPrevented || isTyping(e.target) || useApp.getState().paletteOpen) return;
-      e.preventDefault();
-      openCustomer(null);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [openCustomer]);
+  useShortcut('customer.back', () => openCustomer(null));
 
   if (!customer) {
     if (status === 'error') {
@@ -92,7 +61,7 @@ export function Customer360View({ customerId }: { customerId: string }) {
               </button>
             </div>
           ) : (
-            <ErrorState message={`Could not open ${customerId}: ${error}`} onRetry={() => void loadCustomer(customerId)} />
+            <ErrorState message={`Could not open ${customerId}: ${error}`} onRetry={loadCustomer} />
           )}
         </div>
       );
@@ -129,7 +98,7 @@ export function Customer360View({ customerId }: { customerId: string }) {
 function BackOnly({ label, onBack }: { label: string; onBack: () => void }) {
   return (
     <header className="page-header">
-      <button type="button" onClick={onBack} title={`Back to ${label} (Esc)`}>
+      <button type="button" onClick={onBack} title={withKeys(`Back to ${label}`, 'customer.back')}>
         ← {label}
       </button>
     </header>

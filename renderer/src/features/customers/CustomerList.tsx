@@ -1,7 +1,10 @@
+import { keepPreviousData } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { api } from '../../api/client';
-import { isTyping } from '../../app/shortcuts';
+import { errorMessage } from '../../api/client';
+import { useCall, useCallPages } from '../../api/queries';
+import { useShortcut, type KeyHandler } from '../../app/key-dispatch';
+import { withKeys } from '../../app/keymap';
 import { useApp } from '../../app/store';
 import { EmptyState, ErrorState, Loading } from '../../ui/states';
 import { CustomerListRowView, type ListRow } from './CustomerListRow';
@@ -10,6 +13,8 @@ import { usePasteCut } from './usePasteCut';
 import './customers.css';
 
 const ROW_HEIGHT = 34;
+const PAGE = 200;
+const SEARCH_LIMIT = 100;
 
 /** Enter on a focused button or link belongs to it, not to the list's cursor. */
 function isActivatable(target: EventTarget | null): boolean {
@@ -23,37 +28,37 @@ function isActivatable(target: EventTarget | null): boolean {
  * move, Enter opens, "/" jumps to the filter.
  */
 export function CustomerList() {
-  const { filter, rows, total, hits, filterError, listStatus, listError, loadingMore, cursor } = useCustomers();
-  const { setFilter, loadList, loadMore, setCursor } = useCustomers.getState();
+  const filter = useCustomers((s) => s.filter);
+  const cursor = useCustomers((s) => s.cursor);
+  const { setFilter, setCursor } = useCustomers.getState();
   const openCustomer = useApp((s) => s.openCustomer);
   const setPaletteOpen = useApp((s) => s.setPaletteOpen);
   const scrollRef = useRef<HTMLDivElement>(null);
   const filterRef = useRef<HTMLInputElement>(null);
-  const shown: ListRow[] = hits ?? rows;
-  const filtering = hits !== null;
   const pasteCut = usePasteCut(200);
 
-  useEffect(() => {
-    void loadList();
-    // A sync emits a change per page written: one reload per burst.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const off = api.on('data.changed', (c) => {
-      if (!c.kinds.includes('customers') && !c.kinds.includes('accounts')) return;
-      clearTimeout(timer);
-      timer = setTimeout(() => void loadList(), 300);
-    });
-    return () => {
-      clearTimeout(timer);
-      off();
-    };
-  }, [loadList]);
+  const list = useCallPages('customers.list', {}, PAGE);
+  const query = filter.trim();
+  // The hits of the last answered search stay on screen while a newer one is on its way.
+  const search = useCall('customers.search', { query, limit: SEARCH_LIMIT }, { enabled: query.length > 0, placeholderData: keepPreviousData });
+  const hits = query ? (search.error ? [] : search.data ?? null) : null;
+  const filtering = hits !== null;
+  const filterError = query && search.error ? `Could not search the customers: ${errorMessage(search.error)}` : null;
+  const rows = list.rows;
+  const total = list.total;
+  const listStatus = list.isPending ? 'loading' : list.isError && !list.data ? 'error' : 'ready';
+  const listError = list.error ? `Could not load ${list.data ? 'more ' : 'the '}customers: ${errorMessage(list.error)}` : null;
+  const loadingMore = list.isFetchingNextPage;
+  const shown: ListRow[] = hits ?? rows;
+  const loadList = () => void list.refetch();
+  const { hasNextPage, fetchNextPage, isFetching } = list;
 
   const virtualizer = useVirtualizer({ count: shown.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
   const items = virtualizer.getVirtualItems();
   const last = items[items.length - 1];
   useEffect(() => {
-    if (!filtering && last && last.index >= rows.length - 40 && rows.length < total) void loadMore();
-  }, [filtering, last, rows.length, total, loadMore]);
+    if (!filtering && last && last.index >= rows.length - 40 && hasNextPage && !isFetching) void fetchNextPage();
+  }, [filtering, last, rows.length, hasNextPage, isFetching, fetchNextPage]);
   useEffect(() => {
     if (shown.length) virtualizer.scrollToIndex(Math.min(cursor, shown.length - 1), { align: 'auto' });
   }, [cursor, shown.length, virtualizer]);
@@ -75,32 +80,19 @@ export function CustomerList() {
     return () => cancelAnimationFrame(frame);
   }, [cursor, ready]);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      // The search palette is modal: its keys never move or open the list behind it.
-      if (e.ctrlKey || e.metaKey || e.altKey || useApp.getState().paletteOpen) return;
-      if (e.key === '/' && !isTyping(e.target)) {
-        e.preventDefault();
-        return filterRef.current?.focus();
-      }
-      const inFilter = e.target === filterRef.current;
-      if (isTyping(e.target) && !inFilter) return;
-      const count = useCustomers.getState().hits?.length ?? useCustomers.getState().rows.length;
-      const at = useCustomers.getState().cursor;
-      const down = e.key === 'ArrowDown' || (!inFilter && e.key === 'j');
-      const up = e.key === 'ArrowUp' || (!inFilter && e.key === 'k');
-      if (down || up) {
-        e.preventDefault();
-        setCursor(Math.max(0, Math.min(count - 1, at + (down ? 1 : -1))));
-      } else if (e.key === 'Enter' && count > 0 && (inFilter || !isActivatable(e.target))) {
-        const s = useCustomers.getState();
-        const row = (s.hits ?? s.rows)[at];
-        if (row) openCustomer(row.id);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [openCustomer, setCursor]);
+  const move = (step: 1 | -1) => () => setCursor(Math.max(0, Math.min(shown.length - 1, useCustomers.getState().cursor + step)));
+  const open: KeyHandler = (e) => {
+    const row = shown[useCustomers.getState().cursor];
+    if (!row || (e.target !== filterRef.current && isActivatable(e.target))) return false;
+    openCustomer(row.id);
+  };
+  useShortcut('list.next', move(1));
+  useShortcut('list.previous', move(-1));
+  useShortcut('list.open', open);
+  useShortcut('list.search', () => filterRef.current?.focus());
+  useShortcut('filter.next', move(1), { root: filterRef });
+  useShortcut('filter.previous', move(-1), { root: filterRef });
+  useShortcut('filter.open', open, { root: filterRef });
 
   const padTop = items[0]?.start ?? 0;
   const padBottom = virtualizer.getTotalSize() - (last?.end ?? 0);
@@ -110,7 +102,7 @@ export function CustomerList() {
       <header className="page-header">
         <h1>Customers</h1>
         <span className="muted" data-testid="customer-count">
-          {filterError ? '' : filtering ? `${shown.length}${shown.length === 100 ? '+' : ''} matching` : listStatus === 'ready' ? `${total.toLocaleString()} in the cache` : ''}
+          {filterError ? '' : filtering ? `${shown.length}${shown.length === SEARCH_LIMIT ? '+' : ''} matching` : listStatus === 'ready' ? `${total.toLocaleString()} in the cache` : ''}
         </span>
         <span className="spacer" />
         <input
@@ -125,10 +117,11 @@ export function CustomerList() {
           onPaste={pasteCut.onPaste}
           aria-describedby={pasteCut.message ? 'customer-filter-cut' : undefined}
           placeholder="Filter: name, email, id, invoice, last 4…  ( / )"
+          title={withKeys('Filter customers', 'list.search')}
           aria-label="Filter customers"
           maxLength={200}
         />
-        <button type="button" onClick={() => setPaletteOpen(true)} title="Search customers (Ctrl/Cmd+K)">
+        <button type="button" onClick={() => setPaletteOpen(true)} title={withKeys('Search customers', 'palette.toggle')}>
           Search <kbd>Ctrl K</kbd>
         </button>
       </header>
@@ -147,7 +140,7 @@ export function CustomerList() {
       {listStatus === 'ready' && shown.length === 0 && !filtering && (
         <EmptyState title="No customers in the cache yet." hint="Add a Stripe key in Settings to sync your account, or keep using the demo workspace." />
       )}
-      {listStatus === 'ready' && filtering && filterError && <ErrorState message={`${filterError} The customer may well exist: try again.`} onRetry={() => setFilter(filter)} />}
+      {listStatus === 'ready' && filtering && filterError && <ErrorState message={`${filterError} The customer may well exist: try again.`} onRetry={() => void search.refetch()} />}
       {listStatus === 'ready' && shown.length === 0 && filtering && !filterError && (
         <EmptyState title={`No customer matches “${filter.trim()}”.`} hint="Try part of the name or email, a Stripe id, an invoice number or a card's last 4 digits." />
       )}

@@ -3,13 +3,11 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useApp } from '../../app/store';
 import { groupHits, sharedEmailHeading } from './group-hits';
 import { SearchResultItem } from './SearchResultItem';
-import { useCustomerSearch } from './useCustomerSearch';
+import { MAX_QUERY, useCustomerSearch } from './useCustomerSearch';
 import { usePasteCut } from './usePasteCut';
 import './customers.css';
-import { keepTabInside } from '../../ui/keep-tab-inside';
-
-/** The longest query the search takes (the service's limit). */
-const MAX_QUERY = 200;
+import { useShortcut } from '../../app/key-dispatch';
+import { Modal } from '../../ui/Modal';
 
 /**
  * Ctrl/Cmd+K from anywhere: one box for name, email, phone, Stripe ids, invoice number, card last4
@@ -28,7 +26,8 @@ function PaletteDialog() {
   const [query, setQuery] = useState('');
   const [selected, setSelected] = useState('');
   const pasteCut = usePasteCut(MAX_QUERY);
-  const { answered, hits, status, error, search } = useCustomerSearch(20);
+  const { answered, hits, status, error, retry } = useCustomerSearch(query, 20);
+  const paletteRef = useRef<HTMLDivElement>(null);
   const segments = useMemo(() => groupHits(hits), [hits]);
   const inputRef = useRef<HTMLInputElement>(null);
   const restoreFocus = useRef<Element | null>(null);
@@ -52,27 +51,15 @@ function PaletteDialog() {
   const onChange = (value: string) => {
     setQuery(value);
     pasteCut.onValue(value);
-    search(value);
   };
   const close = () => setPaletteOpen(false);
+  // Ctrl/Cmd+K again closes it (Esc too: the dialog's own key).
+  useShortcut('palette.toggle', close, { root: paletteRef });
   const trimmed = query.trim();
 
   return (
-    <div className="palette-overlay" onMouseDown={(e) => e.target === e.currentTarget && close()}>
-      <div
-        className="palette"
-        role="dialog"
-        aria-modal="true"
-        aria-label="Search customers"
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.preventDefault();
-            e.stopPropagation();
-            close();
-          }
-          keepTabInside(e);
-        }}
-      >
+    <Modal onClose={close} top aria-label="Search customers">
+      <div className="palette" ref={paletteRef}>
         <Command shouldFilter={false} value={selected} onValueChange={setSelected} loop vimBindings={false} label="Search customers">
           <div className="palette-input-row">
             <svg width={16} height={16} viewBox="0 0 24 24" aria-hidden="true" fill="currentColor">
@@ -114,7 +101,7 @@ function PaletteDialog() {
                 <button
                   type="button"
                   onClick={() => {
-                    search(query);
+                    retry();
                     // This button goes away with the error: keep focus (and the keys) in the palette.
                     inputRef.current?.focus();
                   }}
@@ -149,7 +136,7 @@ function PaletteDialog() {
           </div>
         </Command>
       </div>
-    </div>
+    </Modal>
   );
 }
 

@@ -1,43 +1,34 @@
-import { useCallback, useRef, useState } from 'react';
+import { keepPreviousData } from '@tanstack/react-query';
 import type { SearchHit } from '../../../../shared/contract/customers';
-import { api, errorMessage } from '../../api/client';
+import { errorMessage } from '../../api/client';
+import { queryClient, useCall } from '../../api/queries';
+
+/** The longest query the search takes (the service's limit). */
+export const MAX_QUERY = 200;
 
 export interface SearchState {
-  /** The query the shown results answer (lags `query` while a newer search is in flight). */
+  /** The query the shown results answer (lags the typed text while a newer search is in flight). */
   answered: string;
   hits: SearchHit[];
   status: 'idle' | 'loading' | 'ready' | 'error';
   error: string | null;
+  /** Asks again (after a failed search). */
+  retry(): void;
 }
 
-const IDLE: SearchState = { answered: '', hits: [], status: 'idle', error: null };
-
 /**
- * One search per keystroke against the local cache. Every request gets a sequence number and only
- * the newest one may update the results: typing "gra" then "grace" must never end on "gra"'s answer
- * because it happened to arrive last.
+ * One search per keystroke against the local cache, through the query cache: each query text is
+ * its own key, so typing "gra" then "grace" can never end on "gra"'s answer because it happened to
+ * arrive last. While "grace" is on its way the hits of the last answered text stay on screen.
  */
-export function useCustomerSearch(limit = 20) {
-  const [state, setState] = useState<SearchState>(IDLE);
-  const seq = useRef(0);
-
-  const search = useCallback(
-    (raw: string) => {
-      const mine = ++seq.current;
-      const query = raw.trim();
-      if (!query) return setState(IDLE);
-      setState((s) => ({ ...s, status: 'loading', error: null }));
-      api.call('customers.search', { query: query.slice(0, 200), limit }).then(
-        (hits) => {
-          if (mine === seq.current) setState({ answered: raw, hits, status: 'ready', error: null });
-        },
-        (err) => {
-          if (mine === seq.current) setState({ answered: raw, hits: [], status: 'error', error: errorMessage(err) });
-        },
-      );
-    },
-    [limit],
-  );
-
-  return { ...state, search };
+export function useCustomerSearch(text: string, limit = 20): SearchState {
+  const query = text.trim().slice(0, MAX_QUERY);
+  const search = useCall('customers.search', { query, limit }, { enabled: query.length > 0, placeholderData: keepPreviousData });
+  const retry = () => void search.refetch();
+  if (!query) return { answered: '', hits: [], status: 'idle', error: null, retry };
+  if (search.error) return { answered: query, hits: [], status: 'error', error: errorMessage(search.error), retry };
+  // Shown from an earlier text: find which one, so "No customer matches …" names the right words.
+  const shownKey = search.isPlaceholderData ? queryClient.getQueryCache().findAll({ queryKey: ['customers.search'] }).find((q) => q.state.data === search.data)?.queryKey : null;
+  const answered = shownKey ? ((shownKey[1] as { query: string }).query ?? '') : search.data ? query : '';
+  return { answered, hits: search.data ?? [], status: search.isFetching ? 'loading' : 'ready', error: null, retry };
 }

@@ -2,13 +2,15 @@ import { useId, useState } from 'react';
 import { useApp } from '../../app/store';
 import { copyLinks } from './copy-links';
 import { useDunning } from './store';
+import { caseWrites, useAssignees } from './queries';
 
 /** Actions on the selected cases: assign, mark contacted, send the payment-method-update link. */
 export function BulkBar() {
   const selected = useDunning((s) => s.selected);
-  const assignees = useDunning((s) => s.assignees);
+  const assignees = useAssignees();
   const busy = useDunning((s) => s.busy);
-  const { assign, moveStage, sendPortalLinks, clearSelection, load } = useDunning.getState();
+  const { assign, moveStage, sendPortalLinks } = caseWrites;
+  const clearSelection = useDunning((s) => s.clearSelection);
   const toast = useApp((s) => s.showToast);
   const [assignee, setAssignee] = useState('');
   const listId = useId();
@@ -19,7 +21,6 @@ export function BulkBar() {
     try {
       toast(await action());
       clearSelection();
-      await load({ keepRows: true });
     } catch (err) {
       toast(err instanceof Error ? err.message : String(err), 'error');
     }

@@ -1,5 +1,5 @@
 import { format } from 'date-fns';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { DunningCaseDetail, ManualDunningStage } from '../../../../shared/contract/dunning';
 import { useApp } from '../../app/store';
 import { CopyId, Money, NextRetry, When } from '../../ui/format';
@@ -7,10 +7,10 @@ import { EmptyState, ErrorState } from '../../ui/states';
 import { CATEGORY_BADGE, CATEGORY_HINTS, CATEGORY_LABELS, STAGE_BADGE, STAGE_LABELS } from './labels';
 import { RetryPaymentButton } from './RetryDialog';
 import { copyLinks } from './copy-links';
+import { caseWrites, invalidateCase, useAssignees, useCaseDetail, useQueue } from './queries';
 import { useDunning } from './store';
-
-/** The longest note the service keeps. */
-const MAX_NOTE = 10_000;
+import { errorMessage } from '../../api/client';
+import { noteTooLong } from '../../ui/note-limit';
 
 const MOVES: Array<{ to: ManualDunningStage; label: string }> = [
   { to: 'contacted', label: 'Mark contacted' },
@@ -21,19 +21,26 @@ const MOVES: Array<{ to: ManualDunningStage; label: string }> = [
 
 /** The case under the cursor: why it failed, what can be done, who is on it, notes and history. */
 export function CasePanel() {
-  const detail = useDunning((s) => s.detail);
-  const error = useDunning((s) => s.detailError);
-  const rows = useDunning((s) => s.rows);
+  const { rows } = useQueue();
   const cursor = useDunning((s) => s.cursor);
   const current = rows[cursor];
-  if (error) return <aside className="dunning-panel"><ErrorState message={`Could not load the case: ${error}`} onRetry={() => void useDunning.getState().loadDetail(current?.id ?? null)} /></aside>;
+  // The panel follows the cursor after a short pause, so holding J does not fetch every row.
+  const [shownId, setShownId] = useState<number | null>(current?.id ?? null);
+  useEffect(() => {
+    const t = setTimeout(() => setShownId(current?.id ?? null), 120);
+    return () => clearTimeout(t);
+  }, [current?.id]);
+  const query = useCaseDetail(shownId);
+  const detail = query.data;
+  if (query.error) return <aside className="dunning-panel"><ErrorState message={`Could not load the case: ${errorMessage(query.error)}`} onRetry={() => void query.refetch()} /></aside>;
   if (!current) return <aside className="dunning-panel" aria-label="Case details"><EmptyState title="No case selected" hint="Move through the queue with J / K or the arrow keys." /></aside>;
   if (!detail || detail.id !== current.id) return <aside className="dunning-panel" aria-label="Case details" aria-busy="true" />;
   return <CaseDetails key={detail.id} detail={detail} />;
 }
 
 function CaseDetails({ detail }: { detail: DunningCaseDetail }) {
-  const { moveStage, assign, addNote, sendPortalLinks, load, loadDetail, assignees } = useDunning.getState();
+  const { moveStage, assign, addNote, sendPortalLinks } = caseWrites;
+  const assignees = useAssignees();
   const openCustomer = useApp((s) => s.openCustomer);
   const toast = useApp((s) => s.showToast);
   // The unsaved note lives in the store by case: clicking another case and back keeps it.
@@ -42,9 +49,7 @@ function CaseDetails({ detail }: { detail: DunningCaseDetail }) {
   const [noteError, setNoteError] = useState<string | null>(null);
   const [assignee, setAssignee] = useState(detail.assignee ?? '');
   const open = detail.stage === 'new' || detail.stage === 'contacted' || detail.stage === 'awaiting_customer';
-  const refresh = async () => {
-    await Promise.all([load({ keepRows: true }), loadDetail(detail.id)]);
-  };
+  const refresh = () => invalidateCase();
   const act = async (fn: () => Promise<string>) => {
     try {
       toast(await fn());
@@ -171,7 +176,8 @@ function CaseDetails({ detail }: { detail: DunningCaseDetail }) {
             e.preventDefault();
             if (!note.trim()) return;
             // No maxLength on the box: it would cut a long paste silently. Say it, keep the text.
-            if (note.trim().length > MAX_NOTE) return setNoteError(`A note holds up to ${MAX_NOTE.toLocaleString()} characters; this one has ${note.trim().length.toLocaleString()}. Your text is still here: shorten it and add it again.`);
+            const tooLong = noteTooLong(note);
+            if (tooLong) return setNoteError(`${tooLong} Your text is still here: shorten it and add it again.`);
             setNoteError(null);
             void act(async () => {
               await addNote(detail.id, note.trim());

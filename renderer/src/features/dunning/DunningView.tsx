@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { api, errorMessage } from '../../api/client';
+import { errorMessage } from '../../api/client';
+import { useCallMutation } from '../../api/queries';
 import { useApp } from '../../app/store';
 import { Money } from '../../ui/format';
 import { EmptyState, ErrorState, Loading } from '../../ui/states';
@@ -8,6 +9,7 @@ import { CasePanel } from './CasePanel';
 import { downloadText } from './download';
 import { FiltersBar } from './FiltersBar';
 import { MetricsView } from './MetricsView';
+import { useQueue } from './queries';
 import { QueueTable } from './QueueTable';
 import { RetryDialog } from './RetryDialog';
 import { SavedViews } from './SavedViews';
@@ -19,38 +21,20 @@ import './dunning.css';
 export function DunningView() {
   const tab = useDunning((s) => s.tab);
   const setTab = useDunning((s) => s.setTab);
-  const totals = useDunning((s) => s.totals);
-  const total = useDunning((s) => s.total);
-  const status = useDunning((s) => s.status);
   const retryCaseId = useDunning((s) => s.retryCaseId);
-  const accountId = useApp((s) => s.workspace?.account?.id);
+  const { rows, total, totals, status, loadMore } = useQueue();
   const searchRef = useRef<HTMLInputElement>(null);
-  useQueueKeys(searchRef);
+  useQueueKeys(rows, loadMore, searchRef);
 
+  // A refresh keeps the cursor on the rows there are, and the selection minus the cases that left
+  // the filtered set (known once the whole set is loaded).
   useEffect(() => {
     const s = useDunning.getState();
-    void s.load();
-    void s.loadViews();
-    void s.loadAssignees();
-    if (s.tab === 'metrics') void s.loadMetrics();
-    // Stripe data or another agent changed cases: refresh what is shown, at most every 300 ms.
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const off = api.on('data.changed', (c) => {
-      if (!c.kinds.includes('dunning') && !c.kinds.includes('accounts')) return;
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => {
-        const st = useDunning.getState();
-        void st.load({ keepRows: true });
-        if (st.tab === 'metrics') void st.loadMetrics();
-        const current = st.rows[st.cursor];
-        if (current) void st.loadDetail(current.id);
-      }, 300);
-    });
-    return () => {
-      off();
-      if (timer) clearTimeout(timer);
-    };
-  }, [accountId]);
+    if (s.cursor > 0 && s.cursor >= rows.length) s.setCursor(Math.max(0, rows.length - 1));
+    if (status === 'ready' && rows.length >= total && [...s.selected].some((id) => !rows.some((r) => r.id === id))) {
+      s.setSelected([...s.selected].filter((id) => rows.some((r) => r.id === id)));
+    }
+  }, [rows, total, status]);
 
   const tabs: Array<{ id: DunningTab; label: string }> = [
     { id: 'queue', label: 'Queue' },
@@ -71,10 +55,7 @@ export function DunningView() {
               aria-selected={tab === t.id}
               aria-controls={`dunning-panel-${t.id}`}
               className={tab === t.id ? 'active' : ''}
-              onClick={() => {
-                setTab(t.id);
-                if (t.id === 'metrics') void useDunning.getState().loadMetrics();
-              }}
+              onClick={() => setTab(t.id)}
             >
               {t.label}
             </button>
@@ -112,11 +93,7 @@ export function DunningView() {
       {retryCaseId != null && (
         <RetryDialog
           caseId={retryCaseId}
-          onClose={(changed) => {
-            const s = useDunning.getState();
-            s.openRetry(null);
-            if (changed) void s.load({ keepRows: true });
-          }}
+          onClose={() => useDunning.getState().openRetry(null)}
         />
       )}
     </div>
@@ -124,21 +101,11 @@ export function DunningView() {
 }
 
 function QueueBody() {
-  const status = useDunning((s) => s.status);
-  const error = useDunning((s) => s.error);
-  const rows = useDunning((s) => s.rows);
+  const { rows, status, error, reload } = useQueue();
   const filters = useDunning((s) => s.filters);
-  const cursor = useDunning((s) => s.cursor);
-  const { load, clearFilters, loadDetail } = useDunning.getState();
-  const currentId = rows[cursor]?.id ?? null;
+  const clearFilters = useDunning((s) => s.clearFilters);
 
-  // The panel follows the cursor, after a short pause so holding J does not fetch every row.
-  useEffect(() => {
-    const t = setTimeout(() => void loadDetail(currentId), 120);
-    return () => clearTimeout(t);
-  }, [currentId, loadDetail]);
-
-  if (status === 'error') return <ErrorState message={`Could not load the dunning queue: ${error}`} onRetry={() => void load()} />;
+  if (status === 'error') return <ErrorState message={`Could not load the dunning queue: ${error}`} onRetry={reload} />;
   if (status !== 'ready' && rows.length === 0) return <Loading label="Loading the dunning queue…" />;
   if (rows.length === 0) {
     return Object.keys(filters).length ? (
@@ -173,10 +140,11 @@ function ExportButton() {
   const sort = useDunning((s) => s.sort);
   const toast = useApp((s) => s.showToast);
   const [busy, setBusy] = useState(false);
+  const exportQueue = useCallMutation('dunning.exportCsv');
   const exportCsv = async () => {
     setBusy(true);
     try {
-      const r = await api.call('dunning.exportCsv', { filters, sort });
+      const r = await exportQueue.mutateAsync({ filters, sort });
       downloadText(r.filename, r.csv);
       toast(`Exported ${r.rows} case${r.rows === 1 ? '' : 's'} to ${r.filename}.`);
     } catch (err) {

@@ -4,6 +4,7 @@ import type { DeclineCategory } from '../../../../shared/domain/decline-codes';
 import { CATEGORY_HINTS, CATEGORY_LABELS, STAGE_LABELS } from './labels';
 import { useDunning } from './store';
 import { withoutInvisibles } from '../../../../shared/domain/invisible-text';
+import { useAssignees, useQueue } from './queries';
 
 const SORT_LABELS: Record<DunningSortKey, string> = { amount: 'Amount at risk', age: 'Days in dunning', attempts: 'Attempts', next_retry: 'Next retry' };
 const OPEN: DunningStage[] = ['new', 'contacted', 'awaiting_customer'];
@@ -34,8 +35,8 @@ function toNumber(text: string): number | undefined {
 export function FiltersBar({ searchRef }: { searchRef: React.RefObject<HTMLInputElement | null> }) {
   const filters = useDunning((s) => s.filters);
   const sort = useDunning((s) => s.sort);
-  const totals = useDunning((s) => s.totals);
-  const assignees = useDunning((s) => s.assignees);
+  const { totals } = useQueue();
+  const assignees = useAssignees();
   const setFilters = useDunning((s) => s.setFilters);
   const setSort = useDunning((s) => s.setSort);
   const clearFilters = useDunning((s) => s.clearFilters);

@@ -8,6 +8,8 @@ import { Money } from '../../ui/format';
 import { EmptyState, ErrorState, Loading } from '../../ui/states';
 import { CATEGORY_LABELS } from './labels';
 import { useDunning } from './store';
+import { useMetrics } from './queries';
+import { errorMessage } from '../../api/client';
 
 // Recovery figures. Amounts are charted per currency (one chart per currency, or the currency
 // chosen), never on a shared axis: ¥ and $ do not add up. Rates are unitless and compared freely.
@@ -47,13 +49,9 @@ const percent = (rate: number | null) => (rate == null ? '—' : `${Math.round(r
 const days = (seconds: number | null) => (seconds == null ? '—' : seconds < 86_400 ? `${Math.round(seconds / 3600)} h` : `${Math.round((seconds / 86_400) * 10) / 10} days`);
 
 export function MetricsView() {
-  const metrics = useDunning((s) => s.metrics);
-  const error = useDunning((s) => s.metricsError);
-  const loadMetrics = useDunning((s) => s.loadMetrics);
-  useEffect(() => {
-    void loadMetrics();
-  }, [loadMetrics]);
-  if (error) return <ErrorState message={`Could not compute the metrics: ${error}`} onRetry={() => void loadMetrics()} />;
+  const query = useMetrics();
+  const metrics = query.data;
+  if (query.error) return <ErrorState message={`Could not compute the metrics: ${errorMessage(query.error)}`} onRetry={() => void query.refetch()} />;
   if (!metrics) return <Loading label="Computing recovery metrics…" />;
   const anything = metrics.atRisk.length + metrics.recovered90.length + metrics.recoveryRate90.length > 0;
   if (!anything) return <EmptyState title="No dunning activity yet" hint="Metrics appear once payments fail: cases, recoveries and losses in the last 90 days." />;

@@ -6,6 +6,7 @@ import { useApp } from '../../app/store';
 import { Money, NextRetry } from '../../ui/format';
 import { CATEGORY_BADGE, CATEGORY_HINTS, CATEGORY_LABELS, STAGE_BADGE, STAGE_LABELS } from './labels';
 import { useDunning } from './store';
+import { selectAllMatching, useQueue } from './queries';
 
 const ROW_HEIGHT = 34;
 /** Below this width the table drops the columns the case panel repeats (invoice, tries, days). */
@@ -13,15 +14,11 @@ const COMPACT_BELOW = 780;
 
 /** The queue: dense, virtualized (only the rows in view are in the DOM), more pages load near the end. */
 export function QueueTable() {
-  const rows = useDunning((s) => s.rows);
-  const total = useDunning((s) => s.total);
+  const { rows, total, loadingMore, loadMore } = useQueue();
   const cursor = useDunning((s) => s.cursor);
   const selected = useDunning((s) => s.selected);
-  const loadingMore = useDunning((s) => s.loadingMore);
-  const loadMore = useDunning((s) => s.loadMore);
   const setCursor = useDunning((s) => s.setCursor);
   const toggleSelected = useDunning((s) => s.toggleSelected);
-  const selectAllMatching = useDunning((s) => s.selectAllMatching);
   const clearSelection = useDunning((s) => s.clearSelection);
   const openCustomer = useApp((s) => s.openCustomer);
   const toast = useApp((s) => s.showToast);
@@ -33,7 +30,7 @@ export function QueueTable() {
   const items = virtualizer.getVirtualItems();
   const last = items[items.length - 1];
   useEffect(() => {
-    if (last && last.index >= rows.length - 20 && rows.length < total && !loadingMore) void loadMore();
+    if (last && last.index >= rows.length - 20 && rows.length < total && !loadingMore) loadMore();
   }, [last, rows.length, total, loadingMore, loadMore]);
   useEffect(() => {
     if (rows.length) virtualizer.scrollToIndex(cursor, { align: 'auto' });
@@ -45,7 +42,7 @@ export function QueueTable() {
 
   const toggleAll = async () => {
     if (allSelected) return clearSelection();
-    const n = await selectAllMatching();
+    const n = await selectAllMatching(rows.map((r) => r.id), total);
     if (total > n) toast(`Selected the first ${n} of ${total} cases (one action covers up to ${n}).`);
   };
 

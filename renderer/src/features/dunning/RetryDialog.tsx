@@ -6,7 +6,8 @@ import { Money, When } from '../../ui/format';
 import { Loading } from '../../ui/states';
 import { CATEGORY_BADGE, CATEGORY_LABELS } from './labels';
 import './dunning.css';
-import { keepTabInside } from '../../ui/keep-tab-inside';
+import { Modal } from '../../ui/Modal';
+import { useWorkspace } from '../../app/workspace';
 
 type Phase = { kind: 'loading' } | { kind: 'confirm'; detail: DunningCaseDetail } | { kind: 'running'; detail: DunningCaseDetail } | { kind: 'done'; detail: DunningCaseDetail; outcome: RetryOutcome } | { kind: 'error'; detail: DunningCaseDetail | null; message: string; refused: boolean };
 
@@ -20,7 +21,7 @@ export function RetryDialog({ caseId, onClose }: { caseId: number; onClose: (cha
   const titleId = useId();
   const confirmRef = useRef<HTMLButtonElement>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
-  const mode = useApp((s) => s.workspace?.mode);
+  const mode = useWorkspace()?.mode;
 
   useEffect(() => {
     let live = true;
@@ -39,21 +40,8 @@ export function RetryDialog({ caseId, onClose }: { caseId: number; onClose: (cha
   }, [phase]);
 
   const changed = phase.kind === 'done';
-  // Esc reads the phase at the moment of the key press: a listener re-subscribed in an effect
-  // lags the screen by a frame, and an Esc pressed as the outcome appears was ignored.
-  const latest = useRef({ phase, onClose });
-  latest.current = { phase, onClose };
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const { phase: now, onClose: close } = latest.current;
-      if (e.key === 'Escape' && now.kind !== 'running') {
-        e.stopPropagation();
-        close(now.kind === 'done');
-      }
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, []);
+  // Esc and the backdrop close it, except while Stripe is being asked.
+  const close = () => phase.kind !== 'running' && onClose(changed);
 
   const confirm = async () => {
     if (phase.kind !== 'confirm') return;
@@ -68,8 +56,8 @@ export function RetryDialog({ caseId, onClose }: { caseId: number; onClose: (cha
 
   const detail = phase.kind === 'loading' ? null : phase.detail;
   return (
-    <div className="dunning-dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && phase.kind !== 'running' && onClose(changed)}>
-      <div className="dunning-dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} onKeyDown={keepTabInside}>
+    <Modal onClose={close} aria-labelledby={titleId}>
+      <div className="dunning-dialog">
         <h2 id={titleId}>Retry the payment now</h2>
         {phase.kind === 'loading' && <Loading label="Loading the case…" />}
         {detail && (
@@ -122,10 +110,9 @@ export function RetryDialog({ caseId, onClose }: { caseId: number; onClose: (cha
           </button>
         </div>
       </div>
-    </div>
+    </Modal>
   );
 }
-
 
 export function RetryOutcomeView({ outcome }: { outcome: RetryOutcome }) {
   if (outcome.result === 'succeeded') {

@@ -1,15 +1,20 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useApp } from '../../app/store';
 import { useDunning } from './store';
+import { useSavedViews, viewWrites } from './queries';
+import { useShortcut } from '../../app/key-dispatch';
 
 /** Saved filter + sort sets, shared by everyone on this machine's cache. */
 export function SavedViews() {
-  const views = useDunning((s) => s.views);
+  const views = useSavedViews();
   const activeViewId = useDunning((s) => s.activeViewId);
-  const { applyView, saveView, deleteView } = useDunning.getState();
+  const applyView = useDunning((s) => s.applyView);
+  const { save: saveView, remove: deleteView } = viewWrites;
   const toast = useApp((s) => s.showToast);
   const [naming, setNaming] = useState(false);
   const [name, setName] = useState('');
+  const namingRef = useRef<HTMLFormElement>(null);
+  useShortcut('text.leave', () => setNaming(false), { root: namingRef, enabled: naming });
   const active = views.find((v) => v.id === activeViewId) ?? null;
 
   const save = async () => {
@@ -29,7 +34,7 @@ export function SavedViews() {
     <div className="dunning-views">
       <label className="dunning-field">
         <span>View</span>
-        <select aria-label="Saved view" value={activeViewId ?? ''} onChange={(e) => applyView(e.target.value ? Number(e.target.value) : null)}>
+        <select aria-label="Saved view" value={activeViewId ?? ''} onChange={(e) => applyView(views.find((v) => v.id === Number(e.target.value)) ?? null)}>
           <option value="">{activeViewId == null && views.length ? 'Custom' : 'All open cases'}</option>
           {views.map((v) => (
             <option key={v.id} value={v.id}>
@@ -40,13 +45,14 @@ export function SavedViews() {
       </label>
       {naming ? (
         <form
+          ref={namingRef}
           className="dunning-save-view"
           onSubmit={(e) => {
             e.preventDefault();
             void save();
           }}
         >
-          <input autoFocus aria-label="Name of the view" placeholder="e.g. Hard declines, EUR" value={name} maxLength={80} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && setNaming(false)} />
+          <input autoFocus aria-label="Name of the view" placeholder="e.g. Hard declines, EUR" value={name} maxLength={80} onChange={(e) => setName(e.target.value)} />
           <button type="submit" disabled={!name.trim()}>
             Save
           </button>

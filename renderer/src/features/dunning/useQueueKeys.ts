@@ -1,69 +1,71 @@
-import { useEffect } from 'react';
-import { isTyping } from '../../app/shortcuts';
+import type { DunningCaseRow } from '../../../../shared/contract/dunning';
+import { OPEN_DUNNING_STAGES } from '../../../../shared/contract/dunning';
+import { useShortcut } from '../../app/key-dispatch';
 import { useApp } from '../../app/store';
+import { caseWrites } from './queries';
 import { useDunning } from './store';
 
+const isOpenStage = (stage: DunningCaseRow['stage']) => (OPEN_DUNNING_STAGES as readonly string[]).includes(stage);
+
 /**
- * Queue keys: J/K or arrows move, Enter opens the customer, X selects, R retries, M marks
- * contacted, Esc clears the selection, / searches. Not while typing, not while a dialog is open,
- * and not the second key of the app's "g d"-style view switch.
+ * The queue's keys (declared in the keymap): J/K or arrows move, Enter opens the customer, X
+ * selects, R retries, M marks contacted, Esc clears the selection, / searches. The keymap keeps
+ * them from firing while the agent types, while a dialog is open and after the `g` of `g d`.
  */
-export function useQueueKeys(searchRef: React.RefObject<HTMLInputElement | null>): void {
-  useEffect(() => {
-    let previous = '';
-    const onKey = (e: KeyboardEvent) => {
-      const afterG = previous === 'g';
-      previous = e.key;
-      if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target) || afterG) return;
+export function useQueueKeys(rows: DunningCaseRow[], loadMore: () => void, searchRef: React.RefObject<HTMLInputElement | null>): void {
+  const onQueue = useDunning((s) => s.tab === 'queue');
+  const options = { enabled: onQueue };
+  const current = () => rows[useDunning.getState().cursor];
+  const move = (delta: number) => () => {
+    useDunning.getState().moveCursor(delta, rows.length);
+    if (useDunning.getState().cursor >= rows.length - 10) loadMore();
+  };
+  useShortcut('list.next', move(1), options);
+  useShortcut('list.previous', move(-1), options);
+  useShortcut(
+    'list.open',
+    (e) => {
+      const row = current();
+      if (!row || e.target instanceof HTMLButtonElement) return false;
+      useApp.getState().openCustomer(row.customerId);
+    },
+    options,
+  );
+  useShortcut(
+    'queue.select',
+    () => {
+      const row = current();
+      if (!row) return false;
+      useDunning.getState().toggleSelected(row.id);
+    },
+    options,
+  );
+  useShortcut(
+    'queue.retry',
+    () => {
+      const row = current();
+      if (!row?.invoiceId || !isOpenStage(row.stage)) return false;
+      useDunning.getState().openRetry(row.id);
+    },
+    options,
+  );
+  useShortcut(
+    'queue.contacted',
+    () => {
       const s = useDunning.getState();
-      if (s.tab !== 'queue' || s.retryCaseId != null || document.querySelector('[role="dialog"]')) return;
-      const row = s.rows[s.cursor];
-      switch (e.key) {
-        case 'j':
-        case 'ArrowDown':
-          e.preventDefault();
-          s.moveCursor(1);
-          break;
-        case 'k':
-        case 'ArrowUp':
-          e.preventDefault();
-          s.moveCursor(-1);
-          break;
-        case 'Enter':
-          if (row && !(e.target instanceof HTMLButtonElement)) {
-            e.preventDefault();
-            useApp.getState().openCustomer(row.customerId);
-          }
-          break;
-        case 'x':
-          if (row) s.toggleSelected(row.id);
-          break;
-        case 'r':
-          if (row?.invoiceId && ['new', 'contacted', 'awaiting_customer'].includes(row.stage)) s.openRetry(row.id);
-          break;
-        case 'm': {
-          const ids = s.selected.size ? [...s.selected] : row ? [row.id] : [];
-          if (!ids.length) break;
-          void s.moveStage(ids, 'contacted').then(
-            (r) => {
-              useApp.getState().showToast(`Marked ${r.moved} contacted${r.refused.length ? `; ${r.refused.length} not moved` : ''}.`);
-              s.clearSelection();
-              void s.load({ keepRows: true });
-            },
-            (err: unknown) => useApp.getState().showToast(err instanceof Error ? err.message : String(err), 'error'),
-          );
-          break;
-        }
-        case 'Escape':
-          if (s.selected.size) s.clearSelection();
-          break;
-        case '/':
-          e.preventDefault();
-          searchRef.current?.focus();
-          break;
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [searchRef]);
+      const row = current();
+      const ids = s.selected.size ? [...s.selected] : row ? [row.id] : [];
+      if (!ids.length) return false;
+      void caseWrites.moveStage(ids, 'contacted').then(
+        (r) => {
+          useApp.getState().showToast(`Marked ${r.moved} contacted${r.refused.length ? `; ${r.refused.length} not moved` : ''}.`);
+          useDunning.getState().clearSelection();
+        },
+        (err: unknown) => useApp.getState().showToast(err instanceof Error ? err.message : String(err), 'error'),
+      );
+    },
+    options,
+  );
+  useShortcut('queue.clearSelection', () => (useDunning.getState().selected.size ? useDunning.getState().clearSelection() : false), options);
+  useShortcut('list.search', () => searchRef.current?.focus(), options);
 }

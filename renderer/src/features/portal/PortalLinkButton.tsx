@@ -1,7 +1,8 @@
-import { useEffect, useId, useRef, useState, useLayoutEffect } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { PORTAL_FLOW_LABELS, PORTAL_FLOWS, type PortalFlow } from '../../../../shared/contract/portal';
 import { flowRefusal, needsSubscription } from '../../../../shared/domain/portal-flow-rules';
-import { isTyping } from '../../app/shortcuts';
+import { useShortcut } from '../../app/key-dispatch';
+import { withKeys } from '../../app/keymap';
 import { Icon } from '../../ui/icons';
 import { PortalLinkResult } from './PortalLinkResult';
 import { useCreatePortalLink } from './useCreatePortalLink';
@@ -54,47 +55,20 @@ export function PortalLinkButton({ customerId, subscriptions }: { customerId: st
     setSubscriptionId(live.id);
   }, [subscriptions, subscriptionId]);
 
-  // Single-key P on the customer view (not while typing, not the "g p" view switch).
-  const previousKey = useRef('');
-  // Layout effects: the listeners are in place as soon as the screen changes, so a key pressed the
-  // moment the panel appears is the panel's (a passive effect would lag a frame behind).
-  useLayoutEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const key = e.key.toLowerCase();
-      const afterG = previousKey.current === 'g';
-      previousKey.current = key;
-      if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target) || afterG) return;
-      if (key === 'p' && !open) {
-        e.preventDefault();
-        openPanel();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  });
-
-  // While the panel is open its keys work wherever focus is: a click on the panel's text, or a
-  // digit typed before the first flow button took focus, leaves focus on the page. Esc closes the
-  // panel first and must not fall through to the customer view (which would close the customer).
-  useLayoutEffect(() => {
-    if (!open) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        e.preventDefault();
-        e.stopPropagation();
-        return close();
-      }
-      if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
-      const digit = Number(e.key);
-      if (Number.isInteger(digit) && digit >= 1 && digit <= PORTAL_FLOWS.length) {
-        e.preventDefault();
-        e.stopPropagation();
-        choose(PORTAL_FLOWS[digit - 1]!);
-      }
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  });
+  // P on the customer view opens the panel. While it is open its keys work wherever focus is (a
+  // click on the panel's text, or a digit typed before the first flow button took focus, leaves
+  // focus on the page); Esc closes the panel first, never the customer behind it.
+  useShortcut('customer.portalLink', () => (open ? false : openPanel()));
+  useShortcut('dialog.close', () => close(), { root: panelRef, enabled: open });
+  useShortcut('portal.flow', (e) => choose(PORTAL_FLOWS[Number(e.key) - 1]!), { root: panelRef, enabled: open });
+  const stepFlow = (step: 1 | -1) => (e: KeyboardEvent) => {
+    if (!(e.target instanceof Node) || !panelRef.current?.contains(e.target)) return false;
+    const buttons = [...panelRef.current.querySelectorAll<HTMLButtonElement>('button.portal-flow:not(:disabled)')];
+    const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
+    buttons[(at + step + buttons.length) % buttons.length]?.focus();
+  };
+  useShortcut('portal.nextFlow', stepFlow(1), { root: panelRef, enabled: open });
+  useShortcut('portal.previousFlow', stepFlow(-1), { root: panelRef, enabled: open });
 
   useEffect(() => {
     if (!open) return;
@@ -129,17 +103,6 @@ export function PortalLinkButton({ customerId, subscriptions }: { customerId: st
     void create({ customerId, flow, ...(needsSubscription(flow) && selected ? { subscriptionId: selected.id } : {}) });
   }
 
-  function onPanelKey(e: React.KeyboardEvent) {
-    if (isTyping(e.target)) return;
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp' || e.key === 'j' || e.key === 'k') {
-      const buttons = [...(panelRef.current?.querySelectorAll<HTMLButtonElement>('button.portal-flow:not(:disabled)') ?? [])];
-      const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
-      const step = e.key === 'ArrowDown' || e.key === 'j' ? 1 : -1;
-      buttons[(at + step + buttons.length) % buttons.length]?.focus();
-      e.preventDefault();
-    }
-  }
-
   return (
     <span className="portal-link-button">
       <button
@@ -148,13 +111,13 @@ export function PortalLinkButton({ customerId, subscriptions }: { customerId: st
         onClick={() => (open ? close() : openPanel())}
         aria-expanded={open}
         aria-controls={open ? panelId : undefined}
-        title="Send a Customer Portal link (P)"
+        title={withKeys('Send a Customer Portal link', 'customer.portalLink')}
         data-testid="portal-link-button"
       >
         <Icon name="link" size={14} /> Portal link <kbd>P</kbd>
       </button>
       {open && (
-        <div ref={panelRef} id={panelId} className="portal-panel" role="dialog" aria-label="Send a Customer Portal link" onKeyDown={onPanelKey}>
+        <div ref={panelRef} id={panelId} className="portal-panel" role="dialog" aria-label="Send a Customer Portal link">
           {subscriptions && subscriptions.length > 0 && (
             <label className="portal-field">
               <span>Subscription</span>

@@ -7,12 +7,13 @@ import { Icon } from '../../ui/icons';
 import { EmptyState, ErrorState, Loading } from '../../ui/states';
 import { copyText } from './clipboard';
 import './portal.css';
+import { useWorkspace } from '../../app/workspace';
 
 /** The "Portal links" page: who sent which flow to whom, when — newest first, across customers. */
 export function PortalLinksView() {
   const [links, setLinks] = useState<PortalLinkRecord[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const accountId = useApp((s) => s.workspace?.account?.id);
+  const accountId = useWorkspace()?.account?.id;
 
   const load = useCallback(async () => {
     try {

@@ -6,14 +6,15 @@ import { CopyId, When } from '../../ui/format';
 import { EmptyState, ErrorState, Loading } from '../../ui/states';
 import { ConfigurationForm } from './ConfigurationForm';
 import './portal.css';
+import { useWorkspace } from '../../app/workspace';
 
 /** Settings → Customer portal: return URL, configurations (list, create, edit), the console default. */
 /** The longest return URL the portal settings accept (the contract's limit). */
 const MAX_RETURN_URL = 2048;
 
 export function PortalSettingsSection() {
-  const accountId = useApp((s) => s.workspace?.account?.id);
-  const isDemo = useApp((s) => s.workspace?.mode === 'demo');
+  const accountId = useWorkspace()?.account?.id;
+  const isDemo = useWorkspace()?.mode === 'demo';
   const toast = useApp((s) => s.showToast);
   const [settings, setSettings] = useState<PortalSettings | null>(null);
   const [returnUrl, setReturnUrl] = useState('');

@@ -1,18 +1,19 @@
 import { useState } from 'react';
 import { useApp } from '../../app/store';
-import { api, errorMessage } from '../../api/client';
+import { errorMessage } from '../../api/client';
+import { useCallMutation } from '../../api/queries';
+import { useWorkspace } from '../../app/workspace';
 
 export function AppearanceSection() {
   const theme = useApp((s) => s.theme);
   const setTheme = useApp((s) => s.setTheme);
-  const workspace = useApp((s) => s.workspace);
-  const refresh = useApp((s) => s.refreshWorkspace);
+  const workspace = useWorkspace();
+  const setAgentName = useCallMutation('workspace.setAgentName', { invalidates: ['workspace.status'] });
   const toast = useApp((s) => s.showToast);
   const [name, setName] = useState(workspace?.agentName ?? '');
   const saveName = async () => {
     try {
-      await api.call('workspace.setAgentName', { name });
-      await refresh();
+      await setAgentName.mutateAsync({ name });
       toast('Name saved: it is recorded in the audit log for your actions.');
     } catch (err) {
       toast(errorMessage(err), 'error');

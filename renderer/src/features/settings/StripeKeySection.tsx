@@ -1,6 +1,7 @@
 import { useId, useRef, useState } from 'react';
 import type { AccountSummary, CallError, KeyCheck, WorkspaceMode } from '../../../../shared/contract';
-import { api, CallFailure, errorMessage } from '../../api/client';
+import { CallFailure, errorMessage } from '../../api/client';
+import { useCall, useCallMutation } from '../../api/queries';
 import { useApp } from '../../app/store';
 import { CopyId } from '../../ui/format';
 import { EmptyState, ErrorState, Loading } from '../../ui/states';
@@ -22,9 +23,14 @@ function ModeBadge({ mode }: { mode: WorkspaceMode }) {
  * mode, switch between them, remove a key.
  */
 export function StripeKeySection() {
-  const workspace = useApp((s) => s.workspace);
-  const workspaceError = useApp((s) => s.workspaceError);
-  const refresh = useApp((s) => s.refreshWorkspace);
+  const status = useCall('workspace.status', {});
+  const workspace = status.data ?? null;
+  const workspaceError = status.error ? errorMessage(status.error) : null;
+  const refresh = () => void status.refetch();
+  // Every account change shows at once: the mutations resolve after workspace.status is read again.
+  const setKey = useCallMutation('workspace.setStripeKey', { invalidates: ['workspace.status'] });
+  const switchAccount = useCallMutation('workspace.switchAccount', { invalidates: ['workspace.status'] });
+  const clearKey = useCallMutation('workspace.clearStripeKey', { invalidates: ['workspace.status'] });
   const toast = useApp((s) => s.showToast);
   // The field is uncontrolled: the key lives only in the input element (no React state, no value
   // attribute in the DOM) and the field is emptied as soon as it has been sent.
@@ -48,9 +54,7 @@ export function StripeKeySection() {
     setFailure(null);
     setAdded(null);
     try {
-      const result = await api.call('workspace.setStripeKey', { key });
-      setAdded(result);
-      await refresh();
+      setAdded(await setKey.mutateAsync({ key }));
     } catch (err) {
       setFailure(err instanceof CallFailure ? err.error : { code: 'internal', message: errorMessage(err) });
     } finally {
@@ -61,8 +65,7 @@ export function StripeKeySection() {
   const switchTo = async (account: AccountSummary) => {
     setBusyAccount(account.id);
     try {
-      await api.call('workspace.switchAccount', { accountId: account.id });
-      await refresh();
+      await switchAccount.mutateAsync({ accountId: account.id });
       toast(`Now working on ${account.name} (${modeOf(account)} mode).`);
     } catch (err) {
       toast(errorMessage(err), 'error');
@@ -74,10 +77,9 @@ export function StripeKeySection() {
   const removeKey = async (account: AccountSummary) => {
     setBusyAccount(account.id);
     try {
-      const { mode } = await api.call('workspace.clearStripeKey', { accountId: account.id });
+      const { mode } = await clearKey.mutateAsync({ accountId: account.id });
       setConfirmRemove(null);
       if (added?.account.id === account.id) setAdded(null);
-      await refresh();
       toast(`Key removed for ${account.name}. Its cached data stays on this computer.${mode === 'demo' ? ' Showing the demo workspace.' : ''}`);
     } catch (err) {
       toast(errorMessage(err), 'error');

@@ -5,6 +5,7 @@ import { progressParts, resourceName, syncView, type SyncView } from './labels';
 import { SyncedAgo } from './SyncedAgo';
 import { useSync, useSyncFeed, useTick } from './sync-store';
 import './sync.css';
+import { useWorkspace } from '../../app/workspace';
 
 function stateSentence(view: SyncView, watching: boolean): string {
   switch (view.kind) {
@@ -37,7 +38,7 @@ function backfillFraction(view: SyncView): number | null {
 export function SyncSettingsSection() {
   useSyncFeed();
   useTick(10_000);
-  const ws = useApp((s) => s.workspace);
+  const ws = useWorkspace();
   const toast = useApp((s) => s.showToast);
   const { status, progress, loadError, startError, starting, load, start } = useSync();
   const [confirmFull, setConfirmFull] = useState(false);

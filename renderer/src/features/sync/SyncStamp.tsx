@@ -3,6 +3,7 @@ import { progressParts, syncView } from './labels';
 import { SyncedAgo } from './SyncedAgo';
 import { useSync, useSyncFeed, useTick } from './sync-store';
 import './sync.css';
+import { useWorkspace } from '../../app/workspace';
 
 /**
  * The banner's sync stamp, visible on every screen: "synced 2 minutes ago", the running progress
@@ -11,7 +12,7 @@ import './sync.css';
 export function SyncStamp() {
   useSyncFeed();
   useTick();
-  const ws = useApp((s) => s.workspace);
+  const ws = useWorkspace();
   const { status, progress, starting, start } = useSync();
   const view = syncView(ws?.mode === 'demo', status, progress);
   const retry = (

@@ -4,6 +4,7 @@ import type { SyncStatus } from '../../../../shared/contract/sync';
 import type { SyncProgress } from '../../../../shared/contract/streams';
 import { api, errorMessage } from '../../api/client';
 import { useApp } from '../../app/store';
+import { useWorkspace } from '../../app/workspace';
 
 // The sync of the current account as the renderer sees it: the 'sync.status' call (last synced,
 // last error, whether a watch runs) and the live 'sync.progress' stream (objects, pages, request
@@ -71,7 +72,7 @@ let poll: ReturnType<typeof setInterval> | null = null;
 
 /** Keeps the sync state fresh while a component that shows it is mounted. */
 export function useSyncFeed(): void {
-  const accountId = useApp((s) => s.workspace?.account?.id ?? null);
+  const accountId = useWorkspace()?.account?.id ?? null;
   useEffect(() => {
     void useSync.getState().load();
   }, [accountId]);

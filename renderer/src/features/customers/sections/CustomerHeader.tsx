@@ -1,3 +1,4 @@
+import { withKeys } from '../../../app/keymap';
 import type { Customer360 } from '../../../../../shared/contract/customers';
 import { CopyId } from '../../../ui/format';
 import { PortalLinkButton } from '../../portal/PortalLinkButton';
@@ -8,7 +9,7 @@ import { FreshnessStamp } from './FreshnessStamp';
 export function CustomerHeader({ customer, backLabel, onBack }: { customer: Customer360; backLabel: string; onBack: () => void }) {
   return (
     <header className="page-header c360-header">
-      <button type="button" onClick={onBack} title={`Back to ${backLabel} (Esc)`}>
+      <button type="button" onClick={onBack} title={withKeys(`Back to ${backLabel}`, 'customer.back')}>
         <span aria-hidden="true">←</span> {backLabel} <kbd>Esc</kbd>
       </button>
       <div className="c360-title">

@@ -2,17 +2,17 @@ import { useRef, useState } from 'react';
 import type { NoteView } from '../../../../../shared/contract/customers';
 import { errorMessage } from '../../../api/client';
 import { When } from '../../../ui/format';
-import { useCustomers } from '../store';
-
-/** The longest note the service keeps (as for a new note). */
-const MAX_NOTE = 10_000;
+import { noteTooLong } from '../../../ui/note-limit';
+import { useShortcut } from '../../../app/key-dispatch';
+import { useUpdateNote } from '../queries';
 
 /**
  * One note, with Edit: the edited text stays in the box until it is saved or the agent cancels
  * (Esc cancels only an unchanged edit: a changed one asks to Save or Cancel). Focus goes back to Edit.
  */
-export function NoteItem({ note }: { note: NoteView }) {
-  const updateNote = useCustomers((s) => s.updateNote);
+export function NoteItem({ note, customerId }: { note: NoteView; customerId: string }) {
+  const updateNote = useUpdateNote(customerId);
+  const boxRef = useRef<HTMLTextAreaElement>(null);
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(note.body);
   const [saving, setSaving] = useState(false);
@@ -33,11 +33,12 @@ export function NoteItem({ note }: { note: NoteView }) {
   const save = async () => {
     const body = text.trim();
     if (!body) return setError('A note cannot be empty. Cancel to keep the current text.');
-    if (body.length > MAX_NOTE) return setError(`A note holds up to ${MAX_NOTE.toLocaleString()} characters; this one has ${body.length.toLocaleString()}. Your text is still here.`);
+    const tooLong = noteTooLong(body);
+    if (tooLong) return setError(`${tooLong} Your text is still here.`);
     if (body === note.body) return finish();
     setSaving(true);
     try {
-      await updateNote(note.id, body);
+      await updateNote.mutateAsync({ noteId: note.id, body });
       finish();
     } catch (err) {
       setError(`The change was not saved: ${errorMessage(err)} Your text is still here.`);
@@ -45,6 +46,17 @@ export function NoteItem({ note }: { note: NoteView }) {
       setSaving(false);
     }
   };
+
+  useShortcut('text.submit', () => void save(), { root: boxRef, enabled: editing });
+  // Esc cancels only an unchanged edit: a changed one asks to Save or Cancel.
+  useShortcut(
+    'text.leave',
+    () => {
+      if (text.trim() === note.body) finish();
+      else setError('This note has unsaved changes: Save them, or Cancel to discard them.');
+    },
+    { root: boxRef, enabled: editing },
+  );
 
   return (
     <li className="note" data-testid="c360-note">
@@ -57,20 +69,10 @@ export function NoteItem({ note }: { note: NoteView }) {
           }}
         >
           <textarea
+            ref={boxRef}
             value={text}
             autoFocus
             onChange={(e) => setText(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-                e.preventDefault();
-                void save();
-              }
-              if (e.key === 'Escape') {
-                e.stopPropagation();
-                if (text.trim() === note.body) finish();
-                else setError('This note has unsaved changes: Save them, or Cancel to discard them.');
-              }
-            }}
             rows={3}
             aria-label="Edit note"
           />

@@ -1,12 +1,13 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import type { NoteView } from '../../../../../shared/contract/customers';
 import { errorMessage } from '../../../api/client';
-import { isTyping } from '../../../app/shortcuts';
+import { useShortcut } from '../../../app/key-dispatch';
+import { withKeys } from '../../../app/keymap';
+import { noteTooLong } from '../../../ui/note-limit';
 import { EmptyState } from '../../../ui/states';
+import { useAddNote } from '../queries';
 import { useCustomers } from '../store';
 import { NoteItem } from './NoteItem';
-
-const MAX = 10_000;
 
 /**
  * The agent's own notes about the customer: kept in the local cache only (never sent to Stripe),
@@ -14,7 +15,7 @@ const MAX = 10_000;
  * and so does leaving the customer before saving.
  */
 export function NotesSection({ customerId, notes }: { customerId: string; notes: NoteView[] }) {
-  const addNote = useCustomers((s) => s.addNote);
+  const addNote = useAddNote(customerId);
   // The unsaved text lives in the store, by customer: Esc out of the customer and back keeps it.
   const draft = useCustomers((s) => s.noteDrafts[customerId] ?? '');
   const setNoteDraft = useCustomers((s) => s.setNoteDraft);
@@ -23,24 +24,19 @@ export function NotesSection({ customerId, notes }: { customerId: string; notes:
   const [error, setError] = useState<string | null>(null);
   const boxRef = useRef<HTMLTextAreaElement>(null);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key.toLowerCase() !== 'n' || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
-      e.preventDefault();
-      boxRef.current?.focus();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  useShortcut('customer.note', () => boxRef.current?.focus());
+  useShortcut('text.submit', () => void save(), { root: boxRef });
+  useShortcut('text.leave', () => boxRef.current?.blur(), { root: boxRef });
 
   const save = async () => {
     const body = draft.trim();
     if (!body) return setError('Write something first: an empty note is not saved.');
-    if (body.length > MAX) return setError(`A note holds up to ${MAX.toLocaleString()} characters; this one has ${body.length.toLocaleString()}.`);
+    const tooLong = noteTooLong(body);
+    if (tooLong) return setError(tooLong);
     setSaving(true);
     setError(null);
     try {
-      await addNote(body);
+      await addNote.mutateAsync({ customerId, body });
       setDraft('');
     } catch (err) {
       setError(`The note was not saved: ${errorMessage(err)} Your text is still here.`);
@@ -65,15 +61,9 @@ export function NotesSection({ customerId, notes }: { customerId: string; notes:
           ref={boxRef}
           value={draft}
           onChange={(e) => setDraft(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-              e.preventDefault();
-              void save();
-            }
-            if (e.key === 'Escape') e.currentTarget.blur();
-          }}
           rows={2}
           placeholder="Add a note (N) — Ctrl/Cmd+Enter saves"
+          title={withKeys('Write a note', 'customer.note')}
           aria-label="New note"
           aria-describedby={error ? 'c360-note-error' : undefined}
         />
@@ -91,7 +81,7 @@ export function NotesSection({ customerId, notes }: { customerId: string; notes:
       ) : (
         <ul className="notes">
           {notes.map((n) => (
-            <NoteItem key={n.id} note={n} />
+            <NoteItem key={n.id} note={n} customerId={customerId} />
           ))}
         </ul>
       )}

@@ -2,10 +2,11 @@ import type { Customer360 } from '../../../../../shared/contract/customers';
 import { useApp } from '../../../app/store';
 import { Money, When } from '../../../ui/format';
 import { ExternalLink } from '../ExternalLink';
+import { useWorkspace } from '../../../app/workspace';
 
 /** Contact details, balance, metadata, and the customer in the Stripe Dashboard. */
 export function ProfileSection({ customer }: { customer: Customer360 }) {
-  const demo = useApp((s) => s.workspace?.mode === 'demo');
+  const demo = useWorkspace()?.mode === 'demo';
   const metadata = Object.entries(customer.metadata);
   return (
     <section className="section c360-profile" aria-labelledby="c360-profile-h">
