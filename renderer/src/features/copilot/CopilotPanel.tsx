@@ -14,10 +14,6 @@ export function CopilotPanel() {
   const toggle = useApp((s) => s.toggleCopilot);
   const { settings, error, load } = useCopilotSettings();
 
-  useEffect(() => {
-    void load();
-  }, [load]);
-
   // Closing the panel (Ctrl+J, ×) gives focus back to where the agent was when it opened, instead
   // of dropping it on the page.
   // (Read while rendering: the composer takes focus in its own effect, which runs before this one's.)

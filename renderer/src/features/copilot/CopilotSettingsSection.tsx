@@ -4,15 +4,13 @@ import { KnowledgeBaseSection } from './KnowledgeBaseSection';
 import { ModelKeyField } from './ModelKeyField';
 import { ModelSettingsForm } from './ModelSettingsForm';
 import { ModelTestButton } from './ModelTestButton';
-import { answeringPath, useCopilotSettings } from './settings-store';
+import { answeringPath, updateCopilotSettings, useCopilotSettings } from './settings-store';
 import './copilot-settings.css';
 
 /** Settings › Copilot: which model drafts the replies (or none), its key, and the knowledge base. */
 export function CopilotSettingsSection() {
-  const { settings, error, load, update } = useCopilotSettings();
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { settings, error, load } = useCopilotSettings();
+  const update = updateCopilotSettings;
 
   return (
     <section className="section cps" aria-labelledby="copilot-settings-h">

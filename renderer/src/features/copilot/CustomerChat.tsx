@@ -2,7 +2,7 @@ import { useChat } from '@ai-sdk/react';
 import { useEffect, useRef, useState } from 'react';
 import type { CopilotAction } from '../../../../shared/contract/copilot';
 import { chatFor } from './chat-registry';
-import type { CopilotUIMessage } from './chat-transport';
+import type { CopilotUIMessage } from '../../api/copilot-chat-transport';
 import { chatProblem } from './chat-errors';
 import { Composer } from './Composer';
 import { wasActedOn } from './proposal-outcomes';

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import type { KbStatus } from '../../../../shared/contract/copilot';
-import { api, errorMessage } from '../../api/client';
+import { errorMessage } from '../../api/client';
+import { useCall, useCallMutation } from '../../api/queries';
 import { Loading } from '../../ui/states';
 
 // The knowledge base the drafts cite: what is imported (the sample billing KB ships with the app
@@ -9,28 +10,17 @@ import { Loading } from '../../ui/states';
 type ImportResult = { documents: number; chunks: number; unchanged: number; embedded: number; problems: string[] };
 
 export function KnowledgeBaseSection() {
-  const [status, setStatus] = useState<KbStatus | null>(null);
-  const [statusError, setStatusError] = useState<string | null>(null);
+  const kb = useCall('kb.status', {});
+  const status: KbStatus | null = kb.data ?? null;
+  const statusError = kb.error ? errorMessage(kb.error) : null;
+  const load = () => void kb.refetch();
+  const importKb = useCallMutation('kb.import', { invalidates: ['kb.status', 'kb.get'] });
   const [folder, setFolder] = useState('');
   const [importing, setImporting] = useState(false);
   const [result, setResult] = useState<ImportResult | null>(null);
   const [importError, setImportError] = useState<string | null>(null);
   const id = useId();
 
-  const load = useCallback(async () => {
-    try {
-      setStatus(await api.call('kb.status', {}));
-      setStatusError(null);
-    } catch (err) {
-      setStatusError(errorMessage(err));
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-    return api.on('data.changed', (c) => {
-      if (c.kinds.includes('kb')) void load();
-    });
-  }, [load]);
 
   const importFolder = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -39,8 +29,7 @@ export function KnowledgeBaseSection() {
     setImportError(null);
     setResult(null);
     try {
-      setResult(await api.call('kb.import', { folder: folder.trim() }));
-      await load();
+      setResult(await importKb.mutateAsync({ folder: folder.trim() }));
     } catch (err) {
       // The path stays in the field so it can be corrected.
       setImportError(errorMessage(err));

@@ -1,6 +1,7 @@
 import { useId, useRef, useState } from 'react';
 import type { CopilotSettingsView } from '../../../../shared/contract/copilot';
-import { api, errorMessage } from '../../api/client';
+import { errorMessage } from '../../api/client';
+import { useCallMutation } from '../../api/queries';
 import { useApp } from '../../app/store';
 
 // The model key. The field is uncontrolled (the key is never React state nor a DOM attribute) and
@@ -15,6 +16,8 @@ export function ModelKeyField({ settings, onSaved }: { settings: CopilotSettings
   const toast = useApp((s) => s.showToast);
   const id = useId();
 
+  const setKey = useCallMutation('copilot.settings.setKey', { invalidates: ['copilot.settings.get'] });
+  const clearKey = useCallMutation('copilot.settings.clearKey', { invalidates: ['copilot.settings.get'] });
   const save = async (e: React.FormEvent) => {
     e.preventDefault();
     const input = field.current;
@@ -26,7 +29,7 @@ export function ModelKeyField({ settings, onSaved }: { settings: CopilotSettings
     setBusy(true);
     setError(null);
     try {
-      const view = await api.call('copilot.settings.setKey', { key });
+      const view = await setKey.mutateAsync({ key });
       onSaved(view);
       toast(`Key ending in ${view.keyHint} saved${view.keyPersistent ? ' in your system keychain' : ' for this session'}.`);
     } catch (err) {
@@ -38,7 +41,7 @@ export function ModelKeyField({ settings, onSaved }: { settings: CopilotSettings
   const clear = async () => {
     setBusy(true);
     try {
-      onSaved(await api.call('copilot.settings.clearKey', {}));
+      onSaved(await clearKey.mutateAsync({}));
       toast('Model key removed.');
     } catch (err) {
       setError(errorMessage(err));

@@ -1,6 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { CopilotApi, CopilotProvider, CopilotSettingsView } from '../../../../shared/contract/copilot';
-import { api, errorMessage } from '../../api/client';
+import { errorMessage } from '../../api/client';
+import { useCallMutation } from '../../api/queries';
 import { useApp } from '../../app/store';
 
 // Which model drafts the replies: none (rules and templates), OpenAI, or any OpenAI-compatible
@@ -55,12 +56,13 @@ export function ModelSettingsForm({ settings, onSaved }: { settings: CopilotSett
   };
   const problem = problemOf(draft);
 
+  const setSettings = useCallMutation('copilot.settings.set', { invalidates: ['copilot.settings.get'] });
   const save = async (e: React.FormEvent) => {
     e.preventDefault();
     if (problem) return setError(problem);
     setSaving(true);
     try {
-      const view = await api.call('copilot.settings.set', {
+      const view = await setSettings.mutateAsync({
         provider: draft.provider,
         baseUrl: draft.provider === 'compatible' ? draft.baseUrl.trim() : null,
         model: draft.model.trim() || settings.model,

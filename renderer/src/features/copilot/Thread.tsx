@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { AssistantMessage } from './AssistantMessage';
-import type { CopilotUIMessage } from './chat-transport';
+import type { CopilotUIMessage } from '../../api/copilot-chat-transport';
 
 // The conversation with one customer's copilot: what the agent pasted or asked, and each reply
 // (understanding, proposed actions, lookups, the draft). It follows a streaming draft down unless

@@ -1,5 +1,5 @@
 import { Chat } from '@ai-sdk/react';
-import { CopilotChatTransport, type CopilotUIMessage } from './chat-transport';
+import { CopilotChatTransport, type CopilotUIMessage } from '../../api/copilot-chat-transport';
 import { useCopilotPrefs } from './prefs';
 
 // One conversation per customer, kept while the app runs: closing the panel or looking at another

@@ -1,30 +1,23 @@
-import { create } from 'zustand';
 import type { CopilotSettingsView } from '../../../../shared/contract/copilot';
-import { api, errorMessage } from '../../api/client';
+import { errorMessage } from '../../api/client';
+import { callKey, queryClient, useCall } from '../../api/queries';
 
 // The copilot's model settings as the services report them (never the key): the panel says which
-// path will answer, the settings section edits them; both read this one store.
+// path will answer, the settings section edits them; both read the one cached copilot.settings.get.
 
-interface CopilotSettingsState {
-  settings: CopilotSettingsView | null;
-  error: string | null;
-  load(): Promise<void>;
-  /** After a settings call answered with the new view. */
-  update(view: CopilotSettingsView): void;
+export function useCopilotSettings() {
+  const query = useCall('copilot.settings.get', {});
+  return {
+    settings: query.data ?? null,
+    error: query.error ? errorMessage(query.error) : null,
+    load: () => void query.refetch(),
+  };
 }
 
-export const useCopilotSettings = create<CopilotSettingsState>((set) => ({
-  settings: null,
-  error: null,
-  load: async () => {
-    try {
-      set({ settings: await api.call('copilot.settings.get', {}), error: null });
-    } catch (err) {
-      set({ error: errorMessage(err) });
-    }
-  },
-  update: (settings) => set({ settings, error: null }),
-}));
+/** After a settings call answered with the new view: the cache holds it at once. */
+export function updateCopilotSettings(view: CopilotSettingsView): void {
+  queryClient.setQueryData(callKey('copilot.settings.get', {}), view);
+}
 
 /** "Rules and templates (no model)" or "Model gpt-4o-mini on 127.0.0.1:11434". */
 export function answeringPath(s: CopilotSettingsView): string {

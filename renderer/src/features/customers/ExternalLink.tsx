@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { parseExternalUrl } from '../../../../shared/domain/external-url';
-import { api, errorMessage } from '../../api/client';
+import { errorMessage } from '../../api/client';
+import { useCallMutation } from '../../api/queries';
 import { useApp } from '../../app/store';
 import { Icon } from '../../ui/icons';
 
@@ -12,12 +13,13 @@ import { Icon } from '../../ui/icons';
  */
 export function ExternalLink({ href, children, title }: { href: string; children: ReactNode; title?: string }) {
   const toast = useApp((s) => s.showToast);
+  const openExternal = useCallMutation('app.openExternal');
   const safe = parseExternalUrl(href);
   if (!safe) return <span>{children}</span>;
   const open = async (e: React.MouseEvent) => {
     e.preventDefault();
     try {
-      const { opened } = await api.call('app.openExternal', { url: safe });
+      const { opened } = await openExternal.mutateAsync({ url: safe });
       if (!opened) window.open(safe, '_blank', 'noopener,noreferrer');
     } catch (err) {
       toast(`Could not open the link: ${errorMessage(err)}`, 'error');

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { DunningCaseRow } from '../../../../shared/contract/dunning';
-import { api, errorMessage } from '../../api/client';
+import { DUNNING_STAGES } from '../../../../shared/contract/dunning';
+import { isOpenStage } from './stages';
+import { errorMessage } from '../../api/client';
+import { useCall } from '../../api/queries';
 import { useApp } from '../../app/store';
 import { Money, When } from '../../ui/format';
 import { ErrorState } from '../../ui/states';
@@ -14,27 +15,12 @@ import './dunning.css';
  * never been in dunning.
  */
 export function DunningPanel({ customerId }: { customerId: string }) {
-  const [cases, setCases] = useState<DunningCaseRow[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const navigate = useApp((s) => s.navigate);
-
-  const load = useCallback(async () => {
-    try {
-      const r = await api.call('dunning.list', { filters: { customerId, stages: ['new', 'contacted', 'awaiting_customer', 'recovered', 'lost'] }, sort: { by: 'age', dir: 'asc' }, limit: 20 });
-      const open = (c: DunningCaseRow) => c.stage === 'new' || c.stage === 'contacted' || c.stage === 'awaiting_customer';
-      setCases([...r.rows.filter(open), ...r.rows.filter((c) => !open(c))]);
-      setError(null);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }, [customerId]);
-
-  useEffect(() => {
-    void load();
-    return api.on('data.changed', (c) => {
-      if (c.kinds.includes('dunning') && (!c.customerIds || c.customerIds.includes(customerId))) void load();
-    });
-  }, [load, customerId]);
+  const query = useCall('dunning.list', { filters: { customerId, stages: [...DUNNING_STAGES] }, sort: { by: 'age', dir: 'asc' }, limit: 20 });
+  const error = query.error ? errorMessage(query.error) : null;
+  const load = () => void query.refetch();
+  const rows = query.data?.rows;
+  const cases = rows ? [...rows.filter((c) => isOpenStage(c.stage)), ...rows.filter((c) => !isOpenStage(c.stage))] : null;
 
   if (error) return <ErrorState message={`Could not load the dunning cases: ${error}`} onRetry={() => void load()} />;
   if (!cases || cases.length === 0) return null;
@@ -48,7 +34,7 @@ export function DunningPanel({ customerId }: { customerId: string }) {
       </h2>
       <ul>
         {cases.map((c) => {
-          const open = c.stage === 'new' || c.stage === 'contacted' || c.stage === 'awaiting_customer';
+          const open = isOpenStage(c.stage);
           return (
             <li key={c.id} className="dunning-customer-case">
               <Money amount={c.amountAtRisk} currency={c.currency} /> <span className={STAGE_BADGE[c.stage]}>{STAGE_LABELS[c.stage]}</span>{' '}
@@ -59,7 +45,7 @@ export function DunningPanel({ customerId }: { customerId: string }) {
               {c.assignee && <span className="muted"> · {c.assignee}</span>}
               {open && c.invoiceId && (
                 <span className="dunning-customer-retry">
-                  <RetryPaymentButton caseId={c.id} compact onDone={() => void load()} />
+                  <RetryPaymentButton caseId={c.id} compact />
                 </span>
               )}
             </li>

@@ -5,9 +5,11 @@ import { CATEGORY_HINTS, CATEGORY_LABELS, STAGE_LABELS } from './labels';
 import { useDunning } from './store';
 import { withoutInvisibles } from '../../../../shared/domain/invisible-text';
 import { useAssignees, useQueue } from './queries';
+import { OPEN_DUNNING_STAGES } from '../../../../shared/contract/dunning';
 
 const SORT_LABELS: Record<DunningSortKey, string> = { amount: 'Amount at risk', age: 'Days in dunning', attempts: 'Attempts', next_retry: 'Next retry' };
-const OPEN: DunningStage[] = ['new', 'contacted', 'awaiting_customer'];
+/** No stage filter means the open stages (the service's default). */
+const OPEN: readonly DunningStage[] = OPEN_DUNNING_STAGES;
 const UNASSIGNED = '__unassigned__';
 
 /** The longest queue search the service takes. */
@@ -68,7 +70,7 @@ export function FiltersBar({ searchRef }: { searchRef: React.RefObject<HTMLInput
   const stages = filters.stages ?? OPEN;
   const toggleStage = (stage: DunningStage) => {
     const next = stages.includes(stage) ? stages.filter((s) => s !== stage) : [...stages, stage];
-    setFilters({ stages: next.length ? (next.length === 3 && OPEN.every((s) => next.includes(s)) ? undefined : next) : undefined });
+    setFilters({ stages: next.length ? (next.length === OPEN.length && OPEN.every((s) => next.includes(s)) ? undefined : next) : undefined });
   };
   const toggleCategory = (c: DeclineCategory) => {
     const current = filters.categories ?? [];

@@ -1,6 +1,8 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { DunningCaseDetail, RetryOutcome } from '../../../../shared/contract/dunning';
-import { api, CallFailure, errorMessage } from '../../api/client';
+import { CallFailure, errorMessage } from '../../api/client';
+import { fetchCall, useCallMutation } from '../../api/queries';
+import { CASE_READS } from './queries';
 import { useApp } from '../../app/store';
 import { Money, When } from '../../ui/format';
 import { Loading } from '../../ui/states';
@@ -22,11 +24,12 @@ export function RetryDialog({ caseId, onClose }: { caseId: number; onClose: (cha
   const confirmRef = useRef<HTMLButtonElement>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
   const mode = useWorkspace()?.mode;
+  // A retry changes the case, the invoice and the metrics: they are read again whatever the outcome.
+  const retry = useCallMutation('dunning.retry', { invalidates: CASE_READS });
 
   useEffect(() => {
     let live = true;
-    api
-      .call('dunning.get', { caseId })
+    fetchCall('dunning.get', { caseId })
       .then((detail) => live && setPhase({ kind: 'confirm', detail }))
       .catch((err) => live && setPhase({ kind: 'error', detail: null, message: errorMessage(err), refused: false }));
     return () => {
@@ -48,7 +51,7 @@ export function RetryDialog({ caseId, onClose }: { caseId: number; onClose: (cha
     const detail = phase.detail;
     setPhase({ kind: 'running', detail });
     try {
-      setPhase({ kind: 'done', detail, outcome: await api.call('dunning.retry', { caseId }) });
+      setPhase({ kind: 'done', detail, outcome: await retry.mutateAsync({ caseId }) });
     } catch (err) {
       setPhase({ kind: 'error', detail, message: errorMessage(err), refused: err instanceof CallFailure && err.code === 'refused' });
     }

@@ -9,7 +9,7 @@ import { BULK_LIMIT, useDunning } from './store';
 
 const PAGE = 100;
 /** What a write to cases makes stale at once (the services' change notice follows). */
-const CASE_READS: ReadCallName[] = ['dunning.list', 'dunning.get', 'dunning.metrics', 'dunning.assignees', 'customers.get'];
+export const CASE_READS: ReadCallName[] = ['dunning.list', 'dunning.get', 'dunning.metrics', 'dunning.assignees', 'customers.get'];
 
 /** After a retry (its own dialog): the queue, the case and the metrics are read again. */
 export const invalidateCase = () => invalidateCalls(...CASE_READS);

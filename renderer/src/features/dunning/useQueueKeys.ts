@@ -1,11 +1,9 @@
 import type { DunningCaseRow } from '../../../../shared/contract/dunning';
-import { OPEN_DUNNING_STAGES } from '../../../../shared/contract/dunning';
 import { useShortcut } from '../../app/key-dispatch';
 import { useApp } from '../../app/store';
 import { caseWrites } from './queries';
+import { isOpenStage } from './stages';
 import { useDunning } from './store';
-
-const isOpenStage = (stage: DunningCaseRow['stage']) => (OPEN_DUNNING_STAGES as readonly string[]).includes(stage);
 
 /**
  * The queue's keys (declared in the keymap): J/K or arrows move, Enter opens the customer, X

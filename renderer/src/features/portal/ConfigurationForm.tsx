@@ -7,7 +7,8 @@ import {
   type PortalConfigurationView,
   type PortalFeatures,
 } from '../../../../shared/contract/portal';
-import { api, errorMessage } from '../../api/client';
+import { errorMessage } from '../../api/client';
+import { useCallMutation } from '../../api/queries';
 import './portal.css';
 
 const words = (s: string) => s.replace(/_/g, ' ');
@@ -56,6 +57,8 @@ export function ConfigurationForm({ existing, onSaved, onCancel }: { existing: P
 
   const set = <K extends keyof PortalFeatures>(key: K, value: Partial<PortalFeatures[K]>) => setF((prev) => ({ ...prev, [key]: { ...prev[key], ...value } }));
 
+  const updateConfiguration = useCallMutation('portal.configurations.update', { invalidates: ['portal.configurations.list', 'portal.settings.get'] });
+  const createConfiguration = useCallMutation('portal.configurations.create', { invalidates: ['portal.configurations.list', 'portal.settings.get'] });
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -81,8 +84,8 @@ export function ConfigurationForm({ existing, onSaved, onCancel }: { existing: P
     const businessProfile = { headline: headline.trim() || null, privacyPolicyUrl: privacy.trim() || null, termsOfServiceUrl: terms.trim() || null };
     try {
       const saved = existing
-        ? await api.call('portal.configurations.update', { id: existing.id, name: name.trim() || null, businessProfile, features, loginPageEnabled: loginPage })
-        : await api.call('portal.configurations.create', { name: name.trim() || null, businessProfile, features, loginPageEnabled: loginPage, makeConsoleDefault: makeDefault });
+        ? await updateConfiguration.mutateAsync({ id: existing.id, name: name.trim() || null, businessProfile, features, loginPageEnabled: loginPage })
+        : await createConfiguration.mutateAsync({ name: name.trim() || null, businessProfile, features, loginPageEnabled: loginPage, makeConsoleDefault: makeDefault });
       onSaved(saved);
     } catch (err) {
       setError(errorMessage(err));

@@ -1,35 +1,19 @@
-import { useCallback, useEffect, useState } from 'react';
 import { PORTAL_FLOW_LABELS, type PortalLinkRecord } from '../../../../shared/contract/portal';
-import { api, errorMessage } from '../../api/client';
+import { errorMessage } from '../../api/client';
+import { useCall } from '../../api/queries';
 import { useApp } from '../../app/store';
 import { CopyId, When } from '../../ui/format';
 import { Icon } from '../../ui/icons';
 import { EmptyState, ErrorState, Loading } from '../../ui/states';
 import { copyText } from './clipboard';
 import './portal.css';
-import { useWorkspace } from '../../app/workspace';
 
 /** The "Portal links" page: who sent which flow to whom, when — newest first, across customers. */
 export function PortalLinksView() {
-  const [links, setLinks] = useState<PortalLinkRecord[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const accountId = useWorkspace()?.account?.id;
-
-  const load = useCallback(async () => {
-    try {
-      setLinks(await api.call('portal.history', { limit: 200 }));
-      setError(null);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-    return api.on('data.changed', (c) => {
-      if (c.kinds.includes('portal_links') || c.kinds.includes('accounts')) void load();
-    });
-  }, [load, accountId]);
+  const history = useCall('portal.history', { limit: 200 });
+  const links: PortalLinkRecord[] | null = history.data ?? null;
+  const error = history.error ? errorMessage(history.error) : null;
+  const load = () => void history.refetch();
 
   return (
     <div className="portal-links-view">

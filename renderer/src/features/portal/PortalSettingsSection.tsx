@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { PortalConfigurationView, PortalSettings } from '../../../../shared/contract/portal';
-import { api, errorMessage } from '../../api/client';
+import { errorMessage } from '../../api/client';
+import { callKey, queryClient, useCall, useCallMutation } from '../../api/queries';
 import { useApp } from '../../app/store';
 import { CopyId, When } from '../../ui/format';
 import { EmptyState, ErrorState, Loading } from '../../ui/states';
@@ -13,43 +14,30 @@ import { useWorkspace } from '../../app/workspace';
 const MAX_RETURN_URL = 2048;
 
 export function PortalSettingsSection() {
-  const accountId = useWorkspace()?.account?.id;
   const isDemo = useWorkspace()?.mode === 'demo';
   const toast = useApp((s) => s.showToast);
-  const [settings, setSettings] = useState<PortalSettings | null>(null);
-  const [returnUrl, setReturnUrl] = useState('');
-  const [configs, setConfigs] = useState<PortalConfigurationView[] | null>(null);
-  const [configError, setConfigError] = useState<string | null>(null);
+  const settingsQuery = useCall('portal.settings.get', {});
+  const configsQuery = useCall('portal.configurations.list', {});
+  const settings: PortalSettings | null = settingsQuery.data ?? null;
+  const configs: PortalConfigurationView[] | null = configsQuery.data ?? null;
+  const configError = configsQuery.error ? errorMessage(configsQuery.error) : null;
+  const [returnUrl, setReturnUrl] = useState<string | null>(null);
   const [saveError, setSaveError] = useState<string | null>(null);
+  const settingsError = saveError ?? (settingsQuery.error ? errorMessage(settingsQuery.error) : null);
   const [editing, setEditing] = useState<PortalConfigurationView | 'new' | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const s = await api.call('portal.settings.get', {});
-      setSettings(s);
-      setReturnUrl(s.returnUrl ?? '');
-    } catch (err) {
-      setSaveError(errorMessage(err));
-    }
-    try {
-      setConfigs(await api.call('portal.configurations.list', {}));
-      setConfigError(null);
-    } catch (err) {
-      setConfigError(errorMessage(err));
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load, accountId]);
+  const load = () => void Promise.all([settingsQuery.refetch(), configsQuery.refetch()]);
+  // The field shows the saved URL until the agent edits it.
+  const shownReturnUrl = returnUrl ?? settings?.returnUrl ?? '';
+  const setPortalSettings = useCallMutation('portal.settings.set', { onSuccess: (s) => queryClient.setQueryData(callKey('portal.settings.get', {}), s), invalidates: ['portal.configurations.list'] });
 
   const saveReturnUrl = async (e: React.FormEvent) => {
     e.preventDefault();
     // Said in words here: the contract's own message for this is a schema sentence.
-    if (returnUrl.trim().length > MAX_RETURN_URL) return setSaveError(`The return URL is ${returnUrl.trim().length.toLocaleString()} characters long; the limit is ${MAX_RETURN_URL.toLocaleString()}.`);
+    const url = shownReturnUrl.trim();
+    if (url.length > MAX_RETURN_URL) return setSaveError(`The return URL is ${url.length.toLocaleString()} characters long; the limit is ${MAX_RETURN_URL.toLocaleString()}.`);
     try {
-      const s = await api.call('portal.settings.set', { returnUrl: returnUrl.trim() ? returnUrl.trim() : null });
-      setSettings(s);
+      const s = await setPortalSettings.mutateAsync({ returnUrl: url ? url : null });
+      setReturnUrl(null);
       setSaveError(null);
       toast(s.returnUrl ? 'Return URL saved.' : 'Return URL cleared: links need one to be created.');
     } catch (err) {
@@ -59,9 +47,7 @@ export function PortalSettingsSection() {
 
   const setConsoleDefault = async (id: string | null) => {
     try {
-      const s = await api.call('portal.settings.set', { defaultConfigurationId: id });
-      setSettings(s);
-      setConfigs((list) => list?.map((c) => ({ ...c, isConsoleDefault: c.id === s.defaultConfigurationId })) ?? null);
+      await setPortalSettings.mutateAsync({ defaultConfigurationId: id });
     } catch (err) {
       toast(errorMessage(err), 'error');
     }
@@ -79,7 +65,7 @@ export function PortalSettingsSection() {
           <span>Return URL (where the portal sends customers back)</span>
           <input
             type="url"
-            value={returnUrl}
+            value={shownReturnUrl}
             onChange={(e) => {
               setReturnUrl(e.target.value);
               setSaveError(null); // the message was about the text before this edit
@@ -88,13 +74,13 @@ export function PortalSettingsSection() {
             data-testid="portal-return-url"
           />
         </label>
-        <button type="submit" disabled={!settings || returnUrl.trim() === (settings.returnUrl ?? '')}>
+        <button type="submit" disabled={!settings || shownReturnUrl.trim() === (settings.returnUrl ?? '')}>
           Save
         </button>
       </form>
-      {saveError && (
+      {settingsError && (
         <p className="portal-error" role="alert">
-          {saveError}
+          {settingsError}
         </p>
       )}
 

@@ -1,7 +1,8 @@
 import { useCallback, useRef, useState } from 'react';
 import type { CallInput } from '../../../../shared/contract';
 import type { PortalLinkRecord } from '../../../../shared/contract/portal';
-import { api, errorMessage } from '../../api/client';
+import { errorMessage } from '../../api/client';
+import { useCallMutation } from '../../api/queries';
 import { useApp } from '../../app/store';
 import { copyText } from './clipboard';
 import { emitPortalLinkCreated } from './portal-events';
@@ -31,6 +32,8 @@ export function useCreatePortalLink() {
   const showToast = useApp((s) => s.showToast);
   const [state, setState] = useState<CreateLinkState>({ busy: false, link: null, copied: false, error: null });
   const inFlight = useRef<string | null>(null);
+  // The customer view and the links page show the new link at once.
+  const { mutateAsync } = useCallMutation('portal.createLink', { invalidates: ['customers.get', 'portal.history'] });
 
   const create = useCallback(
     async (request: CreateLinkRequest): Promise<PortalLinkRecord | null> => {
@@ -39,7 +42,7 @@ export function useCreatePortalLink() {
       inFlight.current = key;
       setState({ busy: true, link: null, copied: false, error: null });
       try {
-        const link = await api.call('portal.createLink', { ...request, idempotencyKey: key });
+        const link = await mutateAsync({ ...request, idempotencyKey: key });
         let copied = true;
         try {
           await copyText(link.url);
@@ -57,7 +60,7 @@ export function useCreatePortalLink() {
         inFlight.current = null;
       }
     },
-    [showToast],
+    [showToast, mutateAsync],
   );
 
   const reset = useCallback(() => setState({ busy: false, link: null, copied: false, error: null }), []);

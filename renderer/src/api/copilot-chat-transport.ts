@@ -1,9 +1,10 @@
 import type { ChatTransport, UIMessage, UIMessageChunk } from 'ai';
-import type { CopilotDataParts, CopilotLength, CopilotTone } from '../../../../shared/contract/copilot';
-import type { CopilotChunk } from '../../../../shared/contract/streams';
-import { api } from '../../api/client';
+import type { CopilotDataParts, CopilotLength, CopilotTone } from '../../../shared/contract/copilot';
+import type { CopilotChunk } from '../../../shared/contract/streams';
+import { api } from './client';
 
-// useChat's transport over the app's own channel: 'copilot.chat' starts a reply and returns its
+// The copilot chat's transport (the one streaming call, so it lives beside the client, not in a
+// component). useChat's transport over the app's own channel: 'copilot.chat' starts a reply and returns its
 // stream id; the AI SDK UI message chunks arrive on the 'copilot.chunk' push channel (Electron IPC
 // or the harness's server-sent events) and are fed to useChat in order. Chunks that arrive before
 // the id is known are held; a gap (the event stream connected late, or dropped a frame) is filled
