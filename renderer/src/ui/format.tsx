@@ -3,6 +3,7 @@ import { formatMoney } from '../../../shared/domain/money';
 import { useState } from 'react';
 import { useApp } from '../app/store';
 import { Icon } from './icons';
+import { copyText } from './clipboard';
 import { nextRetryWords } from './next-retry';
 
 /** An amount in minor units, always with its currency. */
@@ -39,7 +40,7 @@ export function CopyId({ id }: { id: string }) {
   const toast = useApp((s) => s.showToast);
   const copy = async () => {
     try {
-      await (window.billing?.copyText ? window.billing.copyText(id) : navigator.clipboard.writeText(id));
+      await copyText(id);
       setCopied(true);
       setTimeout(() => setCopied(false), 1200);
     } catch {

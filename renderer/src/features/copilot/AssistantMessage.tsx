@@ -1,6 +1,6 @@
 import type { CopilotAction, CopilotCitation, CopilotDataParts } from '../../../../shared/contract/copilot';
 import { useApp } from '../../app/store';
-import { copyText } from '../portal/clipboard';
+import { copyText } from '../../ui/clipboard';
 import type { CopilotUIMessage } from '../../api/copilot-chat-transport';
 import { DraftText } from './DraftText';
 import { entityChips, INTENT_LABELS, stripCitations } from './labels';

@@ -5,7 +5,7 @@ import { useCall } from '../../api/queries';
 import { Modal } from '../../ui/Modal';
 import { useApp } from '../../app/store';
 import { ErrorState, Loading } from '../../ui/states';
-import { copyText } from '../portal/clipboard';
+import { copyText } from '../../ui/clipboard';
 
 // A citation as a chip: an article opens in a reader; an object of the customer is highlighted in
 // the working pane when it is on screen, and its id can be copied.

@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import type { CopilotAction, CopilotCitation, CopilotConfirmResult } from '../../../../shared/contract/copilot';
 import { errorMessage } from '../../api/client';
 import { useApp } from '../../app/store';
-import { copyText } from '../portal/clipboard';
+import { copyText } from '../../ui/clipboard';
 import { CitationChip } from './CitationChip';
 import { ACTION_KIND } from './labels';
 import { useProposalOutcomes, type ProposalState } from './proposal-outcomes';

@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { useApp } from '../../app/store';
-import { copyText } from '../portal/clipboard';
+import { copyText } from '../../ui/clipboard';
 import { useCopilotPrefs } from './prefs';
 
 // The reply the agent is writing to the customer: drafts and links are inserted here, edited, then

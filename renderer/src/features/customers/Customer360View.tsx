@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { CallFailure, errorMessage } from '../../api/client';
 import { useShortcut } from '../../app/key-dispatch';
 import { withKeys } from '../../app/keymap';
@@ -25,8 +25,11 @@ const BACK_LABELS: Record<View, string> = { customers: 'Customers', dunning: 'Du
  * the back button) returns to the list.
  */
 export function Customer360View({ customerId }: { customerId: string }) {
-  const query = useCustomer360(customerId);
-  const customer = query.data ?? null;
+  // Opening a customer reads it again; meanwhile the cached copy is shown, unless that read fails:
+  // a customer deleted since it was cached must say so, not show its old page.
+  const query = useCustomer360(customerId, { refetchOnMount: 'always' });
+  const [openedAt] = useState(() => Date.now());
+  const customer = query.data && (query.dataUpdatedAt >= openedAt || !query.isError) ? query.data : null;
   const status = query.isError ? 'error' : query.isPending ? 'loading' : 'ready';
   const error = query.error ? errorMessage(query.error) : null;
   const errorCode = query.error instanceof CallFailure ? query.error.code : null;

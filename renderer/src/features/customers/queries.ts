@@ -4,8 +4,8 @@ import { callKey, queryClient, useCall, useCallMutation } from '../../api/querie
 // The customer view's reads and writes. Writes put their answer straight into the cached
 // customers.get answer (no refetch, no flash); the services' change notice then confirms it.
 
-export function useCustomer360(customerId: string) {
-  return useCall('customers.get', { customerId });
+export function useCustomer360(customerId: string, options: { refetchOnMount?: 'always' } = {}) {
+  return useCall('customers.get', { customerId }, options);
 }
 
 function updateCustomer(customerId: string, update: (c: Customer360) => Customer360): void {

@@ -1,9 +1,9 @@
+import { copyText } from '../../ui/clipboard';
+
 /** Copies portal links, one per line, to the clipboard; false when the clipboard is not available. */
 export async function copyLinks(urls: string[]): Promise<boolean> {
-  const text = urls.join('\n');
   try {
-    if (window.billing?.copyText) await window.billing.copyText(text);
-    else await navigator.clipboard.writeText(text);
+    await copyText(urls.join('\n'));
     return true;
   } catch {
     return false;

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { PORTAL_FLOW_LABELS, type PortalLinkRecord } from '../../../../shared/contract/portal';
 import { useApp } from '../../app/store';
 import { Icon } from '../../ui/icons';
-import { copyText } from './clipboard';
+import { copyText } from '../../ui/clipboard';
 import { canInsertIntoReply, insertPortalLinkIntoReply } from './portal-events';
 import './portal.css';
 

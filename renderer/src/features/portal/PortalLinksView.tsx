@@ -5,7 +5,7 @@ import { useApp } from '../../app/store';
 import { CopyId, When } from '../../ui/format';
 import { Icon } from '../../ui/icons';
 import { EmptyState, ErrorState, Loading } from '../../ui/states';
-import { copyText } from './clipboard';
+import { copyText } from '../../ui/clipboard';
 import './portal.css';
 
 /** The "Portal links" page: who sent which flow to whom, when — newest first, across customers. */

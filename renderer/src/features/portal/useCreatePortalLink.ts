@@ -4,7 +4,7 @@ import type { PortalLinkRecord } from '../../../../shared/contract/portal';
 import { errorMessage } from '../../api/client';
 import { useCallMutation } from '../../api/queries';
 import { useApp } from '../../app/store';
-import { copyText } from './clipboard';
+import { copyText } from '../../ui/clipboard';
 import { emitPortalLinkCreated } from './portal-events';
 
 export type CreateLinkRequest = Omit<CallInput<'portal.createLink'>, 'idempotencyKey'>;
