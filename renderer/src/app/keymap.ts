@@ -67,7 +67,9 @@ export const SCOPE_TITLES: Record<KeyScope, string> = {
 };
 
 /** The platform's name for the Mod key: what the agent reads on a tooltip. */
-const MOD = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform) ? 'Cmd' : 'Ctrl';
+// (Read through globalThis: the table is also imported by Node tests, where there is no navigator.)
+const platform = (globalThis as { navigator?: { platform?: string } }).navigator?.platform ?? '';
+const MOD = /Mac|iPhone|iPad/.test(platform) ? 'Cmd' : 'Ctrl';
 
 const KEY_NAMES: Record<string, string> = { ArrowDown: '↓', ArrowUp: '↑', Escape: 'Esc', Enter: 'Enter', Tab: 'Tab' };
 
@@ -93,7 +95,15 @@ export function withKeys(label: string, id: ShortcutId): string {
  * A key press as a spec of the table: `Mod+` for Ctrl or Cmd, `Alt+`, `Shift+` only for named
  * keys (a typed character already says whether Shift was down: `?`), letters lower-case.
  */
-export function pressedKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey'>): string {
+export interface KeyPress {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  altKey: boolean;
+  shiftKey: boolean;
+}
+
+export function pressedKey(e: KeyPress): string {
   const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
   const parts: string[] = [];
   if (e.ctrlKey || e.metaKey) parts.push('Mod');
