@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CALL_NAMES, type DataChanged } from '../../shared/contract';
-import { isStaleAfter, READ_CALLS, type ReadCallName } from '../../renderer/src/api/read-calls';
+import { isStaleAfter, mergeChanges, READ_CALLS, type ReadCallName } from '../../renderer/src/api/read-calls';
 
 // What a `data.changed` notice makes stale in the renderer's query cache: exactly the answers that
 // show the rows that changed, and for a customer's own answers only that customer's.
@@ -50,6 +50,18 @@ describe('read calls and change notices', () => {
         if (kinds.includes('accounts')) expect(stale).toBe(true);
         else if (!kinds.some((k) => shows.includes(k))) expect(stale).toBe(false);
         else if (!ids) expect(stale).toBe(true);
+      }),
+    );
+  });
+
+  it('property: a burst merged into one notice stales everything any of its notices would have', () => {
+    const input = fc.record({ customerId: fc.constantFrom('cus_A', 'cus_B'), filters: fc.record({ customerId: fc.constantFrom('cus_A', 'cus_B') }) });
+    const change = fc.record({ kinds: fc.subarray(KINDS, { minLength: 1 }), customerIds: fc.option(fc.subarray(['cus_A', 'cus_B', 'cus_C']), { nil: undefined }) });
+    fc.assert(
+      fc.property(fc.constantFrom(...NAMES), input, fc.array(change, { minLength: 1, maxLength: 6 }), (name, given, burst) => {
+        const clean = burst.map((c) => (c.customerIds ? c : { kinds: c.kinds }));
+        const merged = clean.reduce((a, b) => mergeChanges(a, b));
+        if (clean.some((c) => isStaleAfter(name, given, c))) expect(isStaleAfter(name, given, merged)).toBe(true);
       }),
     );
   });

@@ -2,7 +2,7 @@ import { QueryClient, useInfiniteQuery, useMutation, useQuery, type QueryKey, ty
 import { useEffect } from 'react';
 import type { CallInput, CallName, CallOutput, DataChanged } from '../../../shared/contract';
 import { api } from './client';
-import { isReadCall, isStaleAfter, type ReadCallName } from './read-calls';
+import { isReadCall, isStaleAfter, mergeChanges, type Change, type ReadCallName } from './read-calls';
 
 // The renderer's one layer over the typed client: every read is a query keyed by the call's name
 // and input, every write a mutation that says what it makes stale. Components use these hooks and
@@ -109,9 +109,28 @@ export function applyChange(change: Pick<DataChanged, 'kinds' | 'customerIds'>):
   });
 }
 
+/** A sync writes a page at a time and says so each time: notices this close together are applied as one. */
+const COALESCE_MS = 100;
+
 /** The renderer's one subscription to `data.changed` (the app shell mounts it once). */
 export function useChangeNotices(): void {
-  useEffect(() => api.on('data.changed', (change) => void applyChange(change)), []);
+  useEffect(() => {
+    let pending: Change | null = null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const off = api.on('data.changed', (change) => {
+      pending = pending ? mergeChanges(pending, change) : { kinds: [...change.kinds], ...(change.customerIds ? { customerIds: [...change.customerIds] } : {}) };
+      timer ??= setTimeout(() => {
+        const merged = pending!;
+        pending = null;
+        timer = undefined;
+        void applyChange(merged);
+      }, COALESCE_MS);
+    });
+    return () => {
+      off();
+      clearTimeout(timer);
+    };
+  }, []);
 }
 
 /** A stream subscription for the few components that show pushed progress (sync.progress). */

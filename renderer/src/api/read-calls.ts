@@ -44,10 +44,21 @@ export function isReadCall(name: string): name is ReadCallName {
 }
 
 /** True when the notice changed something the answer to `name(input)` shows. */
-export function isStaleAfter(name: ReadCallName, input: unknown, change: Pick<DataChanged, 'kinds' | 'customerIds'>): boolean {
+export function isStaleAfter(name: ReadCallName, input: unknown, change: Change): boolean {
   if (change.kinds.includes('accounts')) return true;
   const call: ReadCall = READ_CALLS[name];
   if (!change.kinds.some((k) => call.shows.includes(k))) return false;
   const customerId = call.customerOf?.(input);
   return !customerId || !change.customerIds || change.customerIds.includes(customerId);
+}
+
+export type Change = Pick<DataChanged, 'kinds' | 'customerIds'>;
+
+/**
+ * Two notices as one (a burst of sync pages is applied once): every kind of both; customers named
+ * only when both name theirs, else any customer. Whatever either stales, the merge stales too.
+ */
+export function mergeChanges(a: Change, b: Change): Change {
+  const kinds = [...new Set([...a.kinds, ...b.kinds])];
+  return a.customerIds && b.customerIds ? { kinds, customerIds: [...new Set([...a.customerIds, ...b.customerIds])] } : { kinds };
 }
