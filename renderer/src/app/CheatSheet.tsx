@@ -4,6 +4,11 @@ import { useApp } from './store';
 
 const SCOPES: KeyScope[] = ['global', 'list', 'customer', 'dialog', 'text'];
 
+/** A run of digits reads as one range ("1–7"), not seven keys. */
+function shownKeys(keys: readonly string[]): string[] {
+  return keys.length > 3 && keys.every((k) => /^\d$/.test(k)) ? [`${keys[0]}–${keys[keys.length - 1]}`] : [...keys];
+}
+
 /** `?`: every keyboard shortcut, by where it works, read from the one keymap table. */
 export function CheatSheet() {
   const open = useApp((s) => s.shortcutsOpen);
@@ -29,7 +34,7 @@ export function CheatSheet() {
                   .map(([id, def]) => (
                     <div key={id} className="cheat-row" data-shortcut={id}>
                       <dt>
-                        {def.keys.map((k, i) => (
+                        {shownKeys(def.keys).map((k, i) => (
                           <span key={k}>
                             {i > 0 && <span className="muted"> / </span>}
                             <kbd>{keyLabel(k)}</kbd>
