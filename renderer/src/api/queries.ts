@@ -78,15 +78,26 @@ export function invalidateCalls(...names: ReadCallName[]): Promise<void> {
 }
 
 /**
+ * Another account (a key added or removed, a switch): every cached answer belonged to the old one.
+ * They are dropped, not marked stale, so no screen shows one account's rows under the other's banner.
+ */
+export async function forgetEveryAnswer(): Promise<void> {
+  // The workspace itself is read again, not dropped: the shell stays on screen while it loads.
+  await queryClient.resetQueries({ predicate: (q) => q.queryKey[0] !== 'workspace.status' });
+  await invalidateCalls('workspace.status');
+}
+
+/**
  * A write call as a mutation. `invalidates` names the reads it makes stale at once, before the
  * services' change notice arrives (a notice is still applied: the second fetch is cheap).
  */
-export function useCallMutation<N extends CallName>(name: N, options: { invalidates?: ReadCallName[]; onSuccess?: (output: CallOutput<N>, input: CallInput<N>) => void } = {}) {
+export function useCallMutation<N extends CallName>(name: N, options: { invalidates?: ReadCallName[] | 'everything'; onSuccess?: (output: CallOutput<N>, input: CallInput<N>) => void } = {}) {
   return useMutation<CallOutput<N>, Error, CallInput<N>>({
     mutationFn: (input) => api.call(name, input),
     // Returned, so mutateAsync resolves once the stale reads are fetched again (a switched account shows at once).
     onSuccess: (output, input) => {
       options.onSuccess?.(output, input);
+      if (options.invalidates === 'everything') return forgetEveryAnswer();
       return options.invalidates?.length ? invalidateCalls(...options.invalidates) : undefined;
     },
   });

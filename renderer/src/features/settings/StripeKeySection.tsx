@@ -27,10 +27,11 @@ export function StripeKeySection() {
   const workspace = status.data ?? null;
   const workspaceError = status.error ? errorMessage(status.error) : null;
   const refresh = () => void status.refetch();
-  // Every account change shows at once: the mutations resolve after workspace.status is read again.
-  const setKey = useCallMutation('workspace.setStripeKey', { invalidates: ['workspace.status'] });
-  const switchAccount = useCallMutation('workspace.switchAccount', { invalidates: ['workspace.status'] });
-  const clearKey = useCallMutation('workspace.clearStripeKey', { invalidates: ['workspace.status'] });
+  // Every account change shows at once and alone: the mutations resolve after the cache of the
+  // old account is dropped and what is on screen is read again.
+  const setKey = useCallMutation('workspace.setStripeKey', { invalidates: 'everything' });
+  const switchAccount = useCallMutation('workspace.switchAccount', { invalidates: 'everything' });
+  const clearKey = useCallMutation('workspace.clearStripeKey', { invalidates: 'everything' });
   const toast = useApp((s) => s.showToast);
   // The field is uncontrolled: the key lives only in the input element (no React state, no value
   // attribute in the DOM) and the field is emptied as soon as it has been sent.
