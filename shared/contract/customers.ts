@@ -207,8 +207,8 @@ export const customerCalls = {
   'customers.get': call<Customer360>()(z.object({ customerId }).strict()),
   /** Re-fetches this customer's objects from Stripe (on-demand refresh). */
   'customers.refresh': call<CustomerRefreshResult>()(z.object({ customerId }).strict()),
-  'notes.add': call<NoteView>()(z.object({ customerId, body: noteBody() }).strict()),
+  'notes.add': call<NoteView>()(z.object({ customerId, body: noteBody }).strict()),
   'notes.update': call<NoteView>()(
-    z.object({ noteId: z.number().int().positive(), body: noteBody() }).strict(),
+    z.object({ noteId: z.number().int().positive(), body: noteBody }).strict(),
   ),
 };

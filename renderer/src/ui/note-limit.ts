@@ -1,4 +1,4 @@
-import { NOTE_MAX_CHARS } from '../../../shared/contract/ids';
+import { NOTE_MAX_LENGTH } from '../../../shared/contract/ids';
 
 /**
  * Why a note cannot be saved, in words, before it is sent (the service would answer with the
@@ -6,5 +6,5 @@ import { NOTE_MAX_CHARS } from '../../../shared/contract/ids';
  */
 export function noteTooLong(body: string): string | null {
   const length = body.trim().length;
-  return length > NOTE_MAX_CHARS ? `A note holds up to ${NOTE_MAX_CHARS.toLocaleString()} characters; this one has ${length.toLocaleString()}.` : null;
+  return length > NOTE_MAX_LENGTH ? `A note holds up to ${NOTE_MAX_LENGTH.toLocaleString()} characters; this one has ${length.toLocaleString()}.` : null;
 }

@@ -1,4 +1,3 @@
-import { useEffect } from 'react';
 import { ErrorState, Loading } from '../../ui/states';
 import { KnowledgeBaseSection } from './KnowledgeBaseSection';
 import { ModelKeyField } from './ModelKeyField';

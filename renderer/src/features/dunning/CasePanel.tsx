@@ -8,7 +8,7 @@ import { CATEGORY_BADGE, CATEGORY_HINTS, CATEGORY_LABELS, STAGE_BADGE, STAGE_LAB
 import { RetryPaymentButton } from './RetryDialog';
 import { copyLinks } from './copy-links';
 import { caseWrites, invalidateCase, useAssignees, useCaseDetail, useQueue } from './queries';
-import { isOpenStage } from './stages';
+import { isOpenDunningStage } from '../../../../shared/contract/dunning';
 import { useDunning } from './store';
 import { errorMessage } from '../../api/client';
 import { noteTooLong } from '../../ui/note-limit';
@@ -49,7 +49,7 @@ function CaseDetails({ detail }: { detail: DunningCaseDetail }) {
   const setNote = (text: string) => useDunning.getState().setNoteDraft(detail.id, text);
   const [noteError, setNoteError] = useState<string | null>(null);
   const [assignee, setAssignee] = useState(detail.assignee ?? '');
-  const open = isOpenStage(detail.stage);
+  const open = isOpenDunningStage(detail.stage);
   const refresh = () => invalidateCase();
   const act = async (fn: () => Promise<string>) => {
     try {

@@ -1,5 +1,4 @@
-import { DUNNING_STAGES } from '../../../../shared/contract/dunning';
-import { isOpenStage } from './stages';
+import { DUNNING_STAGES, isOpenDunningStage } from '../../../../shared/contract/dunning';
 import { errorMessage } from '../../api/client';
 import { useCall } from '../../api/queries';
 import { useApp } from '../../app/store';
@@ -20,7 +19,7 @@ export function DunningPanel({ customerId }: { customerId: string }) {
   const error = query.error ? errorMessage(query.error) : null;
   const load = () => void query.refetch();
   const rows = query.data?.rows;
-  const cases = rows ? [...rows.filter((c) => isOpenStage(c.stage)), ...rows.filter((c) => !isOpenStage(c.stage))] : null;
+  const cases = rows ? [...rows.filter((c) => isOpenDunningStage(c.stage)), ...rows.filter((c) => !isOpenDunningStage(c.stage))] : null;
 
   if (error) return <ErrorState message={`Could not load the dunning cases: ${error}`} onRetry={() => void load()} />;
   if (!cases || cases.length === 0) return null;
@@ -34,7 +33,7 @@ export function DunningPanel({ customerId }: { customerId: string }) {
       </h2>
       <ul>
         {cases.map((c) => {
-          const open = isOpenStage(c.stage);
+          const open = isOpenDunningStage(c.stage);
           return (
             <li key={c.id} className="dunning-customer-case">
               <Money amount={c.amountAtRisk} currency={c.currency} /> <span className={STAGE_BADGE[c.stage]}>{STAGE_LABELS[c.stage]}</span>{' '}

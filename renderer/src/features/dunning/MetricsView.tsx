@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { DunningMetrics } from '../../../../shared/contract/dunning';
 import type { DeclineCategory } from '../../../../shared/domain/decline-codes';
@@ -7,7 +7,6 @@ import { useApp } from '../../app/store';
 import { Money } from '../../ui/format';
 import { EmptyState, ErrorState, Loading } from '../../ui/states';
 import { CATEGORY_LABELS } from './labels';
-import { useDunning } from './store';
 import { useMetrics } from './queries';
 import { errorMessage } from '../../api/client';
 

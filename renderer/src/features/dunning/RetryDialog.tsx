@@ -3,7 +3,6 @@ import type { DunningCaseDetail, RetryOutcome } from '../../../../shared/contrac
 import { CallFailure, errorMessage } from '../../api/client';
 import { fetchCall, useCallMutation } from '../../api/queries';
 import { CASE_READS } from './queries';
-import { useApp } from '../../app/store';
 import { Money, When } from '../../ui/format';
 import { Loading } from '../../ui/states';
 import { CATEGORY_BADGE, CATEGORY_LABELS } from './labels';

@@ -2,7 +2,7 @@ import type { DunningCaseRow } from '../../../../shared/contract/dunning';
 import { useShortcut } from '../../app/key-dispatch';
 import { useApp } from '../../app/store';
 import { caseWrites } from './queries';
-import { isOpenStage } from './stages';
+import { isOpenDunningStage } from '../../../../shared/contract/dunning';
 import { useDunning } from './store';
 
 /**
@@ -42,7 +42,7 @@ export function useQueueKeys(rows: DunningCaseRow[], loadMore: () => void, searc
     'queue.retry',
     () => {
       const row = current();
-      if (!row?.invoiceId || !isOpenStage(row.stage)) return false;
+      if (!row?.invoiceId || !isOpenDunningStage(row.stage)) return false;
       useDunning.getState().openRetry(row.id);
     },
     options,

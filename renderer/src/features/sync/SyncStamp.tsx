@@ -1,4 +1,3 @@
-import { useApp } from '../../app/store';
 import { progressParts, syncView } from './labels';
 import { SyncedAgo } from './SyncedAgo';
 import { useSync, useSyncFeed, useTick } from './sync-store';

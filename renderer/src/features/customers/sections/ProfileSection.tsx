@@ -1,5 +1,4 @@
 import type { Customer360 } from '../../../../../shared/contract/customers';
-import { useApp } from '../../../app/store';
 import { Money, When } from '../../../ui/format';
 import { ExternalLink } from '../ExternalLink';
 import { useWorkspace } from '../../../app/workspace';
