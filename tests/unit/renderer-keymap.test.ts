@@ -34,6 +34,11 @@ describe('the renderer keymap', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('subscribes to data.changed once, in the query layer (the cache, not each view, decides what to fetch again)', () => {
+    const hits = sources(RENDERER).flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(/\.on\(\s*'data\.changed'/g)].map(() => rel(file)));
+    expect(hits).toEqual(['api/queries.ts']);
+  });
+
   it('within one scope, a key belongs to one shortcut only (a press is never ambiguous)', () => {
     const owner = new Map<string, string>();
     const clashes: string[] = [];

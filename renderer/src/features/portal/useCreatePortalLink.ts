@@ -5,7 +5,6 @@ import { errorMessage } from '../../api/client';
 import { useCallMutation } from '../../api/queries';
 import { useApp } from '../../app/store';
 import { copyText } from '../../ui/clipboard';
-import { emitPortalLinkCreated } from './portal-events';
 
 export type CreateLinkRequest = Omit<CallInput<'portal.createLink'>, 'idempotencyKey'>;
 
@@ -51,7 +50,6 @@ export function useCreatePortalLink() {
         }
         setState({ busy: false, link, copied, error: null });
         showToast(copied ? (link.simulated ? 'Link copied (simulated: demo workspace)' : 'Link copied') : 'Link created, but the clipboard refused it: copy it from the field.', copied ? 'info' : 'error');
-        emitPortalLinkCreated(link);
         return link;
       } catch (err) {
         setState({ busy: false, link: null, copied: false, error: errorMessage(err) });
