@@ -12,6 +12,7 @@ import { isOpenDunningStage } from '../../../../shared/contract/dunning';
 import { useDunning } from './store';
 import { errorMessage } from '../../api/client';
 import { noteTooLong } from '../../ui/note-limit';
+import { withKeys } from '../../app/keymap';
 
 const MOVES: Array<{ to: ManualDunningStage; label: string }> = [
   { to: 'contacted', label: 'Mark contacted' },
@@ -64,7 +65,7 @@ function CaseDetails({ detail }: { detail: DunningCaseDetail }) {
     <aside className="dunning-panel" aria-label="Case details">
       <header className="dunning-panel-head">
         <div>
-          <button type="button" className="dunning-link customer-link" onClick={() => openCustomer(detail.customerId)} title="Open the customer (Enter)">
+          <button type="button" className="dunning-link customer-link" onClick={() => openCustomer(detail.customerId)} title={withKeys('Open the customer', 'list.open')}>
             {detail.customerName ?? detail.customerEmail ?? detail.customerId}
           </button>
           {detail.customerEmail && detail.customerName && <div className="muted">{detail.customerEmail}</div>}

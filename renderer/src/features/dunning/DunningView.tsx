@@ -3,6 +3,7 @@ import { errorMessage } from '../../api/client';
 import { useCallMutation } from '../../api/queries';
 import { useApp } from '../../app/store';
 import { Money } from '../../ui/format';
+import { KeyHints } from '../../ui/KeyHints';
 import { EmptyState, ErrorState, Loading } from '../../ui/states';
 import { BulkBar } from './BulkBar';
 import { CasePanel } from './CasePanel';
@@ -126,9 +127,17 @@ function QueueBody() {
     <div className="dunning-split">
       <div className="dunning-main">
         <QueueTable />
-        <p className="dunning-keys muted">
-          <kbd>J</kbd>/<kbd>K</kbd> move · <kbd>Enter</kbd> open customer · <kbd>X</kbd> select · <kbd>R</kbd> retry · <kbd>M</kbd> mark contacted · <kbd>/</kbd> search
-        </p>
+        <KeyHints
+          className="dunning-keys muted"
+          hints={[
+            { ids: ['list.next', 'list.previous'], words: 'move' },
+            { ids: ['list.open'], words: 'open customer' },
+            { ids: ['queue.select'], words: 'select' },
+            { ids: ['queue.retry'], words: 'retry' },
+            { ids: ['queue.contacted'], words: 'mark contacted' },
+            { ids: ['list.search'], words: 'search' },
+          ]}
+        />
       </div>
       <CasePanel />
     </div>

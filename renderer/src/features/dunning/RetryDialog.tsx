@@ -8,6 +8,7 @@ import { Loading } from '../../ui/states';
 import { CATEGORY_BADGE, CATEGORY_LABELS } from './labels';
 import './dunning.css';
 import { Modal } from '../../ui/Modal';
+import { withKeys } from '../../app/keymap';
 import { useWorkspace } from '../../app/workspace';
 
 type Phase = { kind: 'loading' } | { kind: 'confirm'; detail: DunningCaseDetail } | { kind: 'running'; detail: DunningCaseDetail } | { kind: 'done'; detail: DunningCaseDetail; outcome: RetryOutcome } | { kind: 'error'; detail: DunningCaseDetail | null; message: string; refused: boolean };
@@ -149,7 +150,7 @@ export function RetryPaymentButton({ caseId, disabledReason, onDone, compact }: 
   const buttonRef = useRef<HTMLButtonElement>(null);
   return (
     <>
-      <button ref={buttonRef} type="button" className={compact ? '' : 'primary'} onClick={() => setOpen(true)} title={disabledReason ?? 'Retry the failed payment now (R)'}>
+      <button ref={buttonRef} type="button" className={compact ? '' : 'primary'} onClick={() => setOpen(true)} title={disabledReason ?? withKeys('Retry the failed payment now', 'queue.retry')}>
         Retry payment{compact ? '' : ' now'}
       </button>
       {open && (
