@@ -7,6 +7,7 @@ import { Money, NextRetry } from '../../ui/format';
 import { CATEGORY_BADGE, CATEGORY_HINTS, CATEGORY_LABELS, STAGE_BADGE, STAGE_LABELS } from './labels';
 import { useDunning } from './store';
 import { selectAllMatching, useQueue } from './queries';
+import { errorMessage } from '../../api/client';
 
 const ROW_HEIGHT = 34;
 /** Below this width the table drops the columns the case panel repeats (invoice, tries, days). */
@@ -42,8 +43,13 @@ export function QueueTable() {
 
   const toggleAll = async () => {
     if (allSelected) return clearSelection();
-    const n = await selectAllMatching(rows.map((r) => r.id), total);
-    if (total > n) toast(`Selected the first ${n} of ${total} cases (one action covers up to ${n}).`);
+    try {
+      const n = await selectAllMatching(rows.map((r) => r.id), total);
+      if (total > n) toast(`Selected the first ${n} of ${total} cases (one action covers up to ${n}).`);
+    } catch (err) {
+      // Nothing is selected: the agent sees why instead of a checkbox that did nothing.
+      toast(`Could not select all matching cases: ${errorMessage(err)}`, 'error');
+    }
   };
 
   return (
