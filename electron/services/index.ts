@@ -13,6 +13,7 @@ import { ensureAccount } from './stripe/ingest';
 import { seedDemoWorkspace, demoIsSeeded } from './demo/seed';
 import { startOfUtcDay } from './demo/time';
 import { registerDomainHandlers } from './register';
+import { assertKeyMayUseBase } from './stripe/api-base';
 
 export interface Services {
   ctx: ServiceContext;
@@ -38,6 +39,10 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
   const log = deps.logger ?? createLogger(redactor);
   const secrets = deps.secrets ?? new EnvSecretStore(options.env ?? process.env);
   const now = options.now ?? Date.now;
+  const envKey = secrets.get('stripe_key', 'default');
+  // Refused before the cache is touched, so the CLI and the harness stop with the reason instead of
+  // quietly opening the demo workspace.
+  if (envKey) assertKeyMayUseBase(envKey, options.stripeApiBase);
   const opened = openCache(options.dbPath, { nativeBinding: options.nativeBinding });
   if (opened.recovered) log.warn('cache file was unreadable and was moved aside', opened.recovered);
   const db = opened.db;
@@ -45,7 +50,7 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
   const workspace = new Workspace(db, secrets, settings, redactor, log, options.stripeApiBase);
   const ctx: ServiceContext = { db, log, redactor, hub: new StreamHub(), secrets, settings, audit: new AuditLog(db, now, redactor), workspace, now, options };
 
-  if (secrets.get('stripe_key', 'default')) {
+  if (envKey) {
     try {
       await workspace.adoptEnvironmentKey();
     } catch (err) {
