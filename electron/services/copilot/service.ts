@@ -20,6 +20,7 @@ import { toModelAppError } from './model/errors';
 import { createCopilotModels, type CopilotModelFactory, type CopilotModels } from './model/provider';
 import { prepareTurn, type PreparedTurn } from './turn';
 import { otherCustomerNameCheck } from './safety/other-customers';
+import { customerOwnLinks } from './safety/own-links';
 
 // The copilot as one object over the service context: answers (streamed or not), confirmations,
 // the knowledge base. Models are built from the current settings on each request (settings can
@@ -151,6 +152,7 @@ export class CopilotService {
       kbArticles: () => kbSlugs(this.ctx.db),
       recordProposal: (a: CopilotAction) => recordProposal(this.ctx.db, account.id, customerId, a, this.ctx.now()),
       isOtherCustomerName: otherCustomerNameCheck(this.ctx.db, account.id, customerId),
+      ownLinks: () => customerOwnLinks(this.ctx.db, account.id, customerId),
     });
   }
 
