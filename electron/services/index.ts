@@ -14,6 +14,7 @@ import { seedDemoWorkspace, demoIsSeeded } from './demo/seed';
 import { startOfUtcDay } from './demo/time';
 import { registerDomainHandlers } from './register';
 import { assertKeyMayUseBase } from './stripe/api-base';
+import { readCopilotConfig, servicesEnvironment } from './copilot/model/config';
 
 export interface Services {
   ctx: ServiceContext;
@@ -37,7 +38,7 @@ export interface CreateServicesDeps {
 export async function createServices(options: ServicesOptions, deps: CreateServicesDeps = {}): Promise<Services> {
   const redactor = deps.redactor ?? new Redactor();
   const log = deps.logger ?? createLogger(redactor);
-  const secrets = deps.secrets ?? new EnvSecretStore(options.env ?? process.env);
+  const secrets = deps.secrets ?? new EnvSecretStore(servicesEnvironment(options));
   const now = options.now ?? Date.now;
   const envKey = secrets.get('stripe_key', 'default');
   // Refused before the cache is touched, so the CLI and the harness stop with the reason instead of
@@ -67,7 +68,7 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
   registerWorkspaceHandlers(table, ctx, {
     cacheRecovered: opened.recovered ?? null,
     online: () => true,
-    copilotConfigured: () => Boolean(secrets.get('openai_key') || (options.env ?? process.env).OPENAI_BASE_URL),
+    copilotConfigured: () => readCopilotConfig(ctx).configured,
   });
   registerDomainHandlers(table, ctx, (fn) => closers.push(fn));
 

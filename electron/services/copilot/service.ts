@@ -206,7 +206,12 @@ export class CopilotService {
         length: input.length,
         abortSignal: signal,
         wordDelayMs: this.deps.templateWordDelayMs ?? 12,
-        notice: { kind: 'no_model', text: 'No model is configured: the draft comes from templates filled with this customer\'s data. Add a model in Settings › Copilot.' },
+        notice: {
+          kind: 'no_model',
+          text: config.problem
+            ? `The model is not used: ${config.problem} The draft comes from templates filled with this customer's data.`
+            : 'No model is configured: the draft comes from templates filled with this customer\'s data. Add a model in Settings › Copilot.',
+        },
       });
     }
     void this.streams.pump(streamId, stream, (err) => toModelAppError(err, config).message);
@@ -215,6 +220,7 @@ export class CopilotService {
 
   async testModel(): Promise<{ ok: true; model: string; latencyMs: number }> {
     const config = this.config();
+    if (config.problem) throw new AppError('not_configured', config.problem);
     if (!config.configured) throw new AppError('not_configured', 'No model is configured. Choose a provider and model (and a key for OpenAI) first.');
     const models = this.models(config);
     const started = Date.now();
