@@ -35,6 +35,7 @@ function problemOf(d: Draft): string | null {
   if (d.embeddingModel.trim().length > 200) return `The embedding model name is ${d.embeddingModel.trim().length.toLocaleString()} characters long; a model name has at most 200.`;
   if (d.provider === 'compatible') {
     if (!d.baseUrl.trim()) return 'Enter the base URL of the server, e.g. http://127.0.0.1:11434/v1 for Ollama.';
+    if (!/^https?:\/\/[^\s/]+/i.test(d.baseUrl.trim())) return 'The base URL must start with http:// or https://, e.g. http://127.0.0.1:11434/v1.';
     if (d.baseUrl.trim().length > 500) return `The base URL is ${d.baseUrl.trim().length.toLocaleString()} characters long; the limit is 500. It looks like http://127.0.0.1:11434/v1.`;
     const urlProblem = modelBaseUrlProblem(d.baseUrl.trim());
     if (urlProblem) return urlProblem;
