@@ -76,6 +76,18 @@ describe('the model key is bound to the origin it was saved for', () => {
     expect(keySentTo(elsewhere)).toBe(1);
   });
 
+  it('a key stored before origins were recorded is bound to the server the saved settings named', async () => {
+    const s = await services();
+    await value(s, 'copilot.settings.set', { provider: 'compatible', baseUrl: home.baseUrl, model: 'm' });
+    s.ctx.secrets.set('openai_key', KEY); // as an older version stored it: no origin beside it
+    expect(await value<CopilotSettingsView>(s, 'copilot.settings.get')).toMatchObject({ keyOrigin: origin(home), configured: true });
+    const moved = await value<CopilotSettingsView>(s, 'copilot.settings.set', { provider: 'compatible', baseUrl: elsewhere.baseUrl, model: 'm' });
+    expect(moved).toMatchObject({ keyOrigin: origin(home), configured: false });
+    const sentBefore = keySentTo(elsewhere);
+    await call(s, 'copilot.settings.test');
+    expect(keySentTo(elsewhere)).toBe(sentBefore);
+  });
+
   it('switching from OpenAI to a compatible server asks for the key again', async () => {
     const s = await services();
     await value(s, 'copilot.settings.set', { provider: 'openai', baseUrl: null, model: 'gpt-4o-mini' });
