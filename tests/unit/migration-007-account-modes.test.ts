@@ -2,16 +2,20 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate, schemaVersion } from '../../electron/services/db/migrate';
 import { MIGRATIONS } from '../../electron/services/db/migrations';
+import { migration007 } from '../../electron/services/db/migrations/007-account-modes';
+
+const BEFORE = migration007.version - 1;
+const AFTER = migration007.version;
 
 // Migration 007: test and live mode of one Stripe account become two workspaces ("acct_X" and
 // "acct_X:live"). A cache already mixed up by the old behaviour (a live key added after a test key
 // relabelled everything LIVE) is untangled by the mode Stripe gave each customer.
 
-function open6(): Database.Database {
+function openBefore(): Database.Database {
   const db = new Database(':memory:');
   db.pragma('foreign_keys = ON');
-  migrate(db, MIGRATIONS, 6);
-  expect(schemaVersion(db)).toBe(6);
+  migrate(db, MIGRATIONS, BEFORE);
+  expect(schemaVersion(db)).toBe(BEFORE);
   return db;
 }
 
@@ -73,10 +77,10 @@ const everywhere = (account: string) => Object.fromEntries([...ROW_TABLES, 'audi
 
 describe('migration 007: one workspace per (Stripe account, mode)', () => {
   it('untangles a mixed account: live customers and their rows move to acct_…:live, test ones stay; others keep their rows', () => {
-    const db = open6();
+    const db = openBefore();
     seedBefore007(db);
-    migrate(db, MIGRATIONS, 7);
-    expect(schemaVersion(db)).toBe(7);
+    migrate(db, MIGRATIONS, AFTER);
+    expect(schemaVersion(db)).toBe(AFTER);
 
     expect(db.prepare('SELECT id, stripe_account_id, name, livemode, is_demo FROM accounts ORDER BY id').all()).toEqual([
       { id: 'acct_LiveOnly:live', stripe_account_id: 'acct_LiveOnly', name: 'Live Co', livemode: 1, is_demo: 0 },
@@ -96,9 +100,9 @@ describe('migration 007: one workspace per (Stripe account, mode)', () => {
   });
 
   it('the sync state goes with the mode of the key last stored; the other workspace backfills afresh', () => {
-    const db = open6();
+    const db = openBefore();
     seedBefore007(db);
-    migrate(db, MIGRATIONS, 7);
+    migrate(db, MIGRATIONS, AFTER);
     const state = db.prepare('SELECT account_id, backfill_complete, events_cursor, last_synced_at_ms FROM sync_state ORDER BY account_id').all();
     expect(state).toEqual([
       { account_id: 'acct_LiveOnly:live', backfill_complete: 1, events_cursor: 'evt_cursorLO', last_synced_at_ms: 97 },
@@ -114,9 +118,9 @@ describe('migration 007: one workspace per (Stripe account, mode)', () => {
   });
 
   it('settings that named a live account name its live workspace; the rest are untouched', () => {
-    const db = open6();
+    const db = openBefore();
     seedBefore007(db);
-    migrate(db, MIGRATIONS, 7);
+    migrate(db, MIGRATIONS, AFTER);
     const settings = Object.fromEntries((db.prepare('SELECT key, value_json FROM settings').all() as Array<{ key: string; value_json: string }>).map((r) => [r.key, JSON.parse(r.value_json)]));
     expect(settings).toEqual({
       active_account: 'acct_Mixed:live',
@@ -128,15 +132,15 @@ describe('migration 007: one workspace per (Stripe account, mode)', () => {
   });
 
   it('one workspace per account and mode from now on', () => {
-    const db = open6();
+    const db = openBefore();
     seedBefore007(db);
-    migrate(db, MIGRATIONS, 7);
+    migrate(db, MIGRATIONS, AFTER);
     expect(() => db.prepare("INSERT INTO accounts (id, stripe_account_id, name, livemode, is_demo, added_at_ms) VALUES ('acct_Mixed:dup', 'acct_Mixed', 'x', 1, 0, 1)").run()).toThrow(/UNIQUE/);
   });
 
   it('an empty cache migrates', () => {
-    const db = open6();
-    migrate(db, MIGRATIONS, 7);
+    const db = openBefore();
+    migrate(db, MIGRATIONS, AFTER);
     expect(db.prepare('SELECT COUNT(*) AS n FROM accounts').get()).toEqual({ n: 0 });
   });
 });
