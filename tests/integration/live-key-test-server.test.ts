@@ -71,6 +71,7 @@ describe('a live key and a non-Stripe STRIPE_API_BASE', () => {
     expect(liveKeyBaseProblem(LIVE.sk, undefined)).toBeNull();
     expect(liveKeyBaseProblem(LIVE.sk, 'https://api.stripe.com')).toBeNull();
     expect(liveKeyBaseProblem(LIVE.sk, 'https://api.stripe.com/')).toBeNull();
+    expect(liveKeyBaseProblem(LIVE.sk, 'https://api.stripe.com/v1')).toBeNull();
     for (const base of ['http://api.stripe.com', 'https://api.stripe.com.evil.example', 'https://user:pw@api.stripe.com', 'https://api.stripe.com:8443', 'not a url']) {
       expect(liveKeyBaseProblem(LIVE.sk, base), base).toMatch(/only ever sent to Stripe/);
     }

@@ -11,7 +11,8 @@ export function isStripeApiBase(apiBase: string | undefined): boolean {
   if (apiBase === undefined || apiBase.trim() === '') return true;
   try {
     const url = new URL(apiBase);
-    return url.origin === STRIPE_API_ORIGIN && !url.username && !url.password && (url.pathname === '/' || url.pathname === '');
+    // The SDK takes only the host, port and protocol from the base (stripe/client.ts): the origin decides.
+    return url.origin === STRIPE_API_ORIGIN && !url.username && !url.password;
   } catch {
     return false;
   }
