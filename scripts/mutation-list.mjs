@@ -55,10 +55,10 @@ export const MUTATIONS = [
     tests: ['tests/unit/money.test.ts'],
   },
   {
-    what: 'mapper: a payment attempt shows the amount requested instead of the amount paid',
+    what: 'mapper: an invoice shows its amount due as paid',
     file: 'electron/services/stripe/mappers.ts',
-    search: '    amount: p.amount_paid ?? p.amount_requested ?? 0,',
-    replace: '    amount: p.amount_requested ?? 0,',
+    search: '      amount_paid: inv.amount_paid,',
+    replace: '      amount_paid: inv.amount_due,',
     tests: ['tests/integration/sync-mirror.test.ts'],
   },
   // Decline classification
@@ -135,10 +135,17 @@ export const MUTATIONS = [
     tests: ['tests/integration/dunning-retry.test.ts'],
   },
   {
-    what: 'portal link: a repeated click (same idempotency key) makes a second link',
+    what: 'portal link: a repeated click (same idempotency key) goes to Stripe again instead of returning the link made',
     file: 'electron/services/portal/create-link.ts',
     search: '  if (repeated) return repeated;',
     replace: '  if (repeated && Date.now() < 0) return repeated;',
+    tests: ['tests/integration/portal.test.ts'],
+  },
+  {
+    what: "portal link: the session is created without the click's idempotency key",
+    file: 'electron/services/portal/create-link.ts',
+    search: '      const session = await ctx.workspace.stripe(account.id).billingPortal.sessions.create(params, { idempotencyKey });',
+    replace: '      const session = await ctx.workspace.stripe(account.id).billingPortal.sessions.create(params);',
     tests: ['tests/integration/portal.test.ts'],
   },
   // Redaction
