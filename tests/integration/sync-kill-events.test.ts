@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { startStripeServer, type StripeServer } from '../stripe-server';
@@ -7,6 +6,7 @@ import { compareEntries } from '../stripe-server/collection';
 import { randomMutation } from '../stripe-server/mutations';
 import { API_VERSION, type StripeObject } from '../stripe-server/shapes';
 import { rng, seedAccount } from '../stripe-server/seed';
+import { spawnCliSync, sleep, type CliRun } from '../helpers/cli-sync';
 import { tempDir } from '../helpers/services';
 import { cachedMirror, expectedMirror, mirrorDiff } from '../helpers/stripe-mirror';
 
@@ -20,7 +20,6 @@ import { cachedMirror, expectedMirror, mirrorDiff } from '../helpers/stripe-mirr
 //   killed runs had not finished (its own count), and the cursor never moves back;
 // - the cache equals the server (the mirror oracle, row for row).
 
-const ROOT = path.resolve(__dirname, '../..');
 const ACCOUNT = 'acct_1KillEvents000001';
 const KEY = 'sk_test_killEvents0001';
 const ROUNDS = 6;
@@ -43,31 +42,17 @@ afterAll(async () => {
   cleanup();
 });
 
-interface Run {
-  child: ChildProcess;
-  stdout: string;
-  stderr: string;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+/** The CLI sync in its own process, against this file's server and key. */
+function cliSync(db: string, ...args: string[]): CliRun {
+  return spawnCliSync({ db, key: KEY, apiBase: server.url, rate: RATE }, ...args);
 }
-
-function cliSync(db: string, ...args: string[]): Run {
-  const env = { ...process.env, STRIPE_SECRET_KEY: KEY, STRIPE_API_BASE: server.url };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/cli/main.ts', 'sync', '--db', db, '--rate', RATE, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const run: Run = { child, stdout: '', stderr: '', exit: null! };
-  child.stdout!.on('data', (d: Buffer) => (run.stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (run.stderr += d.toString()));
-  run.exit = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return run;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const isEventsList = (p: string) => p === '/v1/events';
 /** A re-fetch of the events phase: one object, or an invoice's payments. */
 const isRefetch = (p: string) => p === '/v1/invoice_payments' || /^\/v1\/(customers|subscriptions|invoices|payment_methods)\/[^/]+$/.test(p);
 
 /** Resolves once `count` requests matching `match` arrived after index `from` (or the run ended). */
-async function seen(from: number, count: number, match: (p: string) => boolean, run: Run): Promise<boolean> {
+async function seen(from: number, count: number, match: (p: string) => boolean, run: CliRun): Promise<boolean> {
   let ended = false;
   void run.exit.then(() => (ended = true));
   while (!ended) {
@@ -193,5 +178,5 @@ describe('kill -9 during the events phase of the CLI sync', () => {
     } finally {
       conn.close();
     }
-  });
+  }, 300_000);
 });
