@@ -9,7 +9,7 @@ export const MUTATIONS = [
     file: 'electron/services/copilot/context/customer-facts.ts',
     search: 'WHERE i.account_id = ? AND i.customer_id = ? ORDER BY pa.created DESC LIMIT ?',
     replace: "WHERE i.account_id = ? AND (i.customer_id = ? OR pa.status = 'failed') ORDER BY pa.created DESC LIMIT ?",
-    tests: ['tests/integration/copilot-leaks.test.ts'],
+    tests: ['tests/integration/copilot-leaks.test.ts', 'tests/integration/copilot-injection.test.ts'],
   },
   {
     what: 'mapper: amount remaining (the dunning amount at risk) taken from amount due',
