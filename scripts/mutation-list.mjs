@@ -16,7 +16,7 @@ export const MUTATIONS = [
     file: 'electron/services/stripe/mappers.ts',
     search: '      amount_remaining: inv.amount_remaining,',
     replace: '      amount_remaining: inv.amount_due,',
-    tests: ['tests/integration/sync-mirror.test.ts'],
+    tests: ['tests/unit/mappers-money-state.test.ts', 'tests/integration/sync-mirror.test.ts'],
   },
   {
     what: 'events poller: cursor saved before the batch is applied (before its re-fetches)',
@@ -59,7 +59,7 @@ export const MUTATIONS = [
     file: 'electron/services/stripe/mappers.ts',
     search: '      amount_paid: inv.amount_paid,',
     replace: '      amount_paid: inv.amount_due,',
-    tests: ['tests/integration/sync-mirror.test.ts'],
+    tests: ['tests/unit/mappers-money-state.test.ts', 'tests/integration/sync-mirror.test.ts'],
   },
   // Decline classification
   {
@@ -81,7 +81,7 @@ export const MUTATIONS = [
     file: 'electron/services/stripe/mappers.ts',
     search: '    decline_code: err?.decline_code ?? charge?.outcome?.reason ?? charge?.failure_code ?? null,',
     replace: '    decline_code: charge?.failure_code ?? null,',
-    tests: ['tests/integration/sync-mirror.test.ts'],
+    tests: ['tests/unit/mappers-money-state.test.ts', 'tests/integration/sync-mirror.test.ts'],
   },
   {
     what: "copilot facts: the generic failure code (card_declined) used instead of the decline code",
