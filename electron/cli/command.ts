@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import type { Redactor } from '../services/core/redact';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -11,6 +12,8 @@ export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** The run's redactor: everything written to stderr goes through it (set by runCli). */
+  redactor?: Redactor;
 }
 
 export interface CliGlobals {

@@ -5,6 +5,7 @@ import { AppError } from '../../shared/contract/errors';
 import { UsageError, type CliIo } from './command';
 import { COMMANDS } from './commands';
 import { NewerSchemaError } from '../services/db/migrate';
+import { Redactor } from '../services/core/redact';
 
 // Headless CLI over the same services as the app. Exit codes: 0 success, 2 bad usage or bad
 // input, 1 any other failure; the reason goes to stderr.
@@ -22,7 +23,19 @@ function usage(): string {
   ].join('\n');
 }
 
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+/**
+ * Every line on stderr (errors straight from the Stripe SDK or the sync engine, progress, logs)
+ * passes the same redactor as IPC and the harness: a Stripe-compatible server or proxy that
+ * echoes the key back in an error message must not put it in a terminal or a CI log.
+ */
+function redactedIo(io: CliIo): CliIo {
+  const redactor = io.redactor ?? new Redactor();
+  for (const name of ['STRIPE_SECRET_KEY', 'OPENAI_API_KEY']) redactor.remember(io.env[name]?.trim());
+  return { ...io, redactor, err: (text) => io.err(redactor.text(text)) };
+}
+
+export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
+  const io = redactedIo(rawIo);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(usage());
