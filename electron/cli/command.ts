@@ -14,11 +14,18 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** The run's redactor: everything written to stderr goes through it (set by runCli). */
   redactor?: Redactor;
+  /**
+   * A line printed before the command's first line of output (the account shown), or on stderr
+   * before its error when it prints nothing (set by runCli): a failed command keeps stdout empty.
+   */
+  firstLine?: (line: string) => void;
 }
 
 export interface CliGlobals {
   db: string;
   json: boolean;
+  /** --account acct_…: which cached account to show. */
+  account?: string;
 }
 
 export interface CliCommand {

@@ -13,12 +13,15 @@ import { ensureAccount } from './stripe/ingest';
 import { seedDemoWorkspace, demoIsSeeded } from './demo/seed';
 import { startOfUtcDay } from './demo/time';
 import { registerDomainHandlers } from './register';
+import type { AccountSummary } from '../../shared/contract/workspace';
 
 export interface Services {
   ctx: ServiceContext;
   table: HandlerTable;
   /** Set when the cache file was unreadable and moved aside (never deleted); hosts tell the user. */
   cacheRecovered: { movedTo: string; reason: string } | null;
+  /** The account of the environment's STRIPE_SECRET_KEY (CLI, harness), when one was given and resolved. */
+  environmentAccount: AccountSummary | null;
   /** Stops timers and closes the cache. */
   close(): Promise<void>;
 }
@@ -45,9 +48,10 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
   const workspace = new Workspace(db, secrets, settings, redactor, log, options.stripeApiBase);
   const ctx: ServiceContext = { db, log, redactor, hub: new StreamHub(), secrets, settings, audit: new AuditLog(db, now, redactor), workspace, now, options };
 
+  let environmentAccount: AccountSummary | null = null;
   if (secrets.get('stripe_key', 'default')) {
     try {
-      await workspace.adoptEnvironmentKey();
+      environmentAccount = await workspace.adoptEnvironmentKey();
     } catch (err) {
       log.warn('the environment Stripe key could not be used; opening the demo workspace', { error: err });
     }
@@ -73,6 +77,7 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
     ctx,
     table,
     cacheRecovered: opened.recovered ?? null,
+    environmentAccount,
     async close() {
       for (const c of closers.reverse()) await c();
       db.close();
