@@ -13,6 +13,7 @@ import { ensureAccount } from './stripe/ingest';
 import { seedDemoWorkspace, demoIsSeeded } from './demo/seed';
 import { startOfUtcDay } from './demo/time';
 import { registerDomainHandlers } from './register';
+import { connectivityOf } from './sync/connectivity';
 import type { AccountSummary } from '../../shared/contract/workspace';
 
 export interface Services {
@@ -65,7 +66,7 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
   const closers: Array<() => void | Promise<void>> = [];
   registerWorkspaceHandlers(table, ctx, {
     cacheRecovered: opened.recovered ?? null,
-    online: () => true,
+    online: () => connectivityOf(ctx).isOnline(ctx.workspace.current().id),
     copilotConfigured: () => Boolean(secrets.get('openai_key') || (options.env ?? process.env).OPENAI_BASE_URL),
   });
   registerDomainHandlers(table, ctx, (fn) => closers.push(fn));
