@@ -46,6 +46,17 @@ function noteIsThere(file: string): boolean {
   }
 }
 
+/** What `fn` threw (undefined when it did not throw: today's main opened and moved the file aside). */
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    const opened = fn() as { db?: { close(): void } } | undefined;
+    opened?.db?.close();
+    return undefined;
+  } catch (e) {
+    return e;
+  }
+}
+
 const movedAside = (file: string) => fs.readdirSync(path.dirname(file)).filter((n) => n.startsWith(`${path.basename(file)}.corrupt-`));
 
 /** Runs openCache in a child process as another user (root cannot be refused a permission). */
@@ -99,12 +110,7 @@ describe('opening the cache: every other failure leaves the file alone and says 
     const existing = path.join(dir, 'cache.db');
     cacheWithNote(existing);
     const before = fs.readFileSync(existing);
-    let err: unknown;
-    try {
-      openCache(existing, { nativeBinding: bogus });
-    } catch (e) {
-      err = e;
-    }
+    const err = thrownBy(() => openCache(existing, { nativeBinding: bogus }));
     expect(err).toBeInstanceOf(CacheOpenError);
     expect((err as CacheOpenError).failure).toBe('engine');
     expect((err as Error).message).toMatch(/SQLite engine .* could not be loaded.*left as it is/s);
@@ -124,12 +130,7 @@ describe('opening the cache: every other failure leaves the file alone and says 
     const db = new Database(file);
     db.prepare('CREATE TABLE kb_chunks_fts (x)').run();
     db.close();
-    let err: unknown;
-    try {
-      openCache(file);
-    } catch (e) {
-      err = e;
-    }
+    const err = thrownBy(() => openCache(file));
     expect(err).toBeInstanceOf(CacheOpenError);
     expect((err as CacheOpenError).failure).toBe('migration');
     expect((err as Error).message).toMatch(/could not be brought up to this version's schema.*left as it is.*already exists/s);
@@ -190,12 +191,7 @@ describe('opening the cache: every other failure leaves the file alone and says 
       } finally {
         fs.closeSync(filler);
       }
-      let err: unknown;
-      try {
-        openCache(file);
-      } catch (e) {
-        err = e;
-      }
+      const err = thrownBy(() => openCache(file));
       expect(err).toBeInstanceOf(CacheOpenError);
       expect((err as CacheOpenError).failure).toBe('disk_full');
       expect((err as Error).message).toMatch(/disk holding the cache file .* is full.*left as it is/s);
