@@ -26,6 +26,8 @@ export interface CliGlobals {
   json: boolean;
   /** --account acct_…: which cached account to show. */
   account?: string;
+  /** No --db: the cache is in the CLI's own folder (~/.billing-support-console), kept 0700. */
+  defaultDb?: boolean;
 }
 
 export interface CliCommand {

@@ -81,6 +81,7 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
       db: (values.db as string | undefined) ?? path.join(os.homedir(), '.billing-support-console', 'cli.db'),
       json: Boolean(values.json),
       account: values.account as string | undefined,
+      defaultDb: values.db === undefined,
     };
     await command.run({ positionals, values: values as never, globals, io });
     return 0;

@@ -42,7 +42,7 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
   const log = deps.logger ?? createLogger(redactor);
   const secrets = deps.secrets ?? new EnvSecretStore(options.env ?? process.env);
   const now = options.now ?? Date.now;
-  const opened = openCache(options.dbPath, { nativeBinding: options.nativeBinding });
+  const opened = openCache(options.dbPath, { nativeBinding: options.nativeBinding, privateFolder: options.privateCacheFolder });
   if (opened.recovered) log.warn('cache file was unreadable and was moved aside', opened.recovered);
   const db = opened.db;
   const settings = new Settings(db);

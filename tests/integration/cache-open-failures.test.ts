@@ -259,6 +259,20 @@ describe('cache file permissions', () => {
     db.close();
   });
 
+  it("the console's own folder (user data, the CLI's default) is kept 0700 even when it exists; a folder the user named is left", () => {
+    const own = path.join(scratch(), 'Billing Support Console');
+    fs.mkdirSync(own, { mode: 0o755 });
+    fs.chmodSync(own, 0o755); // as Electron creates user data
+    openCache(path.join(own, 'cache.db'), { privateFolder: true }).db.close();
+    expect((fs.statSync(own).mode & 0o777).toString(8)).toBe('700');
+
+    const named = path.join(scratch(), 'shared');
+    fs.mkdirSync(named);
+    fs.chmodSync(named, 0o755);
+    openCache(path.join(named, 'x.db')).db.close();
+    expect((fs.statSync(named).mode & 0o777).toString(8)).toBe('755');
+  });
+
   it('an existing world-readable cache of ours is tightened to 0600', () => {
     const file = path.join(scratch(), 'cache.db');
     cacheWithNote(file);

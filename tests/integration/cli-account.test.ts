@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../../electron/cli/main';
 import { createServices } from '../../electron/services';
@@ -111,4 +113,21 @@ describe('CLI account: several cached accounts', () => {
     const notThere = await cli(db, ['customer', 'cus_beta', '--account', ACME.id]);
     expect(notThere.code).toBe(2);
   });
+});
+
+describe('CLI default cache folder', () => {
+  it('~/.billing-support-console is created 0700 and the cache in it 0600 (customer details, notes, audit)', () => {
+    const { dir, cleanup } = tempDir('bsc-cli-home-');
+    try {
+      const env = { ...process.env, HOME: dir, USERPROFILE: dir };
+      delete env.STRIPE_SECRET_KEY;
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'electron/cli/main.ts', 'doctor', '--json'], { cwd: path.resolve(import.meta.dirname, '../..'), env, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const folder = path.join(dir, '.billing-support-console');
+      expect((fs.statSync(folder).mode & 0o777).toString(8)).toBe('700');
+      expect((fs.statSync(path.join(folder, 'cli.db')).mode & 0o777).toString(8)).toBe('600');
+    } finally {
+      cleanup();
+    }
+  }, 60_000);
 });

@@ -16,6 +16,12 @@ export interface OpenedCache {
 export interface OpenCacheOptions {
   /** Path to better-sqlite3's native module built for Electron (the Node build serves tests and the CLI). */
   nativeBinding?: string;
+  /**
+   * The folder is the console's own (the app's user-data folder, ~/.billing-support-console):
+   * tightened to 0700 even when it already exists (Electron creates user data 0755). A folder the
+   * user named (--db /tmp/x.db) is only made 0700 when this creates it.
+   */
+  privateFolder?: boolean;
 }
 
 /** The cache holds customer PII, notes, audit rows and portal URLs: only its owner may read it. */
@@ -40,31 +46,34 @@ function loadEngine(file: string, options: OpenCacheOptions): void {
  * the WAL and SHM files SQLite derives from it are 0600 too). An existing cache of ours that a
  * previous version left world-readable is tightened.
  */
-function preparePrivateFile(file: string): void {
+function preparePrivateFile(file: string, privateFolder: boolean): void {
+  const folder = path.dirname(path.resolve(file));
   try {
-    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: PRIVATE_DIR_MODE });
+    fs.mkdirSync(folder, { recursive: true, mode: PRIVATE_DIR_MODE });
   } catch (err) {
     throw new CacheOpenError(describeOpenFailure(err), file, err);
   }
+  if (privateFolder) tighten(folder, PRIVATE_DIR_MODE);
   try {
     fs.closeSync(fs.openSync(file, fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY, PRIVATE_FILE_MODE));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new CacheOpenError(describeOpenFailure(err), file, err);
   }
-  for (const f of [file, `${file}-wal`, `${file}-shm`]) tighten(f);
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) tighten(f, PRIVATE_FILE_MODE);
 }
 
-function tighten(file: string): void {
+/** Takes group and other access away from a file or folder of ours. */
+function tighten(target: string, mode: number): void {
   let stat: fs.Stats;
   try {
-    stat = fs.statSync(file);
+    stat = fs.statSync(target);
   } catch {
     return; // no WAL/SHM yet
   }
-  if (!stat.isFile() || (stat.mode & 0o077) === 0) return;
+  if (!(stat.isFile() || stat.isDirectory()) || (stat.mode & 0o077) === 0) return;
   // Not ours to change (another user's file we may read): leave it; SQLite says whether it opens.
   if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) return;
-  fs.chmodSync(file, PRIVATE_FILE_MODE);
+  fs.chmodSync(target, mode);
 }
 
 function openAndPrepare(file: string, options: OpenCacheOptions): Database.Database {
@@ -96,7 +105,7 @@ function openAndPrepare(file: string, options: OpenCacheOptions): Database.Datab
       if (isCorruption(err)) throw err;
       throw new CacheOpenError(describeOpenFailure(err), file, err);
     }
-    for (const f of [`${file}-wal`, `${file}-shm`]) tighten(f);
+    for (const f of [`${file}-wal`, `${file}-shm`]) tighten(f, PRIVATE_FILE_MODE);
     return db;
   } catch (err) {
     db.close();
@@ -126,7 +135,7 @@ function moveAside(file: string): string {
 export function openCache(file: string, options: OpenCacheOptions = {}): OpenedCache {
   loadEngine(file, options);
   if (file === ':memory:') return { db: openAndPrepare(file, options) };
-  preparePrivateFile(file);
+  preparePrivateFile(file, options.privateFolder ?? false);
   try {
     return { db: openAndPrepare(file, options) };
   } catch (err) {
@@ -134,7 +143,7 @@ export function openCache(file: string, options: OpenCacheOptions = {}): OpenedC
     if (!isCorruption(err)) throw new CacheOpenError(describeOpenFailure(err), file, err);
     const reason = err instanceof Error ? err.message : String(err);
     const movedTo = moveAside(file);
-    preparePrivateFile(file);
+    preparePrivateFile(file, false);
     return { db: openAndPrepare(file, options), recovered: { movedTo, reason } };
   }
 }
