@@ -71,6 +71,12 @@ describe('CLI account: one cached account, no key', () => {
     expect(customer.out[1]).toContain('billing@acme.example');
   });
 
+  it('sync without a key says which key is missing (reads need none; Stripe does)', async () => {
+    const r = await cli(db, ['sync']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`No key for ${ACME.id}: set STRIPE_SECRET_KEY`);
+  });
+
   it('--account must name an account of the cache', async () => {
     const r = await cli(db, ['dunning', '--account', 'acct_1NotInThisCache99']);
     expect(r.code).toBe(2);
@@ -119,7 +125,7 @@ describe('CLI default cache folder', () => {
   it('~/.billing-support-console is created 0700 and the cache in it 0600 (customer details, notes, audit)', () => {
     const { dir, cleanup } = tempDir('bsc-cli-home-');
     try {
-      const env = { ...process.env, HOME: dir, USERPROFILE: dir };
+      const env: NodeJS.ProcessEnv = { ...process.env, HOME: dir, USERPROFILE: dir };
       delete env.STRIPE_SECRET_KEY;
       const r = spawnSync(process.execPath, ['--import', 'tsx', 'electron/cli/main.ts', 'doctor', '--json'], { cwd: path.resolve(import.meta.dirname, '../..'), env, encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
