@@ -8,10 +8,19 @@ import { UsageError } from './command';
 // no choice is a usage error listing them: silently showing one (or the empty demo) would answer
 // a question about another account.
 
-const ACCOUNT_ID = /^acct_[A-Za-z0-9]{1,64}$/;
+/** A workspace id: acct_… (test mode) or acct_…:live (live mode). */
+const ACCOUNT_ID = /^acct_[A-Za-z0-9]{1,255}(:live)?$/;
 
 function listing(accounts: AccountSummary[]): string {
-  return accounts.map((a) => `  ${a.id.padEnd(26)} ${a.name} (${a.livemode ? 'live' : 'test'} mode)`).join('\n');
+  return accounts.map((a) => `  ${a.id.padEnd(31)} ${a.name} (${a.livemode ? 'live' : 'test'} mode)`).join('\n');
+}
+
+/** The workspace named exactly, else the only workspace (test or live) of that Stripe account. */
+function findRequested(cached: AccountSummary[], requested: string): AccountSummary | undefined {
+  const exact = cached.find((a) => a.id === requested);
+  if (exact) return exact;
+  const ofAccount = cached.filter((a) => a.stripeAccountId === requested);
+  return ofAccount.length === 1 ? ofAccount[0] : undefined;
 }
 
 export function chooseAccount(services: Services, requested: string | undefined, db: string): AccountSummary {
@@ -19,8 +28,8 @@ export function chooseAccount(services: Services, requested: string | undefined,
   const cached = workspace.accounts().filter((a) => !a.isDemo);
   const fromKey = services.environmentAccount;
   if (requested !== undefined) {
-    if (!ACCOUNT_ID.test(requested)) throw new UsageError(`--account must be a Stripe account id like acct_1A2b3C, got "${requested}"`);
-    const found = cached.find((a) => a.id === requested);
+    if (!ACCOUNT_ID.test(requested)) throw new UsageError(`--account must be a Stripe account id like acct_1A2b3C (acct_1A2b3C:live for its live mode data), got "${requested}"`);
+    const found = findRequested(cached, requested);
     if (!found) {
       throw new UsageError(
         cached.length

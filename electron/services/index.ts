@@ -15,6 +15,8 @@ import { startOfUtcDay } from './demo/time';
 import { registerDomainHandlers } from './register';
 import { connectivityOf } from './sync/connectivity';
 import type { AccountSummary } from '../../shared/contract/workspace';
+import { assertKeyMayUseBase } from './stripe/api-base';
+import { readCopilotConfig, servicesEnvironment } from './copilot/model/config';
 
 export interface Services {
   ctx: ServiceContext;
@@ -40,8 +42,12 @@ export interface CreateServicesDeps {
 export async function createServices(options: ServicesOptions, deps: CreateServicesDeps = {}): Promise<Services> {
   const redactor = deps.redactor ?? new Redactor();
   const log = deps.logger ?? createLogger(redactor);
-  const secrets = deps.secrets ?? new EnvSecretStore(options.env ?? process.env);
+  const secrets = deps.secrets ?? new EnvSecretStore(servicesEnvironment(options));
   const now = options.now ?? Date.now;
+  const envKey = secrets.get('stripe_key', 'default');
+  // Refused before the cache is touched, so the CLI and the harness stop with the reason instead of
+  // quietly opening the demo workspace.
+  if (envKey) assertKeyMayUseBase(envKey, options.stripeApiBase);
   const opened = openCache(options.dbPath, { nativeBinding: options.nativeBinding, privateFolder: options.privateCacheFolder });
   if (opened.recovered) log.warn('cache file was unreadable and was moved aside', opened.recovered);
   const db = opened.db;
@@ -50,7 +56,7 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
   const ctx: ServiceContext = { db, log, redactor, hub: new StreamHub(), secrets, settings, audit: new AuditLog(db, now, redactor), workspace, now, options };
 
   let environmentAccount: AccountSummary | null = null;
-  if (secrets.get('stripe_key', 'default')) {
+  if (envKey) {
     try {
       environmentAccount = await workspace.adoptEnvironmentKey();
     } catch (err) {
@@ -67,7 +73,7 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
   registerWorkspaceHandlers(table, ctx, {
     cacheRecovered: opened.recovered ?? null,
     online: () => connectivityOf(ctx).isOnline(ctx.workspace.current().id),
-    copilotConfigured: () => Boolean(secrets.get('openai_key') || (options.env ?? process.env).OPENAI_BASE_URL),
+    copilotConfigured: () => readCopilotConfig(ctx).configured,
   });
   registerDomainHandlers(table, ctx, (fn) => closers.push(fn));
 

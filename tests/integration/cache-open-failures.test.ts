@@ -57,6 +57,30 @@ function thrownBy(fn: () => unknown): unknown {
   }
 }
 
+/**
+ * Makes the latest migration fail, whichever it is: an object it creates (or a column it adds) is
+ * put there first, so its CREATE / ALTER fails like a half-applied upgrade by another build would.
+ */
+function blockLatestMigration(db: Database.Database): void {
+  const at = (version: number) => {
+    const mem = new Database(':memory:');
+    migrate(mem, MIGRATIONS, version);
+    return mem;
+  };
+  const before = at(LATEST_SCHEMA_VERSION - 1);
+  const after = at(LATEST_SCHEMA_VERSION);
+  const names = (d: Database.Database) => new Set((d.prepare("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((r) => r.name));
+  const had = names(before);
+  const created = [...names(after)].filter((n) => !had.has(n));
+  const columns = (d: Database.Database, t: string) => (d.prepare(`SELECT name FROM pragma_table_info('${t}')`).all() as { name: string }[]).map((r) => r.name);
+  const added = [...had].flatMap((t) => columns(after, t).filter((c) => !columns(before, t).includes(c)).map((c) => [t, c] as const));
+  before.close();
+  after.close();
+  if (added.length) db.prepare(`ALTER TABLE "${added[0]![0]}" ADD COLUMN "${added[0]![1]}"`).run();
+  else if (created.length) db.prepare(`CREATE TABLE "${created[0]}" (x)`).run();
+  else throw new Error('the latest migration creates nothing this test can block: give it another way to fail');
+}
+
 const movedAside = (file: string) => fs.readdirSync(path.dirname(file)).filter((n) => n.startsWith(`${path.basename(file)}.corrupt-`));
 
 /** Runs openCache in a child process as another user (root cannot be refused a permission). */
@@ -126,14 +150,14 @@ describe('opening the cache: every other failure leaves the file alone and says 
   it('a failed migration: the file stays, at its version, with its notes', () => {
     const file = path.join(scratch(), 'cache.db');
     cacheWithNote(file, LATEST_SCHEMA_VERSION - 1);
-    // Something the last migration creates is already there (a hand-made index of the same name).
+    // Something the last migration creates is already there (made by hand, or by a broken build).
     const db = new Database(file);
-    db.prepare('CREATE TABLE kb_chunks_fts (x)').run();
+    blockLatestMigration(db);
     db.close();
     const err = thrownBy(() => openCache(file));
     expect(err).toBeInstanceOf(CacheOpenError);
     expect((err as CacheOpenError).failure).toBe('migration');
-    expect((err as Error).message).toMatch(/could not be brought up to this version's schema.*left as it is.*already exists/s);
+    expect((err as Error).message).toMatch(/could not be brought up to this version's schema.*left as it is.*(already exists|duplicate column)/s);
     expect(movedAside(file)).toEqual([]);
     expect(noteIsThere(file)).toBe(true);
     const check = new Database(file, { readonly: true });

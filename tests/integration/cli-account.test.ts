@@ -15,8 +15,9 @@ import { tempDir } from '../helpers/services';
 // and none chosen, the CLI refuses (exit 2) and lists them instead of picking one - or, as before,
 // silently showing the empty demo workspace.
 
-const ACME = { id: 'acct_1AcmeCachedOnly001', name: 'Acme Cached', livemode: false, isDemo: false };
-const BETA = { id: 'acct_1BetaCachedOnly002', name: 'Beta Live', livemode: true, isDemo: false };
+const ACME = { id: 'acct_1AcmeCachedOnly001', stripeAccountId: 'acct_1AcmeCachedOnly001', name: 'Acme Cached', livemode: false, isDemo: false };
+/** A live-mode workspace: the Stripe account id with ':live'. */
+const BETA = { id: 'acct_1BetaCachedOnly002:live', stripeAccountId: 'acct_1BetaCachedOnly002', name: 'Beta Live', livemode: true, isDemo: false };
 const nowS = Math.floor(Date.now() / 1000);
 
 function seed(db: string, accounts: Array<typeof ACME>): Promise<void> {
@@ -111,6 +112,10 @@ describe('CLI account: several cached accounts', () => {
     expect(beta.code, beta.err).toBe(0);
     expect((JSON.parse(beta.out[0]!) as Array<{ invoice: string }>).map((c) => c.invoice)).toEqual(['in_beta']);
     expect(beta.err).toContain(`Account: Beta Live (${BETA.id}, LIVE mode, from the cache: no key set, read only)`);
+    // The bare Stripe account id finds its only workspace (here the live one).
+    const bare = await cli(db, ['dunning', '--json', '--account', BETA.stripeAccountId]);
+    expect(bare.code, bare.err).toBe(0);
+    expect(bare.err).toContain(`(${BETA.id}, LIVE mode`);
     const acme = await cli(db, ['dunning', '--account', ACME.id]);
     expect(acme.code, acme.err).toBe(0);
     expect(acme.out[0]).toContain(ACME.id);
