@@ -53,7 +53,8 @@ function occurrences(text, search) {
 /** Runs vitest on `files` in `cwd`; the failed test names from its output. */
 function runTests(cwd, files) {
   const started = Date.now();
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', ...files], {
+  // One file at a time: the machine is shared, and the pacing tests measure request rates.
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--no-file-parallelism', ...files], {
     cwd,
     encoding: 'utf8',
     timeout: TIMEOUT_MS,
