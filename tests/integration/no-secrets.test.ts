@@ -162,8 +162,11 @@ describe('no secret reaches the renderer or a log line', () => {
     await both('workspace.switchAccount', { accountId: 'demo' });
     expect(customerId).toBeDefined();
     {
-      await both('copilot.chat', { customerId, messages: [{ role: 'user', content: `My key is ${KEYS.stripeRejected}, why was I charged twice?` }] });
-      await both('copilot.analyze', { customerId, message: `Here is our key ${KEYS.openaiSet}` });
+      // Both must be accepted: a refused input (bad_input) would skip the step this test is about.
+      const chat = await both('copilot.chat', { customerId, messages: [{ role: 'user', text: `My key is ${KEYS.stripeRejected}, why was I charged twice?` }] });
+      expect(chat, JSON.stringify(chat.error)).toMatchObject({ ok: true });
+      const analyzed = await both('copilot.analyze', { customerId, message: `Here is our key ${KEYS.openaiSet}` });
+      expect(analyzed, JSON.stringify(analyzed.error)).toMatchObject({ ok: true });
     }
     await both('workspace.switchAccount', { accountId: ACCOUNTS[KEYS.stripeEnv] });
     await both('sync.start', { full: true });
@@ -182,6 +185,7 @@ describe('no secret reaches the renderer or a log line', () => {
       'sync.progress': { accountId: ACCOUNTS[KEYS.stripeEnv]!, phase: 'error', objects: 0, pages: 0, requestsPerSecond: 0, etaSeconds: null, message: `Invalid API Key provided: ${KEYS.stripeRejected}` },
       'data.changed': { accountId: ACCOUNTS[KEYS.stripeEnv]!, kinds: ['accounts'], customerIds: [KEYS.stripeAdded] },
       'copilot.chunk': { streamId: 'cs_smuggle1', chunk: { type: 'error', errorText: `Incorrect API key provided: ${KEYS.openaiEnv} / ${KEYS.openaiSet}` } },
+      connectivity: { accountId: ACCOUNTS[KEYS.stripeEnv]!, online: false, message: `Could not reach Stripe with ${KEYS.stripeAdded}` },
     };
     for (const channel of STREAM_CHANNELS) services.ctx.hub.emit(channel, smuggled[channel] as never);
 

@@ -1,6 +1,6 @@
 import { QueryClient, useInfiniteQuery, useMutation, useQuery, type QueryKey, type UseQueryOptions } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import type { CallInput, CallName, CallOutput, DataChanged } from '../../../shared/contract';
+import type { CallInput, CallName, CallOutput, DataChanged, WorkspaceStatus } from '../../../shared/contract';
 import { api } from './client';
 import { isReadCall, isStaleAfter, mergeChanges, type Change, type ReadCallName } from './read-calls';
 
@@ -142,6 +142,20 @@ export function useChangeNotices(): void {
       clearTimeout(timer);
     };
   }, []);
+}
+
+/**
+ * Stripe lost or back for an account (what the sync's own requests see): the cached workspace
+ * answer takes the new state at once, so the banner's offline pill shows without a round trip.
+ */
+export function useConnectivityNotices(): void {
+  useEffect(
+    () =>
+      api.on('connectivity', (c) =>
+        queryClient.setQueryData<WorkspaceStatus>(callKey('workspace.status', {}), (ws) => (ws && ws.account?.id === c.accountId && ws.online !== c.online ? { ...ws, online: c.online } : ws)),
+      ),
+    [],
+  );
 }
 
 /** A stream subscription for the few components that show pushed progress (sync.progress). */

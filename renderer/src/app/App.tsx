@@ -1,6 +1,6 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { queryClient, useCall, useChangeNotices } from '../api/queries';
+import { queryClient, useCall, useChangeNotices, useConnectivityNotices } from '../api/queries';
 import { errorMessage } from '../api/client';
 import { useApp } from './store';
 import { CheatSheet } from './CheatSheet';
@@ -29,7 +29,9 @@ function Shell() {
   const workspace = useCall('workspace.status', {});
   useKeyDispatch();
   useChangeNotices();
+  useConnectivityNotices();
   useGlobalShortcuts();
+
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
