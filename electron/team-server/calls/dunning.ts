@@ -1,8 +1,8 @@
 import { AppError } from '../../../shared/contract/errors';
 import { decide } from '../../services/dunning/stage-machine';
-import { inTransaction } from '../db';
+import { inTransaction, type Tx } from '../db';
 import { teamState, type TeamCase, type TeamHistoryEntry } from '../stores/team-state';
-import type { FeedChange } from '../stores/feed';
+import type { FeedChange, FeedStore } from '../stores/feed';
 import { noteChange } from './notes';
 import { TEAM_ENTITY, type TeamCallContext, type TeamHandlerMap } from './types';
 
@@ -12,6 +12,17 @@ import { TEAM_ENTITY, type TeamCallContext, type TeamHandlerMap } from './types'
 
 const caseChange = (ctx: TeamCallContext, c: TeamCase): FeedChange => ({ accountId: ctx.accountId, entity: TEAM_ENTITY.dunningCase, entityId: String(c.id), op: 'upsert', data: c });
 const historyChange = (ctx: TeamCallContext, h: TeamHistoryEntry): FeedChange => ({ accountId: ctx.accountId, entity: TEAM_ENTITY.dunningHistory, entityId: String(h.id), op: 'upsert', data: h });
+
+/**
+ * Opens a case and announces it in the feed, in one transaction: the entry point for the
+ * server's reconcile of the Stripe mirror (and for tests that seed cases).
+ */
+export function openDunningCase(tx: Tx, feed: FeedStore, c: Parameters<typeof teamState.openCase>[1]): Promise<TeamCase> {
+  return teamState.openCase(tx, c).then(async (opened) => {
+    await feed.append(tx, [{ accountId: opened.accountId, entity: TEAM_ENTITY.dunningCase, entityId: String(opened.id), op: 'upsert', data: opened }]);
+    return opened;
+  });
+}
 
 export const dunningHandlers: TeamHandlerMap = {
   'dunning.setStage': (input, ctx) =>

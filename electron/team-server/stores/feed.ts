@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Tx } from '../db';
+import '../pg-types';
 
 // The change feed: an outbox. Every committed change (a Stripe object or a team row) is appended
 // in the SAME transaction as the change itself, so nothing commits without its entry and nothing
@@ -70,6 +71,18 @@ export interface FeedStore {
   prune(throughSeq: number): Promise<{ prunedThrough: number; deleted: number }>;
   /** The newest seq committed before `beforeMs` (for pruning by age). */
   seqBefore(beforeMs: number): Promise<number>;
+}
+
+/** The feed entity of a Stripe object: 'stripe.customer', 'stripe.invoice', … */
+export function stripeEntity(objectType: string): string {
+  return `stripe.${objectType}`;
+}
+
+/** A Stripe object's change for the feed (the mirror's sink appends it in the same transaction as the upsert). */
+export function stripeChange(accountId: string, object: { id: string; object: string; deleted?: boolean }): FeedChange {
+  return object.deleted
+    ? { accountId, entity: stripeEntity(object.object), entityId: object.id, op: 'delete', data: null }
+    : { accountId, entity: stripeEntity(object.object), entityId: object.id, op: 'upsert', data: object };
 }
 
 interface EntryRow {

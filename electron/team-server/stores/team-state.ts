@@ -1,5 +1,6 @@
 import type { Tx } from '../db';
 import type { DunningStage, SavedDunningView, DunningFilters, DunningSort } from '../../../shared/contract/dunning';
+import '../pg-types';
 
 // What people decide, in PostgreSQL: dunning cases (stage, assignee), their history, notes, saved
 // views and the audit log. Every function runs inside the caller's transaction, so the change, its
