@@ -12,6 +12,9 @@ import { staticAccounts, type AccountHealthSource } from './stores/account-healt
 import { PgAgentStore } from './stores/agents';
 import { PgFeedStore } from './stores/feed';
 import { FeedPruner } from './feed/pruner';
+import { modelProxyRoutes } from './http/model-proxy';
+import { SecretBox, TeamSecretMissingError } from './secret-box';
+import { DEFAULT_MODEL_BASE_URL, PgModelSettingsStore } from './stores/model-settings';
 
 // Assembles one team-server instance: pool → migrations → stores → live feed → HTTP. Stateless
 // apart from the database: any number of instances may run on one DATABASE_URL.
@@ -39,6 +42,9 @@ export interface TeamServerParts {
   hub: FeedHub;
   log: Logger;
   redactor: Redactor;
+  /** Seals keys at rest; null when BSC_TEAM_SECRET is not set (then no key can be stored). */
+  box: SecretBox | null;
+  modelSettings: PgModelSettingsStore;
 }
 
 export interface TeamServer extends TeamServerParts {
@@ -67,15 +73,22 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<TeamServ
   const pool = openTeamPool(databaseUrl, { max: Number(opts.env.BSC_TEAM_DB_POOL ?? 10) || 10 });
   try {
     await migrateTeamDb(pool);
+    const box = opts.env.BSC_TEAM_SECRET ? SecretBox.fromEnv(opts.env) : null;
+    const modelSettings = new PgModelSettingsStore(pool, box);
+    const modelKey = opts.env.OPENAI_API_KEY?.trim();
+    if (modelKey) {
+      if (!box) throw new TeamSecretMissingError();
+      await modelSettings.set({ baseUrl: opts.env.OPENAI_BASE_URL?.trim() || DEFAULT_MODEL_BASE_URL, model: opts.env.COPILOT_MODEL?.trim() || null, key: modelKey });
+    }
     const agents = new PgAgentStore(pool);
     const feed = new PgFeedStore(pool);
     const hub = new FeedHub(databaseUrl, pool, feed, log, { pollMs: opts.feedPollMs });
     await hub.start();
-    const parts: TeamServerParts = { pool, agents, feed, hub, log, redactor };
+    const parts: TeamServerParts = { pool, agents, feed, hub, log, redactor, box, modelSettings };
     const pruner = new FeedPruner(feed, log, { retentionDays: Number(opts.env.BSC_TEAM_FEED_RETENTION_DAYS ?? 30) || 30 });
     pruner.start();
     const http = await startTeamHttpServer(
-      { pool, agents, feed, hub, calls: new TeamCallTable(log, redactor), health: opts.health ?? staticAccounts([]), log, redactor, routes: opts.routes?.(parts) },
+      { pool, agents, feed, hub, calls: new TeamCallTable(log, redactor), health: opts.health ?? staticAccounts([]), log, redactor, routes: [...modelProxyRoutes({ pool, settings: modelSettings, redactor, log }), ...(opts.routes?.(parts) ?? [])] },
       { host: listen.host, port: listen.port, behindTlsProxy: opts.behindTlsProxy, rateLimit: opts.rateLimit, maxBodyBytes: opts.maxBodyBytes },
     ).catch(async (err) => {
       pruner.stop();
