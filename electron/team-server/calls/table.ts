@@ -3,7 +3,7 @@ import { AppError, type CallError, type CallResult } from '../../../shared/contr
 import { issueInWords } from '../../services/core/input-words';
 import type { Logger } from '../../services/core/log';
 import type { Redactor } from '../../services/core/redact';
-import { authorize, isWriteCall } from '../roles';
+import { authorize, dependsOnInput, isWriteCall } from '../roles';
 import { dunningHandlers } from './dunning';
 import { noteHandlers } from './notes';
 import type { TeamCallContext, TeamHandler, TeamHandlerMap } from './types';
@@ -41,6 +41,14 @@ export class TeamCallTable {
 
   async dispatch(name: string, rawInput: unknown, ctx: TeamCallContext): Promise<CallResult<unknown>> {
     if (!isCallName(name)) return { ok: false, error: { code: 'unknown_call', message: `Unknown call: ${name.slice(0, 80)}` } };
+    // A role that may never make this call is refused before its input is even looked at.
+    if (!dependsOnInput(name)) {
+      try {
+        authorize(ctx.agent.role, name, undefined);
+      } catch (err) {
+        return { ok: false, error: this.toCallError(name, err) };
+      }
+    }
     const parsed = calls[name].input.safeParse(rawInput === undefined ? {} : rawInput);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
