@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateTeamDb, NewerTeamSchemaError, teamSchemaVersion } from '../../electron/team-server/migrate';
 import { TEAM_MIGRATIONS, type TeamMigration } from '../../electron/team-server/migrations';
@@ -8,20 +8,12 @@ import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 // N-1, seed, migrate to N, assert).
 
 let pgs: TestPostgres;
-const pools: pg.Pool[] = [];
 beforeAll(async () => {
   pgs = await startTestPostgres();
 });
-afterAll(async () => {
-  await Promise.all(pools.map((p) => p.end()));
-  await pgs?.close();
-});
+afterAll(() => pgs?.close());
 
-async function freshPool(): Promise<pg.Pool> {
-  const pool = new pg.Pool({ connectionString: await pgs.newDatabase(), max: 4 });
-  pools.push(pool);
-  return pool;
-}
+const freshPool = () => pgs.newPool(4);
 
 const tableExists = async (pool: pg.Pool, name: string) => (await pool.query('SELECT to_regclass($1) AS t', [name])).rows[0].t !== null;
 

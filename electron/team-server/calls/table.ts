@@ -1,5 +1,6 @@
 import { calls, isCallName, type CallName } from '../../../shared/contract';
 import { AppError, type CallError, type CallResult } from '../../../shared/contract/errors';
+import { typedCallError } from '../../services/core/handler-table';
 import { issueInWords } from '../../services/core/input-words';
 import type { Logger } from '../../services/core/log';
 import type { Redactor } from '../../services/core/redact';
@@ -69,9 +70,8 @@ export class TeamCallTable {
   }
 
   private toCallError(name: string, err: unknown): CallError {
-    if (err instanceof AppError) {
-      return { code: err.code, message: this.redactor.text(err.message), ...(err.details ? { details: this.redactor.value(err.details) } : {}) };
-    }
+    const typed = typedCallError(err, this.redactor);
+    if (typed) return typed;
     this.log.error('team call failed', { call: name, error: err });
     return { code: 'internal', message: 'Something went wrong on the team server. The details are in its log; nothing was changed.' };
   }
