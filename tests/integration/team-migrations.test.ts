@@ -90,3 +90,32 @@ describe('001 team core', () => {
     expect(hit.rows).toEqual([{ heading: 'Refund policy' }]);
   });
 });
+
+describe('003 portal link details', () => {
+  it('keeps links written before it and adds the details columns (recovery off for old rows)', async () => {
+    const pool = await freshPool();
+    await migrateTeamDb(pool, TEAM_MIGRATIONS, 2);
+    await pool.query("INSERT INTO portal_links (account_id, customer_id, flow, idempotency_key, actor, result, created_at_ms) VALUES ('acct_1', 'cus_1', 'home', 'key-00000001', 'Ana', 'ok', 1)");
+    await migrateTeamDb(pool, TEAM_MIGRATIONS, 3);
+    const { rows } = await pool.query('SELECT customer_id, url, return_url, configuration_id, recovers_after_expiry FROM portal_links');
+    expect(rows).toEqual([{ customer_id: 'cus_1', url: null, return_url: null, configuration_id: null, recovers_after_expiry: false }]);
+  });
+});
+
+describe('parallel numbering', () => {
+  it('applies a lower-numbered migration that arrives after a higher one (a merge of the other branch)', async () => {
+    const pool = await freshPool();
+    const late: TeamMigration = { version: 2, name: 'arrived with a merge', up: async (db) => void (await db.query('CREATE TABLE arrived_late (id int)')) };
+    await migrateTeamDb(pool, TEAM_MIGRATIONS.filter((m) => m.version !== 2));
+    const merged = [...TEAM_MIGRATIONS.filter((m) => m.version !== 2), late].sort((a, b) => a.version - b.version);
+    await migrateTeamDb(pool, merged);
+    expect(await tableExists(pool, 'arrived_late')).toBe(true);
+  });
+
+  it('refuses a database holding a step this version does not know', async () => {
+    const pool = await freshPool();
+    const other: TeamMigration = { version: 1002, name: 'from a newer server', up: async () => {} };
+    await migrateTeamDb(pool, [...TEAM_MIGRATIONS, other]);
+    await expect(migrateTeamDb(pool)).rejects.toThrow(NewerTeamSchemaError);
+  });
+});
