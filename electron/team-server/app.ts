@@ -26,6 +26,8 @@ export interface TeamServerOptions {
   behindTlsProxy?: boolean;
   /** Where account health comes from (the mirror/sync store); default: none configured yet. */
   health?: AccountHealthSource;
+  /** The account's Stripe client, for Stripe writes (portal links, retries). */
+  stripe?: (accountId: string) => Promise<import('stripe').default>;
   /** Extra routes: the Stripe webhook, the model proxy. */
   routes?: (parts: TeamServerParts) => TeamRoute[];
   rateLimit?: RateLimit;
@@ -88,7 +90,7 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<TeamServ
     const pruner = new FeedPruner(feed, log, { retentionDays: Number(opts.env.BSC_TEAM_FEED_RETENTION_DAYS ?? 30) || 30 });
     pruner.start();
     const http = await startTeamHttpServer(
-      { pool, agents, feed, hub, calls: new TeamCallTable(log, redactor), health: opts.health ?? staticAccounts([]), log, redactor, routes: [...modelProxyRoutes({ pool, settings: modelSettings, redactor, log }), ...(opts.routes?.(parts) ?? [])] },
+      { pool, agents, feed, hub, calls: new TeamCallTable(log, redactor), health: opts.health ?? staticAccounts([]), stripe: opts.stripe, log, redactor, routes: [...modelProxyRoutes({ pool, settings: modelSettings, redactor, log }), ...(opts.routes?.(parts) ?? [])] },
       { host: listen.host, port: listen.port, behindTlsProxy: opts.behindTlsProxy, rateLimit: opts.rateLimit, maxBodyBytes: opts.maxBodyBytes },
     ).catch(async (err) => {
       pruner.stop();

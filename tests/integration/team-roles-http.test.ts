@@ -34,10 +34,10 @@ async function newCase(): Promise<number> {
 /** Everything a write could touch: if a refused call moved any of it, the test sees it. */
 async function fingerprint(): Promise<string> {
   const q = async (sql: string) => JSON.stringify((await server.pool.query(sql)).rows);
-  return [await q('SELECT max(seq) FROM feed_entries'), await q('SELECT * FROM dunning_cases ORDER BY id'), await q('SELECT * FROM team_notes ORDER BY id'), await q('SELECT * FROM saved_views ORDER BY id'), await q('SELECT count(*) FROM dunning_history')].join('\n');
+  return [await q('SELECT max(seq) FROM feed_entries'), await q('SELECT * FROM dunning_cases ORDER BY id'), await q('SELECT * FROM team_notes ORDER BY id'), await q('SELECT * FROM saved_views ORDER BY id'), await q('SELECT count(*) FROM dunning_history'), await q('SELECT * FROM team_settings ORDER BY key'), await q('SELECT count(*) FROM portal_links')].join('\n');
 }
 
-type Row = { call: string; least: Role; input: (author: TestAgent) => Promise<unknown>; served: boolean };
+type Row = { call: string; least: Role; input: (author: TestAgent) => Promise<unknown>; served: boolean; /** Allowed, but this server has no Stripe: the call gets past the role check and stops there. */ needsStripe?: boolean };
 
 const ROWS: Row[] = [
   { call: 'notes.add', least: 'agent', served: true, input: async () => ({ customerId: 'cus_R', body: 'hello' }) },
@@ -66,6 +66,8 @@ const ROWS: Row[] = [
       return { id: r.body.ok ? r.body.value.id : 0 };
     },
   },
+  { call: 'portal.createLink', least: 'agent', served: true, needsStripe: true, input: async () => ({ customerId: 'cus_R', flow: 'home', returnUrl: 'https://example.com/back' }) },
+  { call: 'portal.settings.set', least: 'admin', served: true, input: async () => ({ returnUrl: `https://example.com/${Math.random()}` }) },
   { call: 'dunning.exportCsv', least: 'lead', served: false, input: async () => ({}) },
   { call: 'portal.configurations.create', least: 'admin', served: false, input: async () => ({ name: 'x', features: {} }) },
   { call: 'kb.import', least: 'admin', served: false, input: async () => ({ documents: [] }) },
@@ -83,6 +85,10 @@ describe('team server: write call × role', () => {
           expect(r.status).toBe(403);
           expect(r.body.ok).toBe(false);
           expect(!r.body.ok && r.body.error.message).toMatch(/^Refused: .+ needs (a team lead|an admin) \(or higher\); you are (an agent|a team lead)\.$/);
+          expect(await fingerprint()).toBe(before);
+        } else if (row.needsStripe) {
+          expect(r.status).toBe(503);
+          expect(!r.body.ok && r.body.error.message).toMatch(/no Stripe key/);
           expect(await fingerprint()).toBe(before);
         } else if (row.served) {
           expect(r.body).toMatchObject({ ok: true });

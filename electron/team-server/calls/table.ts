@@ -7,6 +7,7 @@ import type { Redactor } from '../../services/core/redact';
 import { authorize, dependsOnInput, isWriteCall } from '../roles';
 import { dunningHandlers } from './dunning';
 import { noteHandlers } from './notes';
+import { portalHandlers } from './portal';
 import type { TeamCallContext, TeamHandler, TeamHandlerMap } from './types';
 
 // The team server's handler table: the contract's calls, validated with the same zod schemas and
@@ -17,6 +18,7 @@ import type { TeamCallContext, TeamHandler, TeamHandlerMap } from './types';
 const DOMAINS: Array<[string, TeamHandlerMap]> = [
   ['notes', noteHandlers],
   ['dunning', dunningHandlers],
+  ['portal', portalHandlers],
 ];
 
 export class TeamCallTable {

@@ -1,6 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
+import type Stripe from 'stripe';
+import { AppError } from '../../../shared/contract/errors';
 import type { Logger } from '../../services/core/log';
 import type { Redactor } from '../../services/core/redact';
 import type { TeamCallTable } from '../calls/table';
@@ -44,6 +46,8 @@ export interface TeamHttpDeps {
   log: Logger;
   redactor: Redactor;
   now?: () => number;
+  /** The account's Stripe client (team-sync's stripe accounts store); absent: Stripe writes say so. */
+  stripe?: (accountId: string) => Promise<Stripe>;
   /** Routes of other parts (webhooks, the model proxy), tried before the built-in ones. */
   routes?: TeamRoute[];
 }
@@ -105,6 +109,11 @@ export async function startTeamHttpServer(deps: TeamHttpDeps, opts: TeamHttpOpti
   const limiter = new AgentRateLimiter(opts.rateLimit ?? { perSecond: 20, burst: 60 }, deps.now);
   const now = deps.now ?? Date.now;
   const routes = deps.routes ?? [];
+  const stripeFor =
+    deps.stripe ??
+    (async (accountId: string): Promise<Stripe> => {
+      throw new AppError('not_configured', `The team server has no Stripe key for ${accountId}: an admin sets STRIPE_SECRET_KEY on the server.`);
+    });
 
   const authenticate = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<Agent | null> => {
     const token = bearer(req);
@@ -167,7 +176,7 @@ export async function startTeamHttpServer(deps: TeamHttpDeps, opts: TeamHttpOpti
         const code = (err as { code: 'not_found' | 'not_configured' | 'bad_input' }).code;
         return sendError(res, statusOf(code), { code, message: (err as Error).message });
       }
-      const result = await deps.calls.dispatch(call[1], input, { agent, accountId, pool: deps.pool, feed: deps.feed, agents: deps.agents, now });
+      const result = await deps.calls.dispatch(call[1], input, { agent, accountId, pool: deps.pool, feed: deps.feed, agents: deps.agents, stripe: stripeFor, now });
       return sendJson(res, result.ok ? 200 : statusOf(result.error.code), result);
     }
     sendError(res, 404, { code: 'not_found', message: `No such endpoint: ${method} ${path.slice(0, 100)}` });
