@@ -37,7 +37,7 @@ async function fingerprint(): Promise<string> {
   return [await q('SELECT max(seq) FROM feed_entries'), await q('SELECT * FROM dunning_cases ORDER BY id'), await q('SELECT * FROM team_notes ORDER BY id'), await q('SELECT * FROM saved_views ORDER BY id'), await q('SELECT count(*) FROM dunning_history'), await q('SELECT * FROM team_settings ORDER BY key'), await q('SELECT count(*) FROM portal_links')].join('\n');
 }
 
-type Row = { call: string; least: Role; input: (author: TestAgent) => Promise<unknown>; served: boolean; /** Allowed by role but stopped after the role check: no Stripe on this server, or the retry policy. */ stops?: 'no_stripe' | 'policy' };
+type Row = { call: string; least: Role; input: (author: TestAgent) => Promise<unknown>; served: boolean; /** Allowed by role but stopped after the role check: no Stripe on this server, or the retry policy. */ stops?: 'no_stripe' | 'policy' | 'per_case' };
 
 const ROWS: Row[] = [
   { call: 'notes.add', least: 'agent', served: true, input: async () => ({ customerId: 'cus_R', body: 'hello' }) },
@@ -69,6 +69,8 @@ const ROWS: Row[] = [
   { call: 'portal.createLink', least: 'agent', served: true, stops: 'no_stripe', input: async () => ({ customerId: 'cus_R', flow: 'home', returnUrl: 'https://example.com/back' }) },
   { call: 'dunning.retry', least: 'agent', served: true, stops: 'no_stripe', input: async () => ({ caseId: await newCase('soft') }) },
   { call: 'dunning.retry', least: 'lead', served: true, stops: 'policy', input: async () => ({ caseId: await newCase('hard') }) },
+  { call: 'dunning.sendPortalLinks', least: 'agent', served: true, stops: 'per_case', input: async () => ({ caseIds: [await newCase()] }) },
+  { call: 'dunning.sendPortalLinks', least: 'lead', served: true, stops: 'per_case', input: async () => ({ caseIds: [await newCase(), await newCase()] }) },
   { call: 'portal.settings.set', least: 'admin', served: true, input: async () => ({ returnUrl: `https://example.com/${Math.random()}` }) },
   { call: 'dunning.exportCsv', least: 'lead', served: false, input: async () => ({}) },
   { call: 'portal.configurations.create', least: 'admin', served: false, input: async () => ({ name: 'x', features: {} }) },
@@ -91,6 +93,13 @@ describe('team server: write call × role', () => {
         } else if (row.stops === 'no_stripe') {
           expect(r.status).toBe(503);
           expect(!r.body.ok && r.body.error.message).toMatch(/no Stripe key/);
+        } else if (row.stops === 'per_case') {
+          // Bulk sends report each case: here every one fails in words (no return URL or Stripe on this server).
+          expect(r.status).toBe(200);
+          const v = r.body.ok ? (r.body.value as { sent: unknown[]; failed: Array<{ message: string }> }) : { sent: [1], failed: [] };
+          expect(v.sent).toEqual([]);
+          expect(v.failed.length).toBeGreaterThan(0);
+          for (const f of v.failed) expect(f.message).toMatch(/No return URL|no Stripe key/);
         } else if (row.stops === 'policy') {
           expect(r.status).toBe(422);
           expect(!r.body.ok && r.body.error.message).toMatch(/^Retry refused: the card was declined with "stolen_card"/);

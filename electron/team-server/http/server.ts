@@ -176,7 +176,7 @@ export async function startTeamHttpServer(deps: TeamHttpDeps, opts: TeamHttpOpti
         const code = (err as { code: 'not_found' | 'not_configured' | 'bad_input' }).code;
         return sendError(res, statusOf(code), { code, message: (err as Error).message });
       }
-      const result = await deps.calls.dispatch(call[1], input, { agent, accountId, pool: deps.pool, feed: deps.feed, agents: deps.agents, stripe: stripeFor, now });
+      const result = await deps.calls.dispatch(call[1], input, { agent, accountId, pool: deps.pool, feed: deps.feed, agents: deps.agents, stripe: stripeFor, log: deps.log, now });
       return sendJson(res, result.ok ? 200 : statusOf(result.error.code), result);
     }
     sendError(res, 404, { code: 'not_found', message: `No such endpoint: ${method} ${path.slice(0, 100)}` });
