@@ -45,6 +45,21 @@ describe('team server resilience', () => {
     }
   });
 
+  it('a revocation whose notification never came still closes the stream (the re-check of open streams)', async () => {
+    const s = await startTestTeamServer(await pgs.newDatabase(), { feedPollMs: 300 });
+    try {
+      const bo = await addAgent(s, 'Bo', 'agent');
+      const stream = await openSse(`${s.url}/v1/feed/stream?after=0`, { authorization: `Bearer ${bo.token}` });
+      expect(stream.status).toBe(200);
+      // Revoked behind the server's back: no NOTIFY is sent.
+      await s.pool.query('UPDATE agents SET revoked_at = now() WHERE id = $1', [bo.id]);
+      await stream.ended;
+      expect(stream.events.at(-1)).toMatchObject({ event: 'closed' });
+    } finally {
+      await s.stop();
+    }
+  });
+
   it('no secret reaches a response or a log line, failures included', async () => {
     const secrets = { STRIPE_SECRET_KEY: 'sk_test_SecretStripe0123456789', OPENAI_API_KEY: 'sk-proj-SecretModelKey0123456789abcdef', BSC_TEAM_SECRET: 'team secret value 0123456789', STRIPE_WEBHOOK_SECRET: 'whsec_SecretWebhook0123456789' };
     const lines: string[] = [];
