@@ -32,6 +32,7 @@ export interface TeamServerOptions {
   routes?: (parts: TeamServerParts) => TeamRoute[];
   rateLimit?: RateLimit;
   maxBodyBytes?: number;
+  streamBufferBytes?: number;
   feedPollMs?: number;
   log?: Logger;
   redactor?: Redactor;
@@ -91,7 +92,7 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<TeamServ
     pruner.start();
     const http = await startTeamHttpServer(
       { pool, agents, feed, hub, calls: new TeamCallTable(log, redactor), health: opts.health ?? staticAccounts([]), stripe: opts.stripe, log, redactor, routes: [...modelProxyRoutes({ pool, settings: modelSettings, redactor, log }), ...(opts.routes?.(parts) ?? [])] },
-      { host: listen.host, port: listen.port, behindTlsProxy: opts.behindTlsProxy, rateLimit: opts.rateLimit, maxBodyBytes: opts.maxBodyBytes },
+      { host: listen.host, port: listen.port, behindTlsProxy: opts.behindTlsProxy, rateLimit: opts.rateLimit, maxBodyBytes: opts.maxBodyBytes, streamBufferBytes: opts.streamBufferBytes },
     ).catch(async (err) => {
       pruner.stop();
       await hub.stop();

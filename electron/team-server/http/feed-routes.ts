@@ -44,7 +44,7 @@ export async function feedPage(res: http.ServerResponse, url: URL, feed: FeedSto
   }
 }
 
-export async function feedStream(req: http.IncomingMessage, res: http.ServerResponse, url: URL, agent: Agent, hub: FeedHub, log: Logger, heartbeatMs = 15_000): Promise<void> {
+export async function feedStream(req: http.IncomingMessage, res: http.ServerResponse, url: URL, agent: Agent, hub: FeedHub, log: Logger, heartbeatMs = 15_000, maxBufferedBytes = 8_000_000): Promise<void> {
   const after = parseAfter(url.searchParams.get('after') ?? (req.headers['last-event-id'] as string | undefined));
   if (after === null) return badAfter(res);
   let open = true;
@@ -62,7 +62,11 @@ export async function feedStream(req: http.IncomingMessage, res: http.ServerResp
     send(entries) {
       if (!open) return;
       start();
-      for (const e of entries) res.write(`id: ${e.seq}\nevent: change\ndata: ${JSON.stringify(wireEntry(e))}\n\n`);
+      let text = '';
+      for (const e of entries) text += `id: ${e.seq}\nevent: change\ndata: ${JSON.stringify(wireEntry(e))}\n\n`;
+      res.write(text);
+      // A desk that stopped reading must not make the server buffer without end: it resumes with Last-Event-ID.
+      if (res.writableLength > maxBufferedBytes) stream.close('This desk read the live feed too slowly; reconnect from its last seq (Last-Event-ID).');
     },
     close(reason) {
       if (!open) return;

@@ -59,6 +59,8 @@ export interface TeamHttpOptions {
   behindTlsProxy?: boolean;
   maxBodyBytes?: number;
   rateLimit?: RateLimit;
+  /** A live stream whose unsent output grows past this is closed (the desk resumes from its seq). */
+  streamBufferBytes?: number;
 }
 
 export interface TeamHttpServer {
@@ -158,7 +160,7 @@ export async function startTeamHttpServer(deps: TeamHttpDeps, opts: TeamHttpOpti
 
     if (method === 'GET' && path === '/v1/me') return sendJson(res, 200, { id: agent.id, name: agent.name, role: agent.role });
     if (method === 'GET' && path === '/v1/feed') return feedPage(res, url, deps.feed);
-    if (method === 'GET' && path === '/v1/feed/stream') return feedStream(req, res, url, agent, deps.hub, deps.log);
+    if (method === 'GET' && path === '/v1/feed/stream') return feedStream(req, res, url, agent, deps.hub, deps.log, 15_000, opts.streamBufferBytes);
     if (method === 'GET' && path === '/v1/snapshot') return snapshot(res, url, deps.feed, deps.log);
     const call = /^\/v1\/call\/([A-Za-z0-9_.]{1,80})$/.exec(path);
     if (call && method === 'POST') {
