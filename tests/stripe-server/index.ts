@@ -68,6 +68,8 @@ export interface StripeServer {
   requests: RequestLogEntry[];
   inject(rule: FaultRule): ActiveFault;
   clearFaults(): void;
+  /** Changes the latency of answers from now on (see StripeServerOptions.latency). */
+  setLatency(latency: { ms: number; jitter?: number } | null): void;
   close(): Promise<void>;
 }
 
@@ -91,9 +93,16 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
   const requests: RequestLogEntry[] = [];
   const idempotency = new Map<string, StoredResponse>();
   const pending = new Set<NodeJS.Timeout>();
-  const latencyMs = opts.latency?.ms ?? 0;
-  const jitter = opts.latency?.jitter ?? 0;
-  if (!(latencyMs >= 0) || !(jitter >= 0 && jitter <= 1)) throw new Error(`latency: ms must be >= 0 and jitter within 0..1, got ${JSON.stringify(opts.latency)}`);
+  let latencyMs = 0;
+  let jitter = 0;
+  const setLatency = (l: { ms: number; jitter?: number } | null | undefined) => {
+    const ms = l?.ms ?? 0;
+    const j = l?.jitter ?? 0;
+    if (!(ms >= 0) || !(j >= 0 && j <= 1)) throw new Error(`latency: ms must be >= 0 and jitter within 0..1, got ${JSON.stringify(l)}`);
+    latencyMs = ms;
+    jitter = j;
+  };
+  setLatency(opts.latency);
   const latencyRandom = seededRandom((opts.faultSeed ?? 1) + 7_919);
   const later = (ms: number, fn: () => void) => {
     if (ms <= 0) return fn();
@@ -257,6 +266,7 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
     requests,
     inject: (rule) => faults.inject(rule),
     clearFaults: () => faults.clear(),
+    setLatency,
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of pending) clearTimeout(t);

@@ -5,6 +5,13 @@
 // aligned ones), and at most `maxConcurrent` requests are in flight. A short guard is added to the
 // window so that requests granted at the edge of a window still arrive inside the budget after
 // the trip through the network stack.
+//
+// Within the window the starts are also spread evenly (one every window/rate ms, with a burst of
+// 20 ms worth at high rates): a window that let its whole budget start at once would open again
+// all at once one window later, and a burst delayed on its way out (the event loop busy with a
+// page's transaction) then lands in the same server-side second as the next burst. Measured
+// against the loopback server in its own thread: 29 arrivals in one second at a 25 req/s cap with
+// bursts, at most the cap with the spreading.
 
 export interface RateLimiterOptions {
   /** Request starts per second; Infinity lifts the limit (bench: local ingest speed). */
@@ -82,6 +89,8 @@ export class RateLimiter {
   private readonly byEndpoint = new Map<string, StartWindow>();
   private inFlight = 0;
   private pausedUntil = 0;
+  /** Spreading: the earliest time the next start is due (GCRA's theoretical arrival time). */
+  private nextDue = 0;
   private readonly queue: Waiter[] = [];
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
@@ -173,6 +182,14 @@ export class RateLimiter {
     return this.endpointWindow(w.endpoint).waitMs(t, this.windowMs);
   }
 
+  /** Milliseconds until the spreading allows the next start. */
+  private spreadWait(t: number): number {
+    if (!Number.isFinite(this.rate)) return 0;
+    const spacing = this.windowMs / this.rate;
+    const burst = Math.max(1, Math.floor(this.rate / 50));
+    return Math.max(0, this.nextDue - (burst - 1) * spacing - t);
+  }
+
   private schedule(wait: number): void {
     const at = this.now() + wait;
     if (this.timer && this.timerAt <= at) return;
@@ -188,7 +205,7 @@ export class RateLimiter {
   private pump(): void {
     while (this.queue.length && this.inFlight < this.maxConcurrent) {
       const t = this.now();
-      const globalWait = Math.max(0, this.pausedUntil - t, this.grants.waitMs(t, this.windowMs));
+      const globalWait = Math.max(0, this.pausedUntil - t, this.grants.waitMs(t, this.windowMs), this.spreadWait(t));
       if (globalWait > 0) return this.schedule(globalWait);
       // First come, first served, except that a waiter whose endpoint is at its cap lets the
       // requests to other endpoints go first.
@@ -206,6 +223,7 @@ export class RateLimiter {
       const [w] = this.queue.splice(pick, 1);
       if (w.signal && w.onAbort) w.signal.removeEventListener('abort', w.onAbort);
       this.grants.record(t);
+      if (Number.isFinite(this.rate)) this.nextDue = Math.max(this.nextDue, t) + this.windowMs / this.rate;
       if (w.endpoint && Number.isFinite(this.endpointRate) && this.endpointRate < this.rate) this.endpointWindow(w.endpoint).record(t);
       this.inFlight++;
       this.granted++;
