@@ -299,8 +299,8 @@ class Backfill {
     await this.commit(() => {
       advanceSlice(slice, page.data, page.has_more);
       // Work for another stream while there is room for one: split what this slice has left.
-      if (!slice.done && this.openWork() < this.parallelism) splitSlice(rc.slices!, slice, this.opts.accountCreated ?? null);
       summarize(rc);
+      if (!slice.done && this.openWork() < this.parallelism) splitSlice(rc.slices!, slice, this.opts.accountCreated ?? null, rc.firstCreated);
       return { resource, items: page.data, ts: page.ts };
     });
   }

@@ -73,13 +73,18 @@ export function summarize(rc: ResourceCheckpoint): void {
   rc.lastCreated = lasts.length ? Math.min(...lasts) : null;
 }
 
-/** The time still to read in a slice, [lo, c], and how many objects it likely holds (null: cannot tell). */
-export function remainingOf(s: SliceCheckpoint, floor: number | null): { lo: number; c: number; objects: number } | null {
+/**
+ * The time still to read in a slice, [lo, c], and how many objects it likely holds (null: cannot
+ * tell). `listTop`: the newest `created` read in the whole list.
+ */
+export function remainingOf(s: SliceCheckpoint, floor: number | null, listTop: number | null): { lo: number; c: number; objects: number } | null {
   if (s.done || s.lastCreated == null || s.firstCreated == null) return null;
   const c = s.lastCreated;
-  const hi = s.lt ?? s.firstCreated + 1;
-  // Unbounded below: the account's creation when known and older, else as far again as read so far.
-  const lo = s.gte ?? (floor !== null && floor < c ? floor : c - Math.max(DAY, hi - c));
+  // Density from what the slice actually held (its bounds may reach far past its data).
+  const hi = s.firstCreated + 1;
+  // Unbounded below: the account's creation when that is older, else (objects older than the
+  // account) as far back again as the whole list has read, so repeated splits reach back fast.
+  const lo = s.gte ?? (floor !== null && floor < c ? floor : c - Math.max(DAY, (listTop ?? hi) - c));
   const density = s.objects / Math.max(1, hi - c);
   return { lo, c, objects: density * (c - lo) };
 }
@@ -88,8 +93,8 @@ export function remainingOf(s: SliceCheckpoint, floor: number | null): { lo: num
  * Splits `s` (which has no page in flight) when it looks to hold enough for another stream:
  * returns the new, older slice (already added to `slices`), or null.
  */
-export function splitSlice(slices: SliceCheckpoint[], s: SliceCheckpoint, floor: number | null): SliceCheckpoint | null {
-  const r = remainingOf(s, floor);
+export function splitSlice(slices: SliceCheckpoint[], s: SliceCheckpoint, floor: number | null, listTop: number | null): SliceCheckpoint | null {
+  const r = remainingOf(s, floor, listTop);
   if (!r || r.c - r.lo < MIN_SPAN_SECONDS || r.objects < SPLIT_MIN_PAGES * PAGE_SIZE) return null;
   const m = Math.floor((r.lo + r.c) / 2) + 1;
   if (!(m > r.lo && m <= r.c) || (s.gte !== null && m <= s.gte)) return null;
