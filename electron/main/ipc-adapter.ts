@@ -30,11 +30,13 @@ export function serveOverIpc(services: Services, appWindow: () => BrowserWindow 
     return table.dispatch(name, input, { actor: agentName(ctx) });
   });
 
-  ipcMain.handle(IPC_COPY, (event, text: unknown) => {
+  ipcMain.handle(IPC_COPY, async (event, text: unknown) => {
     if (!trusted(event)) throw new Error(FORBIDDEN_MESSAGE);
     const valid = validateCopyText(text);
     if (valid === null) throw new Error('Only text up to 100 KB can be copied.');
-    clipboard.writeText(valid);
+    // Electron's writeText is asynchronous: awaiting it turns a refused write into the renderer's
+    // error (its Copy says so) instead of an unhandled rejection and a Copy that claims success.
+    await clipboard.writeText(valid);
   });
 
   // Streams go to our window only, redacted like every call result.

@@ -6,7 +6,7 @@ import { ProductNames } from '../stripe/product-names';
 import { beginBulkWrites } from './bulk-writes';
 import { ChangeSet } from './changes';
 import { responseTime } from './clients';
-import { CUSTOMER_EXPAND, INVOICE_PAYMENTS_EXPAND } from './fetch-objects';
+import { INVOICE_PAYMENTS_EXPAND } from './fetch-objects';
 import { type BackfillCheckpoint, type BackfillResource, type ResourceCheckpoint, completeBackfill, emptyCheckpoint, readSyncState, startBackfill, writeCheckpoint, type SyncStateRow } from './sync-state';
 
 // The resumable backfill: every list the product reads, in pages of 100, newest first. Each page
