@@ -8,7 +8,7 @@ export async function openServices(globals: CliGlobals, io: CliIo, opts: { skipD
   const redactor = new Redactor();
   const logger = createLogger(redactor, (line) => io.err(line), io.env.BSC_LOG_LEVEL === 'debug' ? 'debug' : 'warn');
   const services = await createServices(
-    { dbPath: globals.db, stripeApiBase: io.env.STRIPE_API_BASE, env: io.env, skipDemoSeed: opts.skipDemoSeed ?? true },
+    { dbPath: globals.db, stripeApiBase: io.env.STRIPE_API_BASE, env: io.env, skipDemoSeed: opts.skipDemoSeed ?? true, defaultAgentName: io.env.USER },
     { redactor, logger },
   );
   if (services.cacheRecovered) {

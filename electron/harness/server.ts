@@ -4,8 +4,8 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Services } from '../services';
-import { STREAM_CHANNELS, type StreamChannel } from '../../shared/contract/streams';
 import { RENDERER_CSP } from '../../shared/domain/renderer-csp';
+import { agentName } from '../services/workspace/agent-name';
 
 // The web harness: the same handler table as the Electron IPC adapter, served over loopback HTTP
 // so the whole app runs in a browser (development, end-to-end tests). Bound to 127.0.0.1 only;
@@ -17,7 +17,6 @@ export interface HarnessOptions {
   staticDir: string;
   port?: number;
   token?: string;
-  actor?: string;
   /** Largest request body accepted, bytes. */
   maxBodyBytes?: number;
 }
@@ -129,7 +128,7 @@ export async function startHarness(services: Services, options: HarnessOptions):
         sendJson(res, 200, { ok: false, error: { code: 'bad_input', message: 'The request body is not valid JSON.' } });
         return;
       }
-      const result = await services.table.dispatch(name, input, { actor: services.ctx.settings.get('agent_name', options.actor ?? 'agent') });
+      const result = await services.table.dispatch(name, input, { actor: agentName(services.ctx) });
       sendJson(res, 200, result);
     });
   }
@@ -164,5 +163,3 @@ export async function startHarness(services: Services, options: HarnessOptions):
     },
   };
 }
-
-export const HARNESS_STREAM_CHANNELS: readonly StreamChannel[] = STREAM_CHANNELS;

@@ -1,7 +1,7 @@
 import { clipboard, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import type { CallResult } from '../../shared/contract/errors';
 import type { Services } from '../services';
-import { agentName } from '../services/workspace/handlers';
+import { agentName } from '../services/workspace/agent-name';
 import { IPC_CALL, IPC_COPY, IPC_STREAM, validateCopyText } from './ipc-channels';
 import { isTrustedSender, senderFacts } from './security';
 

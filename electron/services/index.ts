@@ -62,7 +62,6 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
   registerWorkspaceHandlers(table, ctx, {
     cacheRecovered: opened.recovered ?? null,
     online: () => true,
-    copilotConfigured: () => Boolean(secrets.get('openai_key') || (options.env ?? process.env).OPENAI_BASE_URL),
   });
   registerDomainHandlers(table, ctx, (fn) => closers.push(fn));
 

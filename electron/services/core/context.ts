@@ -20,6 +20,8 @@ export interface ServicesOptions {
   /** Path to better-sqlite3 built for Electron; unset under Node. */
   nativeBinding?: string;
   appVersion?: string;
+  /** Who acts until the agent names themselves in Settings (the CLI: the OS user); else 'agent'. */
+  defaultAgentName?: string;
   /** Deterministic demo data seed and size. */
   demo?: { seed?: number; customers?: number };
   /** Skip seeding the demo workspace (tests that bring their own data). */

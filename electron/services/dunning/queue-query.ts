@@ -1,17 +1,18 @@
 import type Database from 'better-sqlite3';
-import type { CurrencyAmount, DunningCaseRow, DunningQuery } from '../../../shared/contract/dunning';
+import { OPEN_DUNNING_STAGES, type CurrencyAmount, type DunningCaseRow, type DunningQuery } from '../../../shared/contract/dunning';
 import { type CaseRecord } from './case-store';
 import { prepared } from '../db/statements';
 import { isOpenOnly, querySnapshot, queueSnapshot } from './queue-snapshot';
+import { THREE_DECIMAL_CURRENCIES, ZERO_DECIMAL_CURRENCIES } from '../../../shared/domain/money';
+import { sqlStringList } from '../db/sql-list';
 
 // The queue: filter, sort and page the cases of one account in SQL. Amount bounds and the amount
 // sort compare each case in the MAJOR units of its own currency (so "over 100" means $100 or ¥100,
 // and ¥5,000 does not outrank $4,000 because its minor units happen to be bigger); sums are never
 // taken across currencies: totals come back per currency.
 
-const ZERO_DECIMAL = `('bif','clp','djf','gnf','jpy','kmf','krw','mga','pyg','rwf','ugx','vnd','vuv','xaf','xof','xpf')`;
-const THREE_DECIMAL = `('bhd','jod','kwd','omr','tnd')`;
-const MAJOR_AMOUNT = `(CASE WHEN d.currency IN ${ZERO_DECIMAL} THEN d.amount_at_risk * 1.0 WHEN d.currency IN ${THREE_DECIMAL} THEN d.amount_at_risk / 1000.0 ELSE d.amount_at_risk / 100.0 END)`;
+// The same exponents as minorUnitExponent (shared/domain/money.ts), generated from its lists.
+const MAJOR_AMOUNT = `(CASE WHEN d.currency IN ${sqlStringList(ZERO_DECIMAL_CURRENCIES)} THEN d.amount_at_risk * 1.0 WHEN d.currency IN ${sqlStringList(THREE_DECIMAL_CURRENCIES)} THEN d.amount_at_risk / 1000.0 ELSE d.amount_at_risk / 100.0 END)`;
 const AGE_SECONDS = `(COALESCE(d.closed_at, @now) - d.opened_at)`;
 
 const SORT_SQL: Record<DunningQuery['sort']['by'], string> = {
@@ -34,7 +35,7 @@ function likePattern(text: string): string {
 export function buildWhere(accountId: string, filters: DunningQuery['filters'], nowS: number): QueueWhere {
   const parts = ['d.account_id = @account'];
   const params: Record<string, unknown> = { account: accountId, now: nowS };
-  const stages = filters.stages ?? ['new', 'contacted', 'awaiting_customer'];
+  const stages = filters.stages ?? OPEN_DUNNING_STAGES;
   parts.push(`d.stage IN (SELECT value FROM json_each(@stages))`);
   params.stages = JSON.stringify(stages);
   if (filters.categories) {

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { CurrencyAmount, DunningQuery, DunningSortKey, DunningStage } from '../../../shared/contract/dunning';
+import { isOpenDunningStage, OPEN_DUNNING_STAGES, type CurrencyAmount, type DunningQuery, type DunningSortKey, type DunningStage } from '../../../shared/contract/dunning';
 import type { DeclineCategory } from '../../../shared/domain/decline-codes';
 import { minorUnitExponent } from '../../../shared/domain/money';
+import { OPEN_STAGES_SQL } from './open-stages-sql';
 
 // The open queue kept in memory for filtering and sorting: a team lead flips filters all day and
 // every change must feel instant, which a SQL scan + sort of 10k cases per keystroke is not
@@ -64,7 +65,7 @@ const LOAD_SQL = `SELECT d.id, d.stage, d.category, d.currency, d.amount_at_risk
          FROM dunning_cases d
          LEFT JOIN customers c ON c.account_id = d.account_id AND c.id = d.customer_id
          LEFT JOIN invoices i ON i.account_id = d.account_id AND i.id = d.invoice_id
-        WHERE d.account_id = ? AND d.stage IN ('new', 'contacted', 'awaiting_customer')`;
+        WHERE d.account_id = ? AND d.stage IN ${OPEN_STAGES_SQL}`;
 
 function load(db: Database.Database, accountId: string, customerIds?: readonly string[]): QueueEntry[] {
   const rows = (
@@ -133,7 +134,7 @@ function sortedBy(snap: Snapshot, key: DunningSortKey): QueueEntry[] {
 }
 
 export function isOpenOnly(stages: readonly DunningStage[] | undefined): boolean {
-  return (stages ?? ['new']).every((s) => s === 'new' || s === 'contacted' || s === 'awaiting_customer');
+  return (stages ?? OPEN_DUNNING_STAGES).every(isOpenDunningStage);
 }
 
 export interface SnapshotResult {
@@ -145,7 +146,7 @@ export interface SnapshotResult {
 /** Filters and sorts the open queue; `page` undefined returns every matching id. */
 export function querySnapshot(snap: Snapshot, query: DunningQuery, nowS: number, page?: { offset: number; limit: number }): SnapshotResult {
   const f = query.filters;
-  const stages = new Set<string>(f.stages ?? ['new', 'contacted', 'awaiting_customer']);
+  const stages = new Set<string>(f.stages ?? OPEN_DUNNING_STAGES);
   const categories = f.categories ? new Set<string>(f.categories) : null;
   const assigneeKey = typeof f.assignee === 'string' ? f.assignee.toLowerCase() : undefined;
   const minOpened = f.maxAgeDays != null ? nowS - (f.maxAgeDays + 1) * 86_400 : -Infinity; // age < maxAge+1 days
