@@ -118,7 +118,7 @@ export async function startHarness(services: Services, options: HarnessOptions):
       }
       if (!aborted) chunks.push(chunk);
     });
-    req.on('end', async () => {
+    req.on('end', () => {
       if (aborted) return;
       let input: unknown;
       try {
@@ -128,8 +128,15 @@ export async function startHarness(services: Services, options: HarnessOptions):
         sendJson(res, 200, { ok: false, error: { code: 'bad_input', message: 'The request body is not valid JSON.' } });
         return;
       }
-      const result = await services.table.dispatch(name, input, { actor: agentName(services.ctx) });
-      sendJson(res, 200, result);
+      // The table answers every failure as a result; a rejection here is a bug, and the browser
+      // still gets an answer instead of a request that never ends.
+      services.table.dispatch(name, input, { actor: agentName(services.ctx) }).then(
+        (result) => sendJson(res, 200, result),
+        (err: unknown) => {
+          services.ctx.log.error('harness call failed', { name, error: err instanceof Error ? err.message : String(err) });
+          sendJson(res, 500, { ok: false, error: { code: 'internal', message: 'The call failed unexpectedly; the details are in the log.' } });
+        },
+      );
     });
   }
 
