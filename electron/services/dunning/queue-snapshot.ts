@@ -196,7 +196,10 @@ export interface SnapshotResult {
 /** Filters and sorts the open queue; `page` undefined returns every matching id. */
 export function querySnapshot(snap: Snapshot, query: DunningQuery, nowS: number, page?: { offset: number; limit: number }): SnapshotResult {
   const tests = queueConditions(query.filters).map((c) => conditionTest(c, nowS));
-  const keep = (e: QueueEntry) => tests.every((test) => test(e));
+  const keep = (e: QueueEntry) => {
+    for (const test of tests) if (!test(e)) return false;
+    return true;
+  };
 
   const ordered = sortedBy(snap, query.sort.by);
   const descending = query.sort.dir === 'desc';
