@@ -16,7 +16,7 @@ import { registerDomainHandlers } from './register';
 import { connectivityOf } from './sync/connectivity';
 import type { AccountSummary } from '../../shared/contract/workspace';
 import { assertKeyMayUseBase } from './stripe/api-base';
-import { readCopilotConfig, servicesEnvironment } from './copilot/model/config';
+import { servicesEnvironment } from './copilot/model/config';
 
 export interface Services {
   ctx: ServiceContext;
@@ -73,7 +73,6 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
   registerWorkspaceHandlers(table, ctx, {
     cacheRecovered: opened.recovered ?? null,
     online: () => connectivityOf(ctx).isOnline(ctx.workspace.current().id),
-    copilotConfigured: () => readCopilotConfig(ctx).configured,
   });
   registerDomainHandlers(table, ctx, (fn) => closers.push(fn));
 

@@ -38,9 +38,11 @@ describe('customer refresh on a real account', () => {
     staticDir.cleanup();
   });
 
+  // The fields these tests read from the results, whichever call returned them.
+  type Value = { mode: string; account: { id: string }; email: string; source: string; message: string; customer: { email: string } };
   const call = async (name: string, input: unknown) => {
     const res = await fetch(`${harness.url}/api/call/${name}`, { method: 'POST', headers: { authorization: `Bearer ${harness.token}`, 'content-type': 'application/json' }, body: JSON.stringify(input) });
-    return (await res.json()) as { ok: boolean; value?: any; error?: { code: string; message: string } };
+    return (await res.json()) as { ok: boolean; value: Value; error?: { code: string; message: string } };
   };
 
   it('shows the email changed in Stripe since the last sync, and says "Refreshed from Stripe"', async () => {

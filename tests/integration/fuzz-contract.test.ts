@@ -279,7 +279,6 @@ describe('fuzzing the contract through the harness transport', () => {
     expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
     // Nothing tried to leave the machine except to the loopback stand-in.
     expect(providers.requests.every((r) => r.path.startsWith('/v1/'))).toBe(true);
-    // eslint-disable-next-line no-console
     console.log(`fuzz: ${cases.length} payloads over ${CALL_NAMES.length} calls (${CALL_NAMES.filter(registered).length} registered); answers by code: ${JSON.stringify(Object.fromEntries([...codes].sort()))}`);
   });
 });

@@ -3,10 +3,9 @@ import { setPacing } from '../../electron/services/sync/clients';
 import { SyncManager } from '../../electron/services/sync/manager';
 import { startStripeServer, type RequestLogEntry, type StripeServer } from '../stripe-server';
 import { startStripeServerWorker } from '../stripe-server/worker-host';
-import { randomMutation } from '../stripe-server/mutations';
 import { seedAccount } from '../stripe-server/seed';
 import { testServices, type TestServices } from '../helpers/services';
-import { cachedMirror, expectedMirror, mirrorDiff, type Mirror } from '../helpers/stripe-mirror';
+import { cachedMirror, mirrorDiff, type Mirror } from '../helpers/stripe-mirror';
 
 // Acceptance: with 20% of requests failing (429, 500, timeouts) the sync still completes and the
 // cache mirrors the server, and the request rate seen by the server never exceeds the limiter's

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { runBackfill } from '../../electron/services/sync/backfill';
 import { accountStripe, setPacing } from '../../electron/services/sync/clients';
 import { pollEvents } from '../../electron/services/sync/events-poller';
-import type { BackfillPage, SyncSink } from '../../electron/services/sync/sink';
+import type { BackfillPage } from '../../electron/services/sync/sink';
 import { SqliteSyncSink } from '../../electron/services/sync/sqlite-sink';
 import { startStripeServer, type StripeServer } from '../stripe-server';
 import { testServices, type TestServices } from '../helpers/services';

@@ -88,11 +88,11 @@ describe('knowledge base', () => {
     }
   });
 
-  it('turns any text into a safe FTS query (FTS syntax in the input cannot break or widen the search)', () => {
+  it('turns any text into a safe FTS query (FTS syntax in the input cannot break or widen the search)', async () => {
     expect(ftsQuery('refund "NEAR" OR * ) (')).toBe('"refund" OR "near"');
     const d = db();
     importKbFolder(d, SAMPLE_KB, 1);
-    fc.assert(
+    await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 200 }), async (s) => {
         const hits = await searchKb(d, s, { limit: 5 });
         expect(hits.length).toBeLessThanOrEqual(5);

@@ -4,7 +4,7 @@ import { generateText } from 'ai';
 import type { CopilotAction, CopilotAnalysis, CopilotLength, CopilotTone, KbHit } from '../../../shared/contract/copilot';
 import { AppError } from '../../../shared/contract/errors';
 import type { ServiceContext } from '../core/context';
-import { agentName } from '../workspace/handlers';
+import { agentName } from '../workspace/agent-name';
 import { confirmProposal, dismissProposal, type ConfirmDeps } from './actions/confirm';
 import { pruneProposals, recordProposal } from './actions/proposals';
 import { modelAnalysis, rulesAnalysis } from './analyze';

@@ -22,6 +22,8 @@ export interface ServicesOptions {
   /** The cache's folder is the console's own (user data, the CLI's default): kept 0700 (db/open.ts). */
   privateCacheFolder?: boolean;
   appVersion?: string;
+  /** Who acts until the agent names themselves in Settings (the CLI: the OS user); else 'agent'. */
+  defaultAgentName?: string;
   /** Deterministic demo data seed and size. */
   demo?: { seed?: number; customers?: number };
   /** Skip seeding the demo workspace (tests that bring their own data). */

@@ -12,6 +12,8 @@ import { deleteView, listSavedViews, saveView } from './saved-views';
 import { sendPaymentMethodLinks } from './send-portal-links';
 import { prepared } from '../db/statements';
 import { invalidateQueueSnapshot, patchQueueSnapshot } from './queue-snapshot';
+import { OPEN_STAGES_SQL } from './open-stages-sql';
+import { agentName } from '../workspace/agent-name';
 
 const nowSeconds = (ctx: ServiceContext) => Math.floor(ctx.now() / 1000);
 
@@ -40,7 +42,7 @@ export function registerDunningHandlers(table: HandlerTable, ctx: ServiceContext
   const account = () => ctx.workspace.current().id;
   table.register('dunning', {
     'dunning.count': () => {
-      const row = prepared(ctx.db, `SELECT COUNT(*) AS n FROM dunning_cases WHERE account_id = ? AND stage IN ('new', 'contacted', 'awaiting_customer')`).get(account()) as { n: number };
+      const row = prepared(ctx.db, `SELECT COUNT(*) AS n FROM dunning_cases WHERE account_id = ? AND stage IN ${OPEN_STAGES_SQL}`).get(account()) as { n: number };
       return { open: row.n };
     },
     'dunning.list': ({ filters, sort, offset, limit }) => listDunningCases(ctx.db, account(), { filters, sort }, { offset, limit }, nowSeconds(ctx)),
@@ -58,7 +60,7 @@ export function registerDunningHandlers(table: HandlerTable, ctx: ServiceContext
     'dunning.metrics': () => dunningMetrics(ctx.db, account(), nowSeconds(ctx)),
     'dunning.assignees': () => {
       const rows = prepared(ctx.db, 'SELECT DISTINCT assignee FROM dunning_cases WHERE account_id = ? AND assignee IS NOT NULL ORDER BY assignee COLLATE NOCASE').all(account()) as Array<{ assignee: string }>;
-      const me = ctx.settings.get<string>('agent_name', 'agent');
+      const me = agentName(ctx);
       return [...new Set([me, ...rows.map((r) => r.assignee)])];
     },
     'dunning.views.list': () => listSavedViews(ctx.db),

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import type { ServiceContext } from '../core/context';
-import type { RetryOutcome } from '../../../shared/contract/dunning';
+import { isOpenDunningStage, type RetryOutcome } from '../../../shared/contract/dunning';
 import { AppError } from '../../../shared/contract/errors';
 import { classifyDecline, describeAdviceCode, describeDeclineCode } from '../../../shared/domain/decline-codes';
 import { toStripeAppError } from '../stripe/errors';
@@ -9,7 +9,6 @@ import { prepared } from '../db/statements';
 import { reconcileDunning } from './reconcile';
 import { refreshCustomerRow, refreshInvoiceRow } from '../sync/refresh';
 import { retryEligibility, retryIdempotencyKey } from './retry-policy';
-import { isOpenStage } from './stage-machine';
 import { currentPaymentMethod } from './payment-method';
 
 // "Retry the payment now": a person-initiated `invoices.pay` with an idempotency key, refused for
@@ -32,7 +31,7 @@ function settledRetries(ctx: ServiceContext, caseId: number): number {
 function openCaseForRetry(ctx: ServiceContext, caseId: number): { c: CaseRecord; invoiceId: string } {
   const c = getCase(ctx.db, caseId);
   if (!c || c.account_id !== ctx.workspace.current().id) throw new AppError('not_found', `No dunning case ${caseId} in this account.`);
-  if (!isOpenStage(c.stage)) throw new AppError('conflict', `The case is closed (${c.stage}); there is nothing to retry.`);
+  if (!isOpenDunningStage(c.stage)) throw new AppError('conflict', `The case is closed (${c.stage}); there is nothing to retry.`);
   if (!c.invoice_id) {
     throw new AppError('conflict', "This case has no open invoice in the cache to retry (the subscription's invoice has not been synced). Refresh the customer and try again.");
   }

@@ -4,11 +4,11 @@ import type { ServiceContext } from '../core/context';
 import type { HandlerTable } from '../core/handler-table';
 import { schemaVersion } from '../db/migrate';
 import { parseExternalUrl } from '../../../shared/domain/external-url';
+import { agentName, setAgentName } from './agent-name';
 
 export interface WorkspaceRuntime {
   cacheRecovered: { movedTo: string; reason: string } | null;
   online: () => boolean;
-  copilotConfigured: () => boolean;
 }
 
 export function workspaceStatus(ctx: ServiceContext, runtime: WorkspaceRuntime): WorkspaceStatus {
@@ -22,14 +22,9 @@ export function workspaceStatus(ctx: ServiceContext, runtime: WorkspaceRuntime):
     online: runtime.online(),
     schemaVersion: schemaVersion(ctx.db),
     cacheRecovered: runtime.cacheRecovered,
-    copilotConfigured: runtime.copilotConfigured(),
     agentName: agentName(ctx),
     appVersion: ctx.options.appVersion ?? '0.1.0',
   };
-}
-
-export function agentName(ctx: ServiceContext): string {
-  return ctx.settings.get<string>('agent_name', 'agent');
 }
 
 export function registerWorkspaceHandlers(table: HandlerTable, ctx: ServiceContext, runtime: WorkspaceRuntime): void {
@@ -53,7 +48,7 @@ export function registerWorkspaceHandlers(table: HandlerTable, ctx: ServiceConte
       return workspaceStatus(ctx, runtime);
     },
     'workspace.setAgentName': ({ name }) => {
-      ctx.settings.set('agent_name', name);
+      setAgentName(ctx, name);
       return { agentName: name };
     },
     'app.openExternal': async ({ url }) => {

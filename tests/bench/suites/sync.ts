@@ -234,7 +234,7 @@ export default async function syncBench(ctx: BenchContext): Promise<Record<strin
   const server = await startStripeServerWorker({ accountId: ACCOUNT });
   const { dir, cleanup } = tempDir('bsc-bench-sync-');
   try {
-    let started = performance.now();
+    const started = performance.now();
     const seeded = await server.call<{ customers: number; invoices: number; subscriptions: number; invoicePayments: number }>('seedBulk', { customers, invoices });
     ctx.print(`seeded the test server: ${seeded.customers} customers, ${seeded.subscriptions} subscriptions, ${seeded.invoices} invoices, ${seeded.invoicePayments} invoice payments in ${round(performance.now() - started)} ms`);
     const out: Record<string, unknown> = { customers, invoices, subscriptions: seeded.subscriptions, invoice_payments: seeded.invoicePayments };

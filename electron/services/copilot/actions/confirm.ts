@@ -10,6 +10,7 @@ import { classifyDecline } from '../../../../shared/domain/decline-codes';
 import { decideProposal, getProposal, proposalAction, type ProposalRow } from './proposals';
 import { retryDunningCase } from '../../dunning/retry-payment';
 import { addNote } from '../../customers/notes';
+import { NOTE_MAX_LENGTH } from '../../../../shared/contract/ids';
 
 // A person confirmed a proposed action: it runs through the same services as the buttons
 // (portal links through createPortalLink, retries through the dunning retry when a case exists,
@@ -126,7 +127,7 @@ async function run(ctx: ServiceContext, row: ProposalRow, actor: string, deps: C
     case 'escalate_refund': {
       // Refunds are decided by the billing team: the escalation is a note on the customer (the notes service audits it).
       const invoiceId = need(args.invoiceId, 'invoice');
-      addNote(ctx, ctx.workspace.current().id, row.customer_id, `Refund escalated to the billing team for ${invoiceId}. ${row.reason}`.slice(0, 10_000), actor);
+      addNote(ctx, ctx.workspace.current().id, row.customer_id, `Refund escalated to the billing team for ${invoiceId}. ${row.reason}`.slice(0, NOTE_MAX_LENGTH), actor);
       return { message: 'Refund request escalated: a note was added for the billing team.', simulated: false, changed: ['notes', 'audit'] };
     }
     default:

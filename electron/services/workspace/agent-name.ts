@@ -1,0 +1,17 @@
+import type { ServiceContext } from '../core/context';
+
+// The person at this desk, as they named themselves in Settings: the actor of every audit row and
+// the first name offered as an assignee. Every transport (the app, the web harness, the CLI) reads
+// it here, so an action is attributed the same way whichever way it was started.
+
+const SETTING = 'agent_name';
+/** Until the agent names themselves, unless the host knows better (the CLI: the OS user). */
+export const DEFAULT_AGENT_NAME = 'agent';
+
+export function agentName(ctx: Pick<ServiceContext, 'settings' | 'options'>): string {
+  return ctx.settings.get<string>(SETTING, ctx.options.defaultAgentName || DEFAULT_AGENT_NAME);
+}
+
+export function setAgentName(ctx: Pick<ServiceContext, 'settings'>, name: string): void {
+  ctx.settings.set(SETTING, name);
+}
