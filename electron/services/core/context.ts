@@ -6,6 +6,7 @@ import type { Redactor } from './redact';
 import type { SecretStore } from './secrets';
 import type { Settings } from './settings';
 import type { Workspace } from '../workspace/workspace';
+import type { ServiceRegistries } from '../registries';
 
 /** Things the host (Electron main, harness, CLI) provides that the services cannot do themselves. */
 export interface HostHooks {
@@ -47,4 +48,6 @@ export interface ServiceContext {
   workspace: Workspace;
   now: () => number;
   options: ServicesOptions;
+  /** The long-lived objects built with the services and closed with them (registries.ts). */
+  registries: ServiceRegistries;
 }

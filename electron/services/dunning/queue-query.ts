@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { CurrencyAmount, DunningCaseRow, DunningQuery } from '../../../shared/contract/dunning';
 import { type CaseRecord } from './case-store';
 import { prepared } from '../db/statements';
-import { isOpenOnly, querySnapshot, queueSnapshot } from './queue-snapshot';
+import { isOpenOnly, querySnapshot, type QueueSnapshots } from './queue-snapshot';
 import { queueConditions, type QueueCondition, type QueueField } from './queue-filter';
 import { THREE_DECIMAL_CURRENCIES, ZERO_DECIMAL_CURRENCIES } from '../../../shared/domain/money';
 import { sqlStringList } from '../db/sql-list';
@@ -145,11 +145,12 @@ export interface QueuePage {
 
 /**
  * One page of the queue plus the filtered set's count and amount at risk per currency. Queries over
- * open stages (the queue) run on the in-memory snapshot; queries including closed cases run in SQL.
+ * open stages (the queue) run on the in-memory snapshot of `queue` (the same connection's, kept by
+ * the services); queries including closed cases run in SQL.
  */
-export function listDunningCases(db: Database.Database, accountId: string, query: DunningQuery, page: { offset: number; limit: number }, nowS: number): QueuePage {
+export function listDunningCases(db: Database.Database, queue: QueueSnapshots, accountId: string, query: DunningQuery, page: { offset: number; limit: number }, nowS: number): QueuePage {
   if (isOpenOnly(query.filters.stages)) {
-    const r = querySnapshot(queueSnapshot(db, accountId), query, nowS, page);
+    const r = querySnapshot(queue.of(accountId), query, nowS, page);
     return { rows: selectRows(db, r.ids, nowS), total: r.total, totals: r.totals };
   }
   return listDunningCasesSql(db, accountId, query, page, nowS);
@@ -167,8 +168,8 @@ export function listDunningCasesSql(db: Database.Database, accountId: string, qu
 }
 
 /** Every case of the filtered queue, in order (CSV export, CLI). */
-export function allDunningCases(db: Database.Database, accountId: string, query: DunningQuery, nowS: number): DunningCaseRow[] {
-  if (isOpenOnly(query.filters.stages)) return selectRows(db, querySnapshot(queueSnapshot(db, accountId), query, nowS).ids, nowS);
+export function allDunningCases(db: Database.Database, queue: QueueSnapshots, accountId: string, query: DunningQuery, nowS: number): DunningCaseRow[] {
+  if (isOpenOnly(query.filters.stages)) return selectRows(db, querySnapshot(queue.of(accountId), query, nowS).ids, nowS);
   const where = buildWhere(accountId, query.filters, nowS);
   const ids = prepared(db, `SELECT d.id ${fromFiltered(where)} ORDER BY ${orderBy(query.sort)}`).all(where.params) as Array<{ id: number }>;
   return selectRows(db, ids.map((r) => r.id), nowS);

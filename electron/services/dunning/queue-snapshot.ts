@@ -41,26 +41,6 @@ interface Snapshot {
   sorted: Partial<Record<DunningSortKey, QueueEntry[]>>;
 }
 
-interface DbState {
-  version: number;
-  snapshots: Map<string, Snapshot>;
-}
-
-const states = new WeakMap<Database.Database, DbState>();
-
-function state(db: Database.Database): DbState {
-  let s = states.get(db);
-  if (!s) states.set(db, (s = { version: 0, snapshots: new Map() }));
-  return s;
-}
-
-/** Marks every snapshot of this cache stale (called on each data.changed notice and by direct writers). */
-export function invalidateQueueSnapshot(db: Database.Database): void {
-  const s = state(db);
-  s.version++;
-  s.snapshots.clear();
-}
-
 const LOAD_SQL = `SELECT d.id, d.stage, d.category, d.currency, d.amount_at_risk, d.assignee, d.opened_at, d.attempt_count, d.next_payment_attempt,
               d.customer_id, d.invoice_id, d.decline_code, c.email, c.name, i.number
          FROM dunning_cases d
@@ -91,34 +71,49 @@ function load(db: Database.Database, accountId: string, customerIds?: readonly s
   }));
 }
 
-/** Re-reads the entries of these customers in a built, current snapshot (cheap: a few cases each). */
-export function patchQueueSnapshot(db: Database.Database, accountId: string, customerIds: readonly string[]): void {
-  const s = state(db);
-  const snap = s.snapshots.get(accountId);
-  if (!snap) return;
-  const dataVersion = db.pragma('data_version', { simple: true }) as number;
-  if (snap.version !== s.version || snap.dataVersion !== dataVersion) {
-    s.snapshots.delete(accountId);
-    return;
-  }
-  const changed = new Set(customerIds);
-  const fresh = load(db, accountId, customerIds);
-  const keep = (e: QueueEntry) => !changed.has(e.customerId);
-  snap.entries = [...snap.entries.filter(keep), ...fresh];
-  for (const key of Object.keys(snap.sorted) as DunningSortKey[]) {
-    snap.sorted[key] = [...snap.sorted[key]!.filter(keep), ...fresh].sort(ASCENDING[key]);
-  }
-}
+/**
+ * The open queues of one cache connection, by account. The services hold theirs on the context
+ * (`ctx.registries.queueSnapshots`), so it lives and goes with them.
+ */
+export class QueueSnapshots {
+  private version = 0;
+  private readonly byAccount = new Map<string, Snapshot>();
 
-/** The open queue of an account, rebuilt only when something changed since it was built. */
-export function queueSnapshot(db: Database.Database, accountId: string): Snapshot {
-  const s = state(db);
-  const dataVersion = db.pragma('data_version', { simple: true }) as number;
-  const cached = s.snapshots.get(accountId);
-  if (cached && cached.version === s.version && cached.dataVersion === dataVersion) return cached;
-  const snap: Snapshot = { accountId, version: s.version, dataVersion, entries: load(db, accountId), sorted: {} };
-  s.snapshots.set(accountId, snap);
-  return snap;
+  constructor(private readonly db: Database.Database) {}
+
+  /** Marks every snapshot of this cache stale (called on each data.changed notice and by direct writers). */
+  invalidate(): void {
+    this.version++;
+    this.byAccount.clear();
+  }
+
+  /** Re-reads the entries of these customers in a built, current snapshot (cheap: a few cases each). */
+  patch(accountId: string, customerIds: readonly string[]): void {
+    const snap = this.byAccount.get(accountId);
+    if (!snap) return;
+    const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+    if (snap.version !== this.version || snap.dataVersion !== dataVersion) {
+      this.byAccount.delete(accountId);
+      return;
+    }
+    const changed = new Set(customerIds);
+    const fresh = load(this.db, accountId, customerIds);
+    const keep = (e: QueueEntry) => !changed.has(e.customerId);
+    snap.entries = [...snap.entries.filter(keep), ...fresh];
+    for (const key of Object.keys(snap.sorted) as DunningSortKey[]) {
+      snap.sorted[key] = [...snap.sorted[key]!.filter(keep), ...fresh].sort(ASCENDING[key]);
+    }
+  }
+
+  /** The open queue of an account, rebuilt only when something changed since it was built. */
+  of(accountId: string): Snapshot {
+    const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+    const cached = this.byAccount.get(accountId);
+    if (cached && cached.version === this.version && cached.dataVersion === dataVersion) return cached;
+    const snap: Snapshot = { accountId, version: this.version, dataVersion, entries: load(this.db, accountId), sorted: {} };
+    this.byAccount.set(accountId, snap);
+    return snap;
+  }
 }
 
 // Ascending orders; descending walks them backwards. Ties break on id so paging is stable.

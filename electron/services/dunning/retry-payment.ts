@@ -17,9 +17,6 @@ import { currentPaymentMethod } from './payment-method';
 
 const RETRY_SETTLED = ['succeeded', 'declined'] as const;
 
-/** Concurrent calls for the same key share one request (a double click in the same window). */
-const inFlight = new WeakMap<ServiceContext, Map<string, Promise<RetryOutcome>>>();
-
 function settledRetries(ctx: ServiceContext, caseId: number): number {
   const row = prepared(
     ctx.db,
@@ -68,13 +65,9 @@ export async function retryDunningCase(ctx: ServiceContext, caseId: number, acto
     settledRetries: settledRetries(ctx, c.id),
     paymentMethod: currentPm,
   });
-  let running = inFlight.get(ctx);
-  if (!running) inFlight.set(ctx, (running = new Map()));
-  const existing = running.get(idempotencyKey);
-  if (existing) return existing;
-
   const params = { case: c.id, category: c.category, decline_code: c.decline_code, payment_method_changed: eligibility.paymentMethodChanged };
-  const attempt = (async (): Promise<RetryOutcome> => {
+  // Concurrent calls for the same key share one request (a double click in the same window).
+  return ctx.registries.paymentRetries.share(idempotencyKey, async (): Promise<RetryOutcome> => {
     if (account.isDemo) {
       ctx.audit.record({ ...audit, params, result: 'simulated', idempotencyKey });
       addHistory(ctx.db, { caseId: c.id, atMs: ctx.now(), actor, kind: 'retry', detail: 'simulated' });
@@ -126,13 +119,7 @@ export async function retryDunningCase(ctx: ServiceContext, caseId: number, acto
       addHistory(ctx.db, { caseId: c.id, atMs: ctx.now(), actor, kind: 'retry', detail: `error ${mapped.code}` });
       throw mapped;
     }
-  })();
-  running.set(idempotencyKey, attempt);
-  try {
-    return await attempt;
-  } finally {
-    running.delete(idempotencyKey);
-  }
+  });
 }
 
 /** Brings the invoice (and so the case) up to date after a real retry; a failed refresh is logged, the outcome stands. */

@@ -27,8 +27,6 @@ export interface ConfirmDeps {
 
 type Outcome = { message: string; simulated: boolean; portalLink?: CopilotConfirmResult['portalLink']; changed: DataChanged['kinds'] };
 
-const inFlight = new Map<string, Promise<CopilotConfirmResult>>();
-
 function need<T>(value: T | null | undefined, what: string): T {
   if (value == null) throw new AppError('conflict', `This proposal has no ${what}; ask the copilot again.`);
   return value;
@@ -142,9 +140,8 @@ export async function confirmProposal(ctx: ServiceContext, customerId: string, p
   if (row.status === 'info') throw new AppError('conflict', 'This suggestion is information only; there is nothing to confirm.');
   if (row.status === 'dismissed') throw new AppError('conflict', 'This proposal was dismissed. Ask the copilot again if it is needed after all.');
   if (row.status === 'confirmed') return { ...(JSON.parse(row.result_json ?? '{}') as CopilotConfirmResult), alreadyDone: true };
-  const running = inFlight.get(proposalId);
-  if (running) return running;
-  const work = (async (): Promise<CopilotConfirmResult> => {
+  // A second confirm while the first runs (a double click) shares it.
+  return ctx.registries.copilotConfirmations.share(proposalId, async (): Promise<CopilotConfirmResult> => {
     const action = proposalAction(row);
     const attempt = attemptNumber(row);
     const audit = { accountId: account.id, actor, action: 'copilot.confirm', targetType: 'customer', targetId: customerId, idempotencyKey: proposalId };
@@ -164,13 +161,7 @@ export async function confirmProposal(ctx: ServiceContext, customerId: string, p
     decideProposal(ctx.db, proposalId, 'confirmed', actor, ctx.now(), result);
     ctx.hub.emit('data.changed', { accountId: account.id, kinds: outcome.changed, customerIds: [customerId] });
     return result;
-  })();
-  inFlight.set(proposalId, work);
-  try {
-    return await work;
-  } finally {
-    inFlight.delete(proposalId);
-  }
+  });
 }
 
 export function dismissProposal(ctx: ServiceContext, customerId: string, proposalId: string, actor: string): { proposalId: string; status: 'dismissed' | 'confirmed' | 'info' | 'proposed' | 'failed' } {

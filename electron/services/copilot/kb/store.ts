@@ -5,7 +5,7 @@ import path from 'node:path';
 import { AppError } from '../../../../shared/contract/errors';
 import type { KbArticle, KbStatus } from '../../../../shared/contract/copilot';
 import { parseMarkdownArticle } from './chunk';
-import { deleteVectors } from './vectors';
+import { deleteVectors, type VecExtension } from './vectors';
 
 // The knowledge base: Markdown articles imported from a folder, one row per article and one per
 // chunk (the FTS index follows kb_chunks through triggers). An article is identified by its slug
@@ -39,7 +39,8 @@ function listMarkdown(folder: string): string[] {
   return out;
 }
 
-export function importKbFolder(db: Database.Database, folder: string, nowMs: number): ImportResult {
+/** `vectors`: the same connection's sqlite-vec (a changed article's old vectors are deleted with it). */
+export function importKbFolder(db: Database.Database, vectors: VecExtension, folder: string, nowMs: number): ImportResult {
   const abs = path.resolve(folder);
   let stat: fs.Stats;
   try {
@@ -89,7 +90,7 @@ export function importKbFolder(db: Database.Database, folder: string, nowMs: num
     }
     db.transaction(() => {
       if (existing) {
-        deleteVectors(db, (chunkIds.all(existing.id) as Array<{ id: number }>).map((r) => r.id));
+        deleteVectors(vectors, (chunkIds.all(existing.id) as Array<{ id: number }>).map((r) => r.id));
         deleteDoc.run(existing.id);
       }
       // A different slug from the same path (file renamed in place) must not trip the UNIQUE path.
