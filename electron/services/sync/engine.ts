@@ -130,7 +130,7 @@ export class AccountSync {
     // A key without Events: Read can still fill the cache; it cannot follow changes, and says so.
     const events = async () => {
       try {
-        out.eventsApplied += await this.events(signal);
+        out.eventsApplied += await this.events(signal, missing);
       } catch (err) {
         const permission = missingPermission(err);
         if (!permission) throw err;
@@ -202,7 +202,7 @@ export class AccountSync {
     });
   }
 
-  private async events(signal: AbortSignal): Promise<number> {
+  private async events(signal: AbortSignal, missing?: Set<string>): Promise<number> {
     let applied = 0;
     const r = await pollEvents(this.sink, this.client, {
       signal,
@@ -212,6 +212,7 @@ export class AccountSync {
         this.emitProgress({ phase: 'events', resource: 'events', objects: applied, pages: 0, etaSeconds: null });
       },
     });
+    for (const p of r.missingPermissions) missing?.add(p);
     return r.applied;
   }
 
