@@ -22,8 +22,11 @@ export interface PacedHttpClientOptions {
   maxBackoffMs?: number;
   inner?: HttpClientInterface;
   sleep?: (ms: number) => Promise<void>;
-  /** Observes every attempt's outcome (request counts and rates for progress, latency for concurrency). */
-  onAttempt?: (info: { status: number | null; error: string | null; retried: boolean; durationMs: number; endpoint: string }) => void;
+  /**
+   * Observes every attempt's outcome: request counts and rates for progress, latency for the
+   * concurrency, connectivity by when it was sent.
+   */
+  onAttempt?: (info: { status: number | null; error: string | null; retried: boolean; startedMs: number; durationMs: number; endpoint: string }) => void;
 }
 
 const RETRYABLE_ERROR = /ETIMEDOUT|ECONNRESET|ECONNREFUSED|EPIPE|EAI_AGAIN|ENOTFOUND|ENETUNREACH|EHOSTUNREACH|socket hang up|timeout/i;
@@ -81,7 +84,7 @@ export class PacedHttpClient implements HttpClientInterface {
     const endpoint = endpointOf(method, path);
     for (let attempt = 0; ; attempt++) {
       const permit = await this.opts.limiter.acquire(undefined, endpoint);
-      const started = Date.now();
+      const startedMs = Date.now();
       let res: Response;
       try {
         res = await this.inner.makeRequest(host, port, path, method, headers, requestData, protocol, timeout);
@@ -89,20 +92,20 @@ export class PacedHttpClient implements HttpClientInterface {
         permit.release();
         const message = err instanceof Error ? `${(err as { code?: string }).code ?? ''} ${err.message}` : String(err);
         const retry = attempt < this.maxRetries && RETRYABLE_ERROR.test(message);
-        this.opts.onAttempt?.({ status: null, error: message.trim(), retried: retry, durationMs: Date.now() - started, endpoint });
+        this.opts.onAttempt?.({ status: null, error: message.trim(), retried: retry, startedMs, durationMs: Date.now() - startedMs, endpoint });
         if (!retry) throw err;
         await this.sleep(this.backoff(attempt));
         continue;
       }
       permit.release();
-      const durationMs = Date.now() - started;
+      const durationMs = Date.now() - startedMs;
       const status = res.getStatusCode();
       const responseHeaders = res.getHeaders() as Record<string, string | undefined>;
       // Stripe-Should-Retry overrides the status either way (as stripe-node reads it).
       const shouldRetryHeader = responseHeaders['stripe-should-retry'];
       const retryable = shouldRetryHeader === 'true' || (shouldRetryHeader !== 'false' && (status === 429 || status === 409 || status >= 500));
       const retry = retryable && status >= 400 && attempt < this.maxRetries;
-      this.opts.onAttempt?.({ status, error: null, retried: retry, durationMs, endpoint });
+      this.opts.onAttempt?.({ status, error: null, retried: retry, startedMs, durationMs, endpoint });
       if (!retry) return res;
       const wait = this.backoff(attempt);
       if (status === 429) {

@@ -5,6 +5,7 @@ import { createStripeClient } from '../stripe/client';
 import { PacedHttpClient } from '../stripe/paced-http-client';
 import { ConcurrencyGauge, DEFAULT_MAX_IN_FLIGHT } from '../stripe/concurrency';
 import { DEFAULT_ENDPOINT_RATE, DEFAULT_LIVE_RATE, DEFAULT_TEST_RATE, RateLimiter } from '../stripe/rate-limiter';
+import { connectivityOf } from './connectivity';
 
 // One paced Stripe client per account, shared by everything that talks to Stripe for it: the
 // sync, the on-demand refresh, and other services through `ctx.workspace.stripe()` (this client is
@@ -90,7 +91,8 @@ export function accountStripe(ctx: ServiceContext, accountId: string): AccountSt
     limiter,
     maxRetries: o.maxRetries,
     retryBaseMs: o.retryBaseMs,
-    onAttempt: ({ status, error, durationMs }) => {
+    onAttempt: ({ status, error, startedMs, durationMs }) => {
+      connectivityOf(ctx).observeAttempt(accountId, { status, error, startedMs });
       gauge.observe(durationMs);
       const wanted = gauge.target(limiter.ratePerSecond);
       if (wanted !== limiter.concurrencyCap) limiter.setConcurrency(wanted);
