@@ -69,6 +69,22 @@ describe('sync with a restricted key', () => {
     expect(status.lastError).toMatch(/PaymentMethods: Read/);
   });
 
+  it('a subscription on a new product arriving through events says so too (the backfill had none)', async () => {
+    server = await startStripeServer({ accountId: ACCOUNT, restrictedKeys: { [KEY]: ['rak_product_read'] } });
+    const customer = server.store.createCustomer({ name: 'Ada Lovelace' });
+    s = await testServices({ env: { STRIPE_SECRET_KEY: KEY, BSC_SYNC_AUTOSTART: '0' }, stripeApiBase: server.url, skipDemoSeed: true });
+    s.ctx.registries.stripeClients.setPacing({ ratePerSecond: 2_000, maxConcurrent: 8, retryBaseMs: 5 });
+    const engine = s.ctx.registries.sync.engine(ACCOUNT);
+    expect((await engine.syncOnce()).missingPermissions).toEqual([]);
+    const product = server.store.createProduct({ name: 'Team plan' });
+    const price = server.store.createPrice({ product: product.id as string, unitAmount: 4900, currency: 'usd', interval: 'month' });
+    const sub = server.store.createSubscription({ customer: customer.id as string, items: [{ price: price.id as string }] });
+    const pass = await engine.syncOnce();
+    expect(pass.missingPermissions).toEqual(['rak_product_read']);
+    expect(cachedMirror(s.ctx.db, ACCOUNT).subscriptions[sub.id as string]).toBeDefined();
+    expect(s.ctx.registries.sync.status(ACCOUNT).lastError).toMatch(/Products: Read \(rak_product_read\)/);
+  });
+
   it('a full secret key has nothing missing and no words', async () => {
     const { result, status } = await syncWith([]);
     expect(result.missingPermissions).toEqual([]);

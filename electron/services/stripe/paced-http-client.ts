@@ -22,7 +22,10 @@ export interface PacedHttpClientOptions {
   maxBackoffMs?: number;
   inner?: HttpClientInterface;
   sleep?: (ms: number) => Promise<void>;
-  /** Observes every attempt's outcome (request counts and rates for progress, latency for concurrency; connectivity, by when it was sent). */
+  /**
+   * Observes every attempt's outcome: request counts and rates for progress, latency for the
+   * concurrency, connectivity by when it was sent.
+   */
   onAttempt?: (info: { status: number | null; error: string | null; retried: boolean; startedMs: number; durationMs: number; endpoint: string }) => void;
 }
 

@@ -44,8 +44,8 @@ export interface BackfillOptions {
   now?: () => number;
   /** Requests worth keeping in flight now (follows the observed latency; default 4). */
   parallelism?: () => number;
-  /** The account's `created` (unix s): the oldest time slices are planned from. */
-  accountCreated?: number | null;
+  /** The account's `created` (unix s): the oldest time slices are planned from (may still be on its way). */
+  accountCreated?: number | null | Promise<number | null>;
 }
 
 export interface BackfillRunResult {
@@ -147,6 +147,7 @@ class Backfill {
   private commits: Promise<void> = Promise.resolve();
   private pm: PaymentMethodWalk | null = null;
   private nextList = 0;
+  private accountCreated: number | null = null;
 
   constructor(
     private readonly sink: SyncSink,
@@ -188,9 +189,10 @@ class Backfill {
       await this.sink.startBackfill(cp);
     }
     for (const rc of Object.values(cp.resources)) if (rc?.denied) this.deny(rc.denied);
+    this.accountCreated = (await opts.accountCreated) ?? null;
     const top = cp.startedAt;
     const perList = Math.min(MAX_INITIAL_SLICES, Math.max(1, Math.round(this.parallelism / REQUESTS_PER_INITIAL_SLICE)));
-    for (const r of LISTS) slicesOf(checkpointOf(cp, r), () => planSlices(perList, opts.accountCreated ?? null, top));
+    for (const r of LISTS) slicesOf(checkpointOf(cp, r), () => planSlices(perList, this.accountCreated, top));
 
     await this.schedule();
     await Promise.allSettled([...this.jobs]);
@@ -300,7 +302,7 @@ class Backfill {
       advanceSlice(slice, page.data, page.has_more);
       // Work for another stream while there is room for one: split what this slice has left.
       summarize(rc);
-      if (!slice.done && this.openWork() < this.parallelism) splitSlice(rc.slices!, slice, this.opts.accountCreated ?? null, rc.firstCreated);
+      if (!slice.done && this.openWork() < this.parallelism) splitSlice(rc.slices!, slice, this.accountCreated, rc.firstCreated);
       return { resource, items: page.data, ts: page.ts };
     });
   }

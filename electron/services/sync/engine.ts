@@ -130,7 +130,7 @@ export class AccountSync {
     // A key without Events: Read can still fill the cache; it cannot follow changes, and says so.
     const events = async () => {
       try {
-        out.eventsApplied += await this.events(signal);
+        out.eventsApplied += await this.events(signal, missing);
       } catch (err) {
         const permission = missingPermission(err);
         if (!permission) throw err;
@@ -176,13 +176,15 @@ export class AccountSync {
   private async backfill(full: boolean, signal: AbortSignal): Promise<BackfillRunResult | null> {
     const state = await this.sink.readState();
     if (state.backfillComplete && !full) return null;
-    if (this.accountCreated === null) {
-      try {
-        this.accountCreated = (await this.client.accounts.retrieveCurrent()).created ?? null;
-      } catch {
-        this.accountCreated = null; // the ETA and the slice plan do without it
-      }
-    }
+    // The account's creation plans the slices and the ETA; it is asked for beside the backfill's
+    // first request rather than before it (one round trip less at internet latency).
+    const accountCreated =
+      this.accountCreated !== null
+        ? Promise.resolve(this.accountCreated)
+        : this.client.accounts.retrieveCurrent().then(
+            (a) => (this.accountCreated = a.created ?? null),
+            () => null, // the ETA and the slice plan do without it
+          );
     let pages = 0;
     this.emitProgress({ phase: 'backfill', objects: 0, pages: 0, etaSeconds: null, message: full ? 'Resyncing everything' : undefined });
     return runBackfill(this.sink, this.client, {
@@ -191,7 +193,7 @@ export class AccountSync {
       signal,
       now: this.ctx.now,
       parallelism: this.access.parallelism,
-      accountCreated: this.accountCreated,
+      accountCreated,
       onPage: ({ resource, resources }) => {
         pages++;
         const objects = Object.values(resources).reduce((s, c) => s + (c?.objects ?? 0), 0);
@@ -200,7 +202,7 @@ export class AccountSync {
     });
   }
 
-  private async events(signal: AbortSignal): Promise<number> {
+  private async events(signal: AbortSignal, missing?: Set<string>): Promise<number> {
     let applied = 0;
     const r = await pollEvents(this.sink, this.client, {
       signal,
@@ -210,6 +212,7 @@ export class AccountSync {
         this.emitProgress({ phase: 'events', resource: 'events', objects: applied, pages: 0, etaSeconds: null });
       },
     });
+    for (const p of r.missingPermissions) missing?.add(p);
     return r.applied;
   }
 

@@ -7,38 +7,34 @@ import { prepared } from '../db/statements';
 export const BACKFILL_RESOURCES = ['customers', 'payment_methods', 'subscriptions', 'invoices', 'invoice_payments'] as const;
 export type BackfillResource = (typeof BACKFILL_RESOURCES)[number];
 
+/** How far a stream of pages has got (a slice of a list, or a whole resource). */
+export interface PagingProgress {
+  /**
+   * Id of the last object of the last committed page (the next page starts after it). A list
+   * with `slices` keeps its cursors there (one written before slices resumes as one slice from
+   * here); payment methods: the last customer id (ascending) whose methods are committed.
+   */
+  after: string | null;
+  done: boolean;
+  /** Pages committed (a resource: over its slices; payment methods: customers visited, plus the closing page). */
+  pages: number;
+  objects: number;
+  /** `created` of the last object committed (progress: how far back in time the reading is). */
+  lastCreated: number | null;
+  /** `created` of the first (newest) object listed. */
+  firstCreated: number | null;
+}
+
 /**
  * One created-time slice of a list (`created[gte]` <= created < `created[lt]`, null: unbounded),
  * paged newest first on its own; the slices of a list never overlap and together cover all time.
  */
-export interface SliceCheckpoint {
+export interface SliceCheckpoint extends PagingProgress {
   gte: number | null;
   lt: number | null;
-  /** Id of the last object of the slice's last committed page (the next page starts after it). */
-  after: string | null;
-  done: boolean;
-  pages: number;
-  objects: number;
-  /** `created` of the slice's last committed object (everything newer in the slice is read). */
-  lastCreated: number | null;
-  /** `created` of the slice's first (newest) object. */
-  firstCreated: number | null;
 }
 
-export interface ResourceCheckpoint {
-  /**
-   * Lists: unused once `slices` exist (a checkpoint written before slices resumes as one slice
-   * from here). Payment methods: the last customer id (ascending) whose methods are committed.
-   */
-  after: string | null;
-  done: boolean;
-  /** Totals over the slices (payment methods: customers visited, plus the closing page). */
-  pages: number;
-  objects: number;
-  /** `created` of the last object committed (progress: how far back in time we are). */
-  lastCreated: number | null;
-  /** `created` of the first (newest) object listed. */
-  firstCreated: number | null;
+export interface ResourceCheckpoint extends PagingProgress {
   /** Lists: the created-time slices, paged side by side. */
   slices?: SliceCheckpoint[];
   /** The key may not read this resource: the Stripe permission it lacks (`rak_product_read`). */

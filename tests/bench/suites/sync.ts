@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Stripe from 'stripe';
@@ -54,6 +55,8 @@ async function openSynced(dir: string, name: string, server: RemoteStripeServer)
 
 interface BackfillFigures {
   wallS: number;
+  /** CPU seconds this process spent (user + system): near the wall time, the client was the limit. */
+  cpuS: number;
   requests: number;
   pages: number;
   objects: number;
@@ -67,10 +70,12 @@ async function backfill(dir: string, name: string, server: RemoteStripeServer, p
     services.ctx.registries.stripeClients.setPacing(pacing);
     const engine = services.ctx.registries.sync.engine(ACCOUNT);
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const r = await engine.syncOnce();
     const wallS = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
     if (!r.backfill?.ran) throw new Error('the backfill did not run');
-    return { wallS, requests: engine.stats.requests, pages: r.backfill.pages, objects: r.backfill.objects, rateLimited: engine.stats.rateLimited };
+    return { wallS, cpuS: (used.user + used.system) / 1e6, requests: engine.stats.requests, pages: r.backfill.pages, objects: r.backfill.objects, rateLimited: engine.stats.rateLimited };
   } finally {
     await services.close();
   }
@@ -208,9 +213,9 @@ async function latencyRuns(ctx: BenchContext, latencies: number[]): Promise<Reco
       ctx.print(
         `latency ${ms} ms +-${Math.round(jitter * 100)}%: ${f.requests} requests (${f.rateLimited} answered 429), ${f.objects} objects in ${round(f.wallS, 2)} s; bound ${f.requests} / ${rate} req/s = ${round(bound, 2)} s, ratio ${round(ratio, 3)}` +
           (endpointBound > bound ? `; with ${endpointRate} req/s per endpoint (busiest: ${busiest}, ${busiestCount} requests) the bound is ${round(endpointBound, 2)} s, ratio ${round(endpointRatio, 3)}` : '') +
-          `; peak ${peak} req/s in any one-second window (cap ${rate})`,
+          `; peak ${peak} req/s in any one-second window (cap ${rate}); client CPU ${round(f.cpuS, 1)} s; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`,
       );
-      (out.runs as unknown[]).push({ latency_ms: ms, wall_s: round(f.wallS, 2), requests: f.requests, objects: f.objects, rate_limited: f.rateLimited, bound_s: round(bound, 2), ratio: round(ratio, 3), endpoint_bound_s: round(endpointBound, 2), endpoint_ratio: round(endpointRatio, 3), busiest_endpoint: busiest, busiest_endpoint_requests: busiestCount, peak_per_s: peak });
+      (out.runs as unknown[]).push({ latency_ms: ms, wall_s: round(f.wallS, 2), cpu_s: round(f.cpuS, 1), load_average: round(os.loadavg()[0], 1), requests: f.requests, objects: f.objects, rate_limited: f.rateLimited, bound_s: round(bound, 2), ratio: round(ratio, 3), endpoint_bound_s: round(endpointBound, 2), endpoint_ratio: round(endpointRatio, 3), busiest_endpoint: busiest, busiest_endpoint_requests: busiestCount, peak_per_s: peak });
     }
     return out;
   } finally {
