@@ -209,5 +209,7 @@ describe('kill -9 during the CLI sync', () => {
     // Resumed, not restarted: the last run cost less than a whole backfill does.
     const whole = await fullBackfillRequests();
     expect(totals.requests).toBeLessThan(whole);
+    // 23 CLI processes (each starting node + tsx) and ~850 paced requests: a minute on an idle
+    // machine, more on a loaded one.
   }, TIMEOUT_MS);
 });
