@@ -94,11 +94,13 @@ async function start(): Promise<void> {
       {
         dbPath: cacheFile,
         nativeBinding,
+        privateCacheFolder: true,
         appVersion: app.getVersion(),
         // A Stripe-compatible test server is for development only: a packaged app talks to Stripe.
         stripeApiBase: isDev ? process.env.STRIPE_API_BASE : undefined,
         host: { openExternal: openInBrowser },
         env: process.env,
+        packaged: app.isPackaged,
       },
       { secrets, logger: log, redactor },
     );

@@ -19,6 +19,8 @@ export interface ServicesOptions {
   stripeApiBase?: string;
   /** Path to better-sqlite3 built for Electron; unset under Node. */
   nativeBinding?: string;
+  /** The cache's folder is the console's own (user data, the CLI's default): kept 0700 (db/open.ts). */
+  privateCacheFolder?: boolean;
   appVersion?: string;
   /** Who acts until the agent names themselves in Settings (the CLI: the OS user); else 'agent'. */
   defaultAgentName?: string;
@@ -29,6 +31,8 @@ export interface ServicesOptions {
   now?: () => number;
   host?: HostHooks;
   env?: NodeJS.ProcessEnv;
+  /** A packaged app: the copilot ignores OPENAI_* / COPILOT_* in the environment (model/config.ts). */
+  packaged?: boolean;
 }
 
 /** What every domain service is built from. */
