@@ -176,13 +176,13 @@ export async function startHarness(services: Services, options: HarnessOptions):
       }
       // The table answers every failure as a result; a rejection here is a bug, and the browser
       // still gets an answer instead of a request that never ends.
-      services.table.dispatch(name, input, { actor: agentName(services.ctx) }).then(
-        (result) => sendJson(res, 200, result),
-        (err: unknown) => {
-          services.ctx.log.error('harness call failed', { name, error: err instanceof Error ? err.message : String(err) });
-          if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'internal', message: 'The call failed unexpectedly; the details are in the log.' } });
-        },
-      );
+      services.table
+        .dispatch(name, input, { actor: agentName(services.ctx) })
+        .then((result) => sendJson(res, 200, result))
+        .catch((err: unknown) => {
+          services.ctx.log.error('harness call failed outside the handler table', { call: name, error: err instanceof Error ? err.message : String(err) });
+          if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'internal', message: 'The call failed; see the log.' } });
+        });
     });
     // A client that goes away mid-body is not an error of the harness.
     req.on('error', () => undefined);

@@ -6,6 +6,7 @@ import { refreshInvoiceRow } from '../../electron/services/sync/refresh';
 import { startStripeServer, type StripeServer } from '../stripe-server';
 import { seedAccount } from '../stripe-server/seed';
 import { tempDir, testServices, type TestServices } from '../helpers/services';
+import type { CallInput, CallName, CallOutput } from '../../shared/contract';
 
 // "Refresh from Stripe" on a real (non-demo) account, through the web harness (the same handler
 // table as the app's IPC) against the loopback Stripe server: the customer's changed email
@@ -36,17 +37,16 @@ describe('customer refresh on a real account', () => {
     staticDir.cleanup();
   });
 
-  // The fields these tests read from the results, whichever call returned them.
-  type Value = { mode: string; account: { id: string }; email: string; source: string; message: string; customer: { email: string } };
-  const call = async (name: string, input: unknown) => {
+  // `value` is the call's output when `ok` (a test reading it after a failure fails on the read).
+  const call = async <N extends CallName>(name: N, input: CallInput<N>) => {
     const res = await fetch(`${harness.url}/api/call/${name}`, { method: 'POST', headers: { authorization: `Bearer ${harness.token}`, 'content-type': 'application/json' }, body: JSON.stringify(input) });
-    return (await res.json()) as { ok: boolean; value: Value; error?: { code: string; message: string } };
+    return (await res.json()) as { ok: boolean; value: CallOutput<N>; error?: { code: string; message: string } };
   };
 
   it('shows the email changed in Stripe since the last sync, and says "Refreshed from Stripe"', async () => {
     const status = await call('workspace.status', {});
     expect(status.value.mode).toBe('test');
-    expect(status.value.account.id).toBe(ACCOUNT);
+    expect(status.value.account?.id).toBe(ACCOUNT);
     const customer = server.store.all('customer')[0]! as unknown as { id: string; email: string };
     server.store.updateCustomer(customer.id, { email: 'changed.in.stripe@example.com' });
     const before = await call('customers.get', { customerId: customer.id });
