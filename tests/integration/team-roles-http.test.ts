@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TeamServer } from '../../electron/team-server/app';
+import { openDunningCase } from '../../electron/team-server/calls/dunning';
+import { inTransaction } from '../../electron/team-server/db';
+import { isWriteCall, ROLES, type Role } from '../../electron/team-server/roles';
+import { TeamCallTable } from '../../electron/team-server/calls/table';
+import { silentLogger } from '../../electron/services/core/log';
+import { Redactor } from '../../electron/services/core/redact';
+import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
+import { addAgent, startTestTeamServer, TEAM_ACCOUNT, type TestAgent } from '../helpers/team-server';
+
+// Every write call × every role through the server: allowed calls change data (and the feed);
+// refused ones answer 403 in words and change nothing at all. Calls the server does not serve yet
+// are still authorised first: a role that may not make them is refused before "not served".
+
+let pgs: TestPostgres;
+let server: TeamServer;
+const as: Record<Role, TestAgent> = {} as Record<Role, TestAgent>;
+beforeAll(async () => {
+  pgs = await startTestPostgres();
+  server = await startTestTeamServer(await pgs.newDatabase(), { rateLimit: { perSecond: 1000, burst: 1000 } });
+  for (const r of ROLES) as[r] = await addAgent(server, `The ${r}`, r);
+});
+afterAll(async () => {
+  await server?.stop();
+  await pgs?.close();
+});
+
+async function newCase(): Promise<number> {
+  const c = await inTransaction(server.pool, (tx) => openDunningCase(tx, server.feed, { accountId: TEAM_ACCOUNT, customerId: 'cus_R', invoiceId: 'in_R', subscriptionId: null, amountAtRisk: 500, currency: 'usd', failureMark: 1, declineCode: 'card_declined', category: 'soft', openedAt: 1_700_000_000 }));
+  return c.id;
+}
+
+/** Everything a write could touch: if a refused call moved any of it, the test sees it. */
+async function fingerprint(): Promise<string> {
+  const q = async (sql: string) => JSON.stringify((await server.pool.query(sql)).rows);
+  return [await q('SELECT max(seq) FROM feed_entries'), await q('SELECT * FROM dunning_cases ORDER BY id'), await q('SELECT * FROM team_notes ORDER BY id'), await q('SELECT * FROM saved_views ORDER BY id'), await q('SELECT count(*) FROM dunning_history'), await q('SELECT * FROM team_settings ORDER BY key'), await q('SELECT count(*) FROM portal_links')].join('\n');
+}
+
+type Row = { call: string; least: Role; input: (author: TestAgent) => Promise<unknown>; served: boolean; /** Allowed, but this server has no Stripe: the call gets past the role check and stops there. */ needsStripe?: boolean };
+
+const ROWS: Row[] = [
+  { call: 'notes.add', least: 'agent', served: true, input: async () => ({ customerId: 'cus_R', body: 'hello' }) },
+  {
+    call: 'notes.update',
+    least: 'agent',
+    served: true,
+    // Each role edits a note of its own (editing someone else's is the separate author rule).
+    input: async (author) => {
+      const r = await author.call<{ id: number }>('notes.add', { customerId: 'cus_R', body: 'own' });
+      return { noteId: r.body.ok ? r.body.value.id : 0, body: 'edited' };
+    },
+  },
+  { call: 'dunning.addNote', least: 'agent', served: true, input: async () => ({ caseId: await newCase(), body: 'case note' }) },
+  { call: 'dunning.setStage', least: 'agent', served: true, input: async () => ({ caseIds: [await newCase()], stage: 'awaiting_customer' }) },
+  { call: 'dunning.setStage', least: 'lead', served: true, input: async () => ({ caseIds: [await newCase()], stage: 'lost' }) },
+  { call: 'dunning.setStage', least: 'lead', served: true, input: async () => ({ caseIds: [await newCase(), await newCase()], stage: 'contacted' }) },
+  { call: 'dunning.assign', least: 'lead', served: true, input: async () => ({ caseIds: [await newCase()], assignee: 'The agent' }) },
+  { call: 'dunning.views.save', least: 'lead', served: true, input: async () => ({ name: `View ${Math.random()}`, filters: {}, sort: { by: 'amount', dir: 'desc' } }) },
+  {
+    call: 'dunning.views.delete',
+    least: 'lead',
+    served: true,
+    input: async () => {
+      const r = await as.admin.call<{ id: number }>('dunning.views.save', { name: `Doomed ${Math.random()}`, filters: {}, sort: {} });
+      return { id: r.body.ok ? r.body.value.id : 0 };
+    },
+  },
+  { call: 'portal.createLink', least: 'agent', served: true, needsStripe: true, input: async () => ({ customerId: 'cus_R', flow: 'home', returnUrl: 'https://example.com/back' }) },
+  { call: 'portal.settings.set', least: 'admin', served: true, input: async () => ({ returnUrl: `https://example.com/${Math.random()}` }) },
+  { call: 'dunning.exportCsv', least: 'lead', served: false, input: async () => ({}) },
+  { call: 'portal.configurations.create', least: 'admin', served: false, input: async () => ({ name: 'x', features: {} }) },
+  { call: 'kb.import', least: 'admin', served: false, input: async () => ({ documents: [] }) },
+];
+
+describe('team server: write call × role', () => {
+  for (const row of ROWS) {
+    for (const role of ROLES) {
+      const allowed = ROLES.indexOf(role) >= ROLES.indexOf(row.least);
+      it(`${row.call} (needs ${row.least}) as ${role}: ${allowed ? (row.served ? 'done' : 'not served yet') : 'refused, nothing changed'}`, async () => {
+        const input = await row.input(as[role]);
+        const before = await fingerprint();
+        const r = await as[role].call(row.call, input);
+        if (!allowed) {
+          expect(r.status).toBe(403);
+          expect(r.body.ok).toBe(false);
+          expect(!r.body.ok && r.body.error.message).toMatch(/^Refused: .+ needs (a team lead|an admin) \(or higher\); you are (an agent|a team lead)\.$/);
+          expect(await fingerprint()).toBe(before);
+        } else if (row.needsStripe) {
+          expect(r.status).toBe(503);
+          expect(!r.body.ok && r.body.error.message).toMatch(/no Stripe key/);
+          expect(await fingerprint()).toBe(before);
+        } else if (row.served) {
+          expect(r.body).toMatchObject({ ok: true });
+          expect(r.status).toBe(200);
+          expect(await fingerprint()).not.toBe(before);
+        } else {
+          // Zod may refuse the made-up input first; either way nothing is served or changed.
+          expect([400, 404]).toContain(r.status);
+          expect(await fingerprint()).toBe(before);
+        }
+      });
+    }
+  }
+
+  it('covers every served write call', () => {
+    const inTable = new Set(ROWS.filter((r) => r.served).map((r) => r.call));
+    const servedWrites = new TeamCallTable(silentLogger, new Redactor()).served().filter(isWriteCall);
+    expect(new Set(servedWrites)).toEqual(inTable);
+  });
+});
