@@ -207,6 +207,11 @@ export function pruneAttempts(db: Database.Database, accountId: string, invoiceI
   for (const e of existing) if (!keep.has(e.id)) prepared(db, 'DELETE FROM payment_attempts WHERE account_id = ? AND id = ?').run(accountId, e.id);
 }
 
+/** One invoice payment Stripe no longer lists for its invoice (the team server's feed says so). */
+export function deleteInvoicePayment(db: Database.Database, accountId: string, paymentId: string): void {
+  prepared(db, 'DELETE FROM payment_attempts WHERE account_id = ? AND id = ?').run(accountId, paymentId);
+}
+
 /** A draft invoice deleted in Stripe: the row and its attempts go, and a tombstone stays. */
 export function deleteInvoice(db: Database.Database, accountId: string, invoiceId: string, deletedTs = Math.floor(Date.now() / 1000)): void {
   tombstone(db, accountId, 'invoice', invoiceId, deletedTs);

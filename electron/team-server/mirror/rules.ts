@@ -62,7 +62,7 @@ function idOf(v: unknown): string | null {
 
 /**
  * The writes one fetched or delivered object makes. A customer listed with its default payment
- * method expanded carries that method too (the desk's ingest keeps it the same way); an invoice
+ * method expanded carries that method too (the desk's ingest keeps it as well); an invoice
  * payment is filed under its invoice, so a full re-fetch of the invoice's payments can drop the
  * ones Stripe no longer lists.
  */
@@ -71,13 +71,16 @@ export function writesForObject(obj: StripeObjectLike, sourceTs: number, mode: G
   const type = obj.object;
   if (type === 'customer' && (obj as { deleted?: boolean }).deleted) return [{ op: 'delete', type, id: obj.id, sourceTs, parentId: null }];
   const parentId = type === 'invoice_payment' ? idOf(obj.invoice) : null;
-  const out: MirrorWrite[] = [{ op: 'upsert', type, id: obj.id, object: obj, sourceTs, mode, parentId }];
-  if (type === 'customer') {
-    const pm = (obj as { invoice_settings?: { default_payment_method?: unknown } }).invoice_settings?.default_payment_method;
-    if (pm && typeof pm === 'object' && typeof (pm as { id?: unknown }).id === 'string') {
-      const method = pm as StripeObjectLike;
-      out.push({ op: 'upsert', type: 'payment_method', id: method.id, object: { ...method, customer: method.customer ?? obj.id }, sourceTs, mode, parentId: null });
-    }
-  }
-  return out;
+  if (type !== 'customer') return [{ op: 'upsert', type, id: obj.id, object: obj, sourceTs, mode, parentId }];
+  const settings = (obj as { invoice_settings?: Record<string, unknown> & { default_payment_method?: unknown } }).invoice_settings;
+  const pm = settings?.default_payment_method;
+  if (!settings || !pm || typeof pm !== 'object' || typeof (pm as { id?: unknown }).id !== 'string') return [{ op: 'upsert', type, id: obj.id, object: obj, sourceTs, mode, parentId }];
+  // The method is kept as its own object (its own version); the customer keeps only its id, so a
+  // replay of the customer cannot carry an older copy of the method.
+  const method = pm as StripeObjectLike;
+  const customer = { ...obj, invoice_settings: { ...settings, default_payment_method: method.id } };
+  return [
+    { op: 'upsert', type, id: obj.id, object: customer, sourceTs, mode, parentId },
+    { op: 'upsert', type: 'payment_method', id: method.id, object: { ...method, customer: method.customer ?? obj.id }, sourceTs, mode, parentId: null },
+  ];
 }
