@@ -7,6 +7,7 @@ import { searchCommand } from './search';
 import { customerCommand } from './customer';
 import { syncCommand } from './sync';
 import { copilotCommand } from './copilot';
+import { teamCommand } from './team';
 
 // One line per command so parallel work touches separate lines.
 export const COMMANDS: CliCommand[] = [
@@ -18,4 +19,5 @@ export const COMMANDS: CliCommand[] = [
   customerCommand,
   syncCommand,
   copilotCommand,
+  teamCommand,
 ];

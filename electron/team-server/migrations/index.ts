@@ -1,0 +1,9 @@
+import type { TeamMigration } from './types';
+import { m001TeamCore } from './001-team-core';
+
+// The team database's migrations, in order. Numbers: team-core owns 001 and odd numbers after it,
+// team-sync owns 002 and even numbers after it (so parallel branches never pick the same number).
+// A test per migration lives in tests/integration/team-migrations.test.ts.
+export const TEAM_MIGRATIONS: readonly TeamMigration[] = [m001TeamCore];
+
+export type { TeamMigration } from './types';
