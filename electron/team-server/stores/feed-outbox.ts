@@ -7,8 +7,8 @@ import type { Tx } from '../db';
 // The NOTIFY is delivered by PostgreSQL at commit (and dropped on rollback), waking the live
 // streams of every instance.
 
-/** Fixed key of the feed's append lock (serialises feed writers for the length of their commit). */
-const FEED_APPEND_LOCK = 0x6273_6602;
+/** Fixed key of the feed's append lock, the same as team-core's feed store (stores/feed.ts on work/team). */
+const FEED_APPEND_LOCK = 0x6273_6302;
 export const FEED_CHANNEL = 'bsc_feed';
 
 export interface FeedAppend {
@@ -19,8 +19,6 @@ export interface FeedAppend {
   op: 'upsert' | 'delete';
   data: unknown;
 }
-
-const locked = new WeakSet<Tx>();
 
 /**
  * Appends the entries; several of one entity in one transaction keep only the last (they commit
@@ -36,10 +34,7 @@ export async function appendFeedEntries(tx: Tx, all: FeedAppend[]): Promise<numb
   }
   const entries = [...byEntity.values()];
   if (!entries.length) return [];
-  if (!locked.has(tx)) {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [FEED_APPEND_LOCK]);
-    locked.add(tx);
-  }
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [FEED_APPEND_LOCK]);
   const { rows } = await tx.query<{ seq: number }>(
     `WITH input AS (
        SELECT nextval('feed_seq') AS seq, e.account_id, e.entity, e.entity_id, e.op, e.data, e.ord
@@ -55,8 +50,10 @@ export async function appendFeedEntries(tx: Tx, all: FeedAppend[]): Promise<numb
        ON CONFLICT (account_id, entity, entity_id) DO UPDATE SET seq = excluded.seq, op = excluded.op, data = excluded.data
      )
      SELECT seq FROM written ORDER BY seq`,
-    [JSON.stringify(entries.map((e, ord) => ({ account_id: e.accountId, entity: e.entity, entity_id: e.entityId, op: e.op, data: e.data, ord })))],
+    // A deletion carries no data (the feed's convention): the entity id says what went.
+    [JSON.stringify(entries.map((e, ord) => ({ account_id: e.accountId, entity: e.entity, entity_id: e.entityId, op: e.op, data: e.op === 'delete' ? null : e.data, ord })))],
   );
-  for (const accountId of new Set(entries.map((e) => e.accountId))) await tx.query('SELECT pg_notify($1, $2)', [FEED_CHANNEL, accountId]);
-  return rows.map((r) => r.seq);
+  const seqs = rows.map((r) => r.seq);
+  await tx.query('SELECT pg_notify($1, $2)', [FEED_CHANNEL, String(seqs[seqs.length - 1])]);
+  return seqs;
 }
