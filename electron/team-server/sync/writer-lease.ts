@@ -17,6 +17,8 @@ export interface LeaseOptions {
   /** Who holds it (shown in stripe_sync_state.writer_instance). */
   instanceId: string;
   checkMs?: number;
+  /** Channels heard on the lease connection while held (the writer's wake-up calls). */
+  listen?: { channel: string; onNotify: (payload: string | undefined) => void };
 }
 
 export class WriterLease {
@@ -55,6 +57,13 @@ export class WriterLease {
         [this.o.accountId, this.o.instanceId],
       );
       if (!bumped.rows.length) throw new Error(`No sync state for ${this.o.accountId}: the account is not registered on the team server.`);
+      if (this.o.listen) {
+        const { channel, onNotify } = this.o.listen;
+        client.on('notification', (n) => {
+          if (n.channel === channel) onNotify(n.payload);
+        });
+        await client.query(`LISTEN ${channel}`);
+      }
       this.client = client;
       this.epoch = Number(bumped.rows[0].writer_epoch);
     } catch (err) {
