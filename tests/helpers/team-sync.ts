@@ -30,7 +30,7 @@ export function repeatedPages(requests: RequestLogEntry[]): string[] {
   for (const r of requests) {
     if (r.method !== 'GET' || r.injected || r.status !== 200) continue;
     if (!/^\/v1\/(customers|subscriptions|invoices|invoice_payments)$/.test(r.path) && !/^\/v1\/customers\/[^/]+\/payment_methods$/.test(r.path)) continue;
-    const key = `${r.path}?${r.query}`;
+    const key = `${r.path} ${r.query}`;
     seen.set(key, (seen.get(key) ?? 0) + 1);
   }
   return [...seen].filter(([, n]) => n > 1).map(([k, n]) => `${k} x${n}`);
