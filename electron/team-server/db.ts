@@ -1,10 +1,9 @@
 import pg from 'pg';
+import './pg-types';
 
 // The team server's one way to reach PostgreSQL: a pool per process, and transactions that always
 // end (COMMIT on success, ROLLBACK on any error, the error rethrown).
 
-// bigint columns (seq, ids, ms times) come back as numbers: they stay far below 2^53.
-pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 export class DatabaseUrlMissingError extends Error {
   constructor() {

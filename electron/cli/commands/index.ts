@@ -8,6 +8,7 @@ import { customerCommand } from './customer';
 import { syncCommand } from './sync';
 import { copilotCommand } from './copilot';
 import { teamCommand } from './team';
+import { teamServerCommand } from './team-server';
 
 // One line per command so parallel work touches separate lines.
 export const COMMANDS: CliCommand[] = [
@@ -20,4 +21,5 @@ export const COMMANDS: CliCommand[] = [
   syncCommand,
   copilotCommand,
   teamCommand,
+  teamServerCommand,
 ];

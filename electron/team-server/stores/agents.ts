@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { AppError } from '../../../shared/contract/errors';
 import { isRole, type Role } from '../roles';
+import '../pg-types';
 
 // Agents of the team and their tokens. A token is shown once, at creation; the database keeps
 // only its SHA-256 (tokens are 256 random bits, so a fast hash is enough — there is nothing to
