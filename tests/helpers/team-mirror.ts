@@ -29,11 +29,11 @@ export async function mirrorEntries(db: Pick<pg.Pool, 'query'>, accountId: strin
 }
 
 export async function feedEntries(db: Pick<pg.Pool, 'query'>, accountId: string): Promise<MirrorEntry[]> {
-  const { rows } = await db.query<{ entity: string; entity_id: string; op: string; data: { source_ts: number; object: MirrorEntry['object'] } | null }>(
-    "SELECT entity, entity_id, op, data FROM feed_entries WHERE account_id = $1 AND entity LIKE 'stripe.%' ORDER BY seq",
+  const { rows } = await db.query<{ seq: number; entity: string; entity_id: string; op: string; data: MirrorEntry['object'] }>(
+    "SELECT seq::int AS seq, entity, entity_id, op, data FROM feed_entries WHERE account_id = $1 AND entity LIKE 'stripe.%' ORDER BY seq",
     [accountId],
   );
-  return rows.map((r) => ({ type: r.entity.slice('stripe.'.length) as MirrorEntry['type'], id: r.entity_id, object: r.data?.object ?? null, deleted: r.op === 'delete', sourceTs: r.data?.source_ts ?? 0 }));
+  return rows.map((r) => ({ type: r.entity.slice('stripe.'.length) as MirrorEntry['type'], id: r.entity_id, object: r.data, deleted: r.op === 'delete', sourceTs: r.seq }));
 }
 
 export function diffEntriesWithServer(store: StripeStore, accountId: string, entries: MirrorEntry[]): string[] {

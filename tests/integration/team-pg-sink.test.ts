@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBackfill } from '../../electron/services/sync/backfill';
 import { pollEvents } from '../../electron/services/sync/events-poller';
 import { migrateTeamDb } from '../../electron/team-server/migrate';
+import { PgFeedStore } from '../../electron/team-server/stores/feed';
 import { ensureSyncState, LeaseLostError, PgSyncSink } from '../../electron/team-server/sync/pg-sink';
 import { serverStripe } from '../../electron/team-server/sync/stripe-access';
 import { startStripeServer, type StripeServer } from '../stripe-server';
@@ -38,7 +39,7 @@ describe('PostgreSQL sync sink', () => {
   it('backfill + events into the mirror: equals the server, and so does a replay of the feed', async () => {
     seedAccount(server.store, { customers: 60, seed: 5 });
     const stripe = serverStripe({ key: 'sk_test_teamSink00001', apiBase: server.url, ratePerSecond: 2_000, retryBaseMs: 5 });
-    const sink = new PgSyncSink(pool, ACCOUNT);
+    const sink = new PgSyncSink(pool, new PgFeedStore(pool), ACCOUNT);
     let seed = 1;
     const mutate = (n: number) => {
       for (let i = 0; i < n; i++) randomMutation(server.store, seed++);
@@ -68,11 +69,11 @@ describe('PostgreSQL sync sink', () => {
 
   it('a sink whose writer epoch is no longer the current one cannot commit (fencing)', async () => {
     await pool.query('UPDATE stripe_sync_state SET writer_epoch = 7 WHERE account_id = $1', [ACCOUNT]);
-    const stale = new PgSyncSink(pool, ACCOUNT, 6);
+    const stale = new PgSyncSink(pool, new PgFeedStore(pool), ACCOUNT, 6);
     const before = (await pool.query('SELECT backfill FROM stripe_sync_state WHERE account_id = $1', [ACCOUNT])).rows[0];
     await expect(stale.commitPage({ resource: 'customers', items: [{ id: 'cus_ghost', object: 'customer', created: 1 }], ts: 9_999_999_999, checkpoint: { version: 1, startedAt: 1, eventsCursorAtStart: null, eventsCursorCreatedAtStart: null, full: false, resources: {} } })).rejects.toBeInstanceOf(LeaseLostError);
     expect((await pool.query("SELECT count(*)::int AS n FROM stripe_objects WHERE id = 'cus_ghost'")).rows[0].n).toBe(0);
     expect((await pool.query('SELECT backfill FROM stripe_sync_state WHERE account_id = $1', [ACCOUNT])).rows[0]).toEqual(before);
-    await new PgSyncSink(pool, ACCOUNT, 7).markSynced(1);
+    await new PgSyncSink(pool, new PgFeedStore(pool), ACCOUNT, 7).markSynced(1);
   });
 });

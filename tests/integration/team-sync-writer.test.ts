@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PgFeedStore } from '../../electron/team-server/stores/feed';
 import { PgWebhookInbox } from '../../electron/team-server/stores/webhook-inbox';
 import { AccountSync } from '../../electron/team-server/sync/account-sync';
 import { serverStripe, type ServerStripe } from '../../electron/team-server/sync/stripe-access';
@@ -32,7 +33,7 @@ const POLL_MS = 1_500;
 function instance(name: string) {
   const stripe = serverStripe({ key: KEY, apiBase: server.url, ratePerSecond: 1_000, retryBaseMs: 5 });
   clients.push(stripe);
-  const sync = new AccountSync({ pool, connectionString: pgs.url, accountId: ACCOUNT, instanceId: name, client: stripe.client, log: testLogger().log, leaseRetryMs: 200, pollIntervalMs: POLL_MS });
+  const sync = new AccountSync({ pool, feed: new PgFeedStore(pool), connectionString: pgs.url, accountId: ACCOUNT, instanceId: name, client: stripe.client, log: testLogger().log, leaseRetryMs: 200, pollIntervalMs: POLL_MS });
   syncs.push(sync);
   return { sync, stripe };
 }

@@ -5,7 +5,8 @@ import type { ProductNames } from '../stripe/product-names';
 
 // One object of the team server's Stripe mirror (a snapshot row or a feed entry) written into a
 // desk's cache through the desk's own ingest. The server already ordered the versions (its guard
-// is the desk's), so the desk writes with the 'latest' guard: an entry applied twice is a no-op.
+// is the desk's), so the desk writes with the 'latest' guard and the feed's sequence number as the
+// version: a later entry always wins, an entry applied twice is a no-op.
 
 export interface MirrorEntry {
   type: 'customer' | 'subscription' | 'invoice' | 'payment_method' | 'invoice_payment' | 'product';
@@ -13,6 +14,7 @@ export interface MirrorEntry {
   /** The Stripe object as the server holds it; null for a deletion that left no object. */
   object: (Record<string, unknown> & { id: string; object: string }) | null;
   deleted: boolean;
+  /** The version: the feed's seq (or, replaying the mirror table itself, its source_ts). */
   sourceTs: number;
 }
 

@@ -2,15 +2,13 @@ import type Stripe from 'stripe';
 import type { Tx } from '../db';
 import type { MirrorTx } from '../mirror/apply';
 import type { MirrorType, MirrorVersion, MirrorWrite, StripeObjectLike } from '../mirror/rules';
-import { appendFeedEntries, type FeedAppend } from './feed-outbox';
+import { stripeEntity, type FeedChange, type FeedStore } from './feed';
 
 // The Stripe mirror in PostgreSQL (migration 002), one transaction at a time. The rules of what to
 // write are mirror/rules.ts; this store only reads the held versions (in bulk, locking the rows
 // for the transaction so two writers cannot interleave on one object) and writes the result with
 // its feed entries in the same transaction. Writes are buffered and sent as one statement at
 // `flush()`, which the caller runs before COMMIT.
-
-export const STRIPE_FEED_PREFIX = 'stripe.';
 
 interface Held extends MirrorVersion {
   type: MirrorType;
@@ -25,15 +23,11 @@ interface Pending {
   deleted: boolean;
 }
 
-/** The feed entry of a mirror version: what a desk hands to its applier (sync/apply-mirror-entry.ts). */
-export function feedEntryOfObject(accountId: string, p: { type: MirrorType; id: string; data: StripeObjectLike | null; source_ts: number; deleted: boolean }): FeedAppend {
-  return {
-    accountId,
-    entity: STRIPE_FEED_PREFIX + p.type,
-    entityId: p.id,
-    op: p.deleted ? 'delete' : 'upsert',
-    data: { source_ts: p.source_ts, object: p.data },
-  };
+/** The feed entry of a mirror version (the feed's convention: the Stripe object, or a deletion without data). */
+export function feedChangeOfObject(accountId: string, p: { type: MirrorType; id: string; data: StripeObjectLike | null; deleted: boolean }): FeedChange {
+  return p.deleted || !p.data
+    ? { accountId, entity: stripeEntity(p.type), entityId: p.id, op: 'delete', data: null }
+    : { accountId, entity: stripeEntity(p.type), entityId: p.id, op: 'upsert', data: p.data };
 }
 
 export class PgMirrorTx implements MirrorTx {
@@ -43,6 +37,7 @@ export class PgMirrorTx implements MirrorTx {
   constructor(
     readonly tx: Tx,
     readonly accountId: string,
+    private readonly feed: Pick<FeedStore, 'append'>,
   ) {}
 
   /** Loads (and locks) the held versions of these ids in one query. */
@@ -101,7 +96,7 @@ export class PgMirrorTx implements MirrorTx {
     const rows = [...this.pending.values()];
     this.pending.clear();
     if (!rows.length) return 0;
-    const { rows: stored } = await this.tx.query<{ id: string; type: MirrorType; data: StripeObjectLike | null; source_ts: number; deleted: boolean }>(
+    const { rows: stored } = await this.tx.query<{ id: string; type: MirrorType; data: StripeObjectLike | null; deleted: boolean }>(
       `INSERT INTO stripe_objects AS o (account_id, id, type, parent_id, data, source_ts, deleted)
        SELECT $1, r.id, r.type, r.parent_id, r.data, r.source_ts, r.deleted
        FROM jsonb_to_recordset($2::jsonb) AS r(id text, type text, parent_id text, data jsonb, source_ts bigint, deleted boolean)
@@ -113,10 +108,10 @@ export class PgMirrorTx implements MirrorTx {
          source_ts = excluded.source_ts,
          deleted = excluded.deleted,
          updated_at = now()
-       RETURNING id, type, data, source_ts, deleted`,
+       RETURNING id, type, data, deleted`,
       [this.accountId, JSON.stringify(rows)],
     );
-    await appendFeedEntries(this.tx, stored.map((r) => feedEntryOfObject(this.accountId, r)));
+    await this.feed.append(this.tx, stored.map((r) => feedChangeOfObject(this.accountId, r)));
     return stored.length;
   }
 }

@@ -7,6 +7,7 @@ import { ensureProductNames } from '../../services/sync/ensure-product-names';
 import { CursorLostError, pollEvents } from '../../services/sync/events-poller';
 import { fetchRefs } from '../../services/sync/fetch-objects';
 import { emptyCheckpoint } from '../../services/sync/sync-state';
+import type { FeedStore } from '../stores/feed';
 import { PgWebhookInbox, WEBHOOK_CHANNEL } from '../stores/webhook-inbox';
 import { ensureSyncState, LeaseLostError, PgSyncSink } from './pg-sink';
 import { WriterLease } from './writer-lease';
@@ -21,6 +22,7 @@ import { WriterLease } from './writer-lease';
 
 export interface AccountSyncOptions {
   pool: pg.Pool;
+  feed: Pick<FeedStore, 'append'>;
   connectionString: string;
   accountId: string;
   instanceId: string;
@@ -122,7 +124,7 @@ export class AccountSync {
     const stopAll = () => abort.abort();
     this.stopping.signal.addEventListener('abort', stopAll);
     const signal = abort.signal;
-    const sink = new PgSyncSink(this.o.pool, this.o.accountId, epoch);
+    const sink = new PgSyncSink(this.o.pool, this.o.feed, this.o.accountId, epoch);
     let failures = 0;
     try {
       while (!signal.aborted) {

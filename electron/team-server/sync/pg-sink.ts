@@ -6,6 +6,7 @@ import type { BackfillCheckpoint, SyncStateRow } from '../../services/sync/sync-
 import { inTransaction, type Tx } from '../db';
 import { applyEventPayloadsToMirror, applyFetchedToMirror, applyObject, applyWrite, finishMirrorEvents } from '../mirror/apply';
 import type { StripeObjectLike } from '../mirror/rules';
+import type { FeedStore } from '../stores/feed';
 import { PgMirrorTx } from '../stores/stripe-mirror';
 
 // The team server's sink for the desk's sync engine (runBackfill, pollEvents): Stripe objects into
@@ -44,6 +45,7 @@ export async function ensureSyncState(db: Pick<pg.Pool, 'query'>, accountId: str
 export class PgSyncSink implements SyncSink {
   constructor(
     private readonly pool: pg.Pool,
+    private readonly feed: Pick<FeedStore, 'append'>,
     readonly accountId: string,
     private readonly epoch: number | null = null,
   ) {}
@@ -61,7 +63,7 @@ export class PgSyncSink implements SyncSink {
   /** Runs mirror writes in a fenced transaction and flushes them (objects + feed) before COMMIT. */
   private mirror<T>(fn: (m: PgMirrorTx, tx: Tx) => Promise<T>): Promise<T> {
     return this.write(async (tx) => {
-      const m = new PgMirrorTx(tx, this.accountId);
+      const m = new PgMirrorTx(tx, this.accountId, this.feed);
       const out = await fn(m, tx);
       await m.flush();
       return out;
