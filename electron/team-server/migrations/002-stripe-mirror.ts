@@ -17,7 +17,7 @@ export const m002StripeMirror: TeamMigration = {
   async up(db) {
     await db.query(`
       CREATE TABLE stripe_accounts (
-        id text PRIMARY KEY CHECK (id ~ '^acct_[A-Za-z0-9]+$'),
+        id text PRIMARY KEY CHECK (id ~ '^acct_[A-Za-z0-9]+$' OR id = 'demo'),
         name text NOT NULL DEFAULT '',
         livemode boolean NOT NULL DEFAULT false,
         is_demo boolean NOT NULL DEFAULT false,
