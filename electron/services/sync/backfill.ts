@@ -1,13 +1,11 @@
-import type Database from 'better-sqlite3';
 import type Stripe from 'stripe';
-import type { ServiceContext } from '../core/context';
-import { ingestCustomer, ingestInvoice, ingestInvoicePayment, ingestPaymentMethod, ingestSubscription } from '../stripe/ingest';
-import { ProductNames } from '../stripe/product-names';
-import { beginBulkWrites } from './bulk-writes';
-import { ChangeSet } from './changes';
 import { responseTime } from './clients';
-import { CUSTOMER_EXPAND, INVOICE_PAYMENTS_EXPAND } from './fetch-objects';
-import { type BackfillCheckpoint, type BackfillResource, type ResourceCheckpoint, completeBackfill, emptyCheckpoint, readSyncState, startBackfill, writeCheckpoint, type SyncStateRow } from './sync-state';
+import { ensureProductNames } from './ensure-product-names';
+import { INVOICE_PAYMENTS_EXPAND } from './fetch-objects';
+import type { SyncSink } from './sink';
+import { type BackfillCheckpoint, type BackfillResource, type ResourceCheckpoint, emptyCheckpoint, type SyncStateRow } from './sync-state';
+
+export { ingestPage } from './sqlite-sink';
 
 // The resumable backfill: every list the product reads, in pages of 100, newest first. Each page
 // is written in ONE short transaction together with its checkpoint (the id to continue after), so
@@ -28,6 +26,8 @@ export interface BackfillOptions {
   paymentMethodsAllLimit?: number;
   onPage?: (info: { resource: BackfillResource; resources: BackfillCheckpoint['resources'] }) => void;
   signal?: AbortSignal;
+  /** The host's clock (ms) for "last synced". */
+  now?: () => number;
 }
 
 export interface BackfillRunResult {
@@ -41,43 +41,6 @@ interface Page<T> {
   data: T[];
   has_more: boolean;
   ts: number;
-}
-
-/** Writes one page of a resource (used by the backfill, and directly by the property tests). */
-export function ingestPage(db: Database.Database, accountId: string, resource: BackfillResource, items: unknown[], ts: number, productNames?: ProductNames): ChangeSet {
-  const changes = new ChangeSet();
-  const strict = { mode: 'strict' as const };
-  for (const item of items) {
-    switch (resource) {
-      case 'customers': {
-        const r = ingestCustomer(db, accountId, item as Stripe.Customer, ts, strict);
-        if (r.written) changes.add('customers', r.customerId);
-        if ((item as Stripe.Customer).invoice_settings?.default_payment_method) changes.add('payment_methods');
-        break;
-      }
-      case 'payment_methods': {
-        const r = ingestPaymentMethod(db, accountId, item as Stripe.PaymentMethod, ts, strict);
-        if (r.written) changes.add('payment_methods', r.customerId);
-        break;
-      }
-      case 'subscriptions': {
-        const r = ingestSubscription(db, accountId, item as Stripe.Subscription, ts, { ...strict, productNames: productNames?.lookup });
-        if (r.written) changes.add('subscriptions', r.customerId);
-        break;
-      }
-      case 'invoices': {
-        const r = ingestInvoice(db, accountId, item as Stripe.Invoice, ts, strict);
-        if (r.written) changes.add('invoices', r.customerId);
-        break;
-      }
-      case 'invoice_payments': {
-        const r = ingestInvoicePayment(db, accountId, item as Stripe.InvoicePayment, ts, strict);
-        if (r.written) changes.add('invoices', r.customerId);
-        break;
-      }
-    }
-  }
-  return changes;
 }
 
 function listParams(after: string | null): { limit: number; starting_after?: string } {
@@ -109,22 +72,21 @@ function checkpointOf(cp: BackfillCheckpoint, r: BackfillResource): ResourceChec
 }
 
 /**
- * Runs (or resumes) the backfill of one account. Returns ran=false when the cache is already
- * backfilled and no full resync was asked for.
+ * Runs (or resumes) the backfill of one account into `sink`. Returns ran=false when the sink is
+ * already backfilled and no full resync was asked for.
  */
-export async function runBackfill(ctx: ServiceContext, accountId: string, client: Stripe, opts: BackfillOptions = {}): Promise<BackfillRunResult> {
-  const state = readSyncState(ctx.db, accountId);
+export async function runBackfill(sink: SyncSink, client: Stripe, opts: BackfillOptions = {}): Promise<BackfillRunResult> {
+  const state = await sink.readState();
   if (state.backfillComplete && !opts.full) return { ran: false, pages: 0, objects: 0, counts: {} };
-  const endBulkWrites = beginBulkWrites(ctx.db);
+  const endBulkWrites = await sink.beginBulkWrites();
   try {
-    return await backfillStreams(ctx, accountId, client, opts, state);
+    return await backfillStreams(sink, client, opts, state);
   } finally {
-    endBulkWrites();
+    await endBulkWrites();
   }
 }
 
-async function backfillStreams(ctx: ServiceContext, accountId: string, client: Stripe, opts: BackfillOptions, state: SyncStateRow): Promise<BackfillRunResult> {
-  const db = ctx.db;
+async function backfillStreams(sink: SyncSink, client: Stripe, opts: BackfillOptions, state: SyncStateRow): Promise<BackfillRunResult> {
   let cp: BackfillCheckpoint = !opts.full && state.backfill ? state.backfill : emptyCheckpoint(Boolean(opts.full) || Boolean(state.backfill?.full));
   if (opts.full && state.backfill?.full && !state.backfillComplete) cp = state.backfill; // resume an interrupted resync
   if (cp.startedAt === null) {
@@ -133,16 +95,16 @@ async function backfillStreams(ctx: ServiceContext, accountId: string, client: S
     cp.eventsCursorAtStart = probe.data[0]?.id ?? null;
     cp.eventsCursorCreatedAtStart = probe.data[0]?.created ?? null;
     cp.startedAt = responseTime(probe as never, Date.now());
-    startBackfill(db, accountId, cp);
+    await sink.startBackfill(cp);
   }
-  const productNames = new ProductNames(db, accountId);
   const result: BackfillRunResult = { ran: true, pages: 0, objects: 0, counts: {} };
   let failed: unknown = null;
 
-  const commitPage = (resource: BackfillResource, items: Array<{ id: string; created?: number }>, ts: number, nextAfter: string | null, done: boolean, pageChanges?: ChangeSet) => {
-    let changes!: ChangeSet;
-    db.transaction(() => {
-      changes = pageChanges ?? ingestPage(db, accountId, resource, items, ts, productNames);
+  // Writes of one account are sequential (the sink's contract): each commit carries the checkpoint
+  // as it stands after its page, so the last one written is always the newest.
+  let commits: Promise<void> = Promise.resolve();
+  const commitPage = (resource: BackfillResource, items: Array<{ id: string; created?: number }>, ts: number, nextAfter: string | null, done: boolean): Promise<void> => {
+    const run = commits.then(async () => {
       const rc = checkpointOf(cp, resource);
       rc.after = nextAfter;
       rc.done = done;
@@ -151,13 +113,14 @@ async function backfillStreams(ctx: ServiceContext, accountId: string, client: S
       const last = items[items.length - 1];
       if (last?.created != null) rc.lastCreated = last.created;
       if (rc.firstCreated == null && items[0]?.created != null) rc.firstCreated = items[0].created!;
-      writeCheckpoint(db, accountId, cp);
-    })();
-    result.pages++;
-    result.objects += items.length;
-    result.counts[resource] = (result.counts[resource] ?? 0) + items.length;
-    changes.emit(ctx, accountId);
-    opts.onPage?.({ resource, resources: cp.resources });
+      await sink.commitPage({ resource, items, ts, checkpoint: structuredClone(cp) });
+      result.pages++;
+      result.objects += items.length;
+      result.counts[resource] = (result.counts[resource] ?? 0) + items.length;
+      opts.onPage?.({ resource, resources: cp.resources });
+    });
+    commits = run.catch(() => undefined);
+    return run;
   };
 
   const stop = () => failed !== null || opts.signal?.aborted === true;
@@ -167,33 +130,32 @@ async function backfillStreams(ctx: ServiceContext, accountId: string, client: S
     while (!rc.done && !stop()) {
       const page = await fetchPage(client, resource, rc.after);
       if (stop()) return;
-      if (resource === 'subscriptions') await productNames.ensure(client, page.data as unknown as Stripe.Subscription[]);
+      if (resource === 'subscriptions') await ensureProductNames(sink, client, page.data as unknown as Stripe.Subscription[]);
       const last = page.data[page.data.length - 1];
-      commitPage(resource, page.data, page.ts, last ? last.id : rc.after, !page.has_more || !last);
+      await commitPage(resource, page.data, page.ts, last ? last.id : rc.after, !page.has_more || !last);
     }
   };
 
   const paymentMethodStream = async () => {
     const rc = checkpointOf(cp, 'payment_methods');
     if (rc.done) return;
-    const customerCount = (db.prepare('SELECT COUNT(*) AS n FROM customers WHERE account_id = ? AND deleted = 0').get(accountId) as { n: number }).n;
+    const customerCount = await sink.countCustomers();
     const mode = opts.paymentMethods ?? (customerCount <= (opts.paymentMethodsAllLimit ?? DEFAULT_PAYMENT_METHODS_ALL_LIMIT) ? 'all' : 'defaults');
     if (mode === 'defaults') {
-      commitPage('payment_methods', [], cp.startedAt ?? 0, null, true);
+      await commitPage('payment_methods', [], cp.startedAt ?? 0, null, true);
       return;
     }
-    const nextCustomer = db.prepare('SELECT id FROM customers WHERE account_id = ? AND deleted = 0 AND id > ? ORDER BY id LIMIT 1');
     while (!stop()) {
-      const row = nextCustomer.get(accountId, rc.after ?? '') as { id: string } | undefined;
-      if (!row) {
-        commitPage('payment_methods', [], cp.startedAt ?? 0, rc.after, true);
+      const [customerId] = await sink.customerIdsAfter(rc.after, 1);
+      if (!customerId) {
+        await commitPage('payment_methods', [], cp.startedAt ?? 0, rc.after, true);
         return;
       }
       const items: Stripe.PaymentMethod[] = [];
       let after: string | undefined;
       let ts = 0;
       for (;;) {
-        const page = await client.customers.listPaymentMethods(row.id, { limit: PAGE_SIZE, ...(after ? { starting_after: after } : {}) }).catch((err: { code?: string }) => {
+        const page = await client.customers.listPaymentMethods(customerId, { limit: PAGE_SIZE, ...(after ? { starting_after: after } : {}) }).catch((err: { code?: string }) => {
           if (err?.code === 'resource_missing') return null; // deleted meanwhile: its deletion event follows
           throw err;
         });
@@ -204,7 +166,7 @@ async function backfillStreams(ctx: ServiceContext, accountId: string, client: S
         after = page.data[page.data.length - 1].id;
       }
       if (stop()) return;
-      commitPage('payment_methods', items, ts, row.id, false);
+      await commitPage('payment_methods', items, ts, customerId, false);
     }
   };
 
@@ -218,27 +180,16 @@ async function backfillStreams(ctx: ServiceContext, accountId: string, client: S
     guard(listStream('invoices')),
     guard(listStream('invoice_payments')),
   ]);
+  await commits;
   if (failed) throw failed;
   if (opts.signal?.aborted) return result;
 
-  db.transaction(() => {
-    if (cp.full && cp.startedAt !== null) removeUnseen(db, accountId, cp.startedAt, checkpointOf(cp, 'payment_methods').pages > 1);
-    completeBackfill(db, accountId, cp.eventsCursorAtStart, cp.eventsCursorCreatedAtStart ?? cp.startedAt, ctx.now());
-  })();
+  await sink.completeBackfill({
+    checkpoint: cp,
+    paymentMethodsListed: checkpointOf(cp, 'payment_methods').pages > 1,
+    eventsCursor: cp.eventsCursorAtStart,
+    eventsCursorCreated: cp.eventsCursorCreatedAtStart ?? cp.startedAt,
+    nowMs: (opts.now ?? Date.now)(),
+  });
   return result;
-}
-
-/**
- * After a full resync: what the resync did not see (source_ts older than its start) is gone from
- * Stripe - deleted customers are not listed, deleted drafts neither. The events that said so may
- * have expired, which is why the resync ran.
- */
-function removeUnseen(db: Database.Database, accountId: string, startedAt: number, paymentMethodsListed: boolean): void {
-  const gone = db.prepare('SELECT id FROM customers WHERE account_id = ? AND deleted = 0 AND source_ts < ?').all(accountId, startedAt) as { id: string }[];
-  for (const c of gone) db.prepare('INSERT OR IGNORE INTO sync_tombstones (account_id, object_type, id, deleted_ts) VALUES (?, ?, ?, ?)').run(accountId, 'customer', c.id, startedAt);
-  db.prepare('UPDATE customers SET deleted = 1 WHERE account_id = ? AND deleted = 0 AND source_ts < ?').run(accountId, startedAt);
-  db.prepare('DELETE FROM subscriptions WHERE account_id = ? AND source_ts < ?').run(accountId, startedAt);
-  db.prepare('DELETE FROM payment_attempts WHERE account_id = ? AND source_ts < ?').run(accountId, startedAt);
-  db.prepare('DELETE FROM invoices WHERE account_id = ? AND source_ts < ?').run(accountId, startedAt);
-  if (paymentMethodsListed) db.prepare('UPDATE payment_methods SET customer_id = NULL WHERE account_id = ? AND customer_id IS NOT NULL AND source_ts < ?').run(accountId, startedAt);
 }

@@ -7,7 +7,9 @@ import { DEFAULT_PAYMENT_METHODS_ALL_LIMIT, runBackfill, type BackfillOptions, t
 import { etaSeconds, remainingRequests } from './eta';
 import { CursorLostError, pollEvents } from './events-poller';
 import { DEFAULT_POLL_SCHEDULE, nextPollDelay, type PollSchedule } from './poll-schedule';
-import { emptyCheckpoint, markSynced, readSyncState, recordError, requireResync, type BackfillCheckpoint } from './sync-state';
+import type { SyncSink } from './sink';
+import { SqliteSyncSink } from './sqlite-sink';
+import { emptyCheckpoint, readSyncState, type BackfillCheckpoint } from './sync-state';
 
 // The sync of one account: backfill when the cache has not been filled (or a resync is due), then
 // the events poller. `syncOnce` is one complete pass (the CLI's `sync`); `watch` keeps polling on
@@ -45,6 +47,8 @@ export class AccountSync {
   private accountCreated: number | null = null;
   private passStartedMs = 0;
   private readonly access: AccountStripe;
+  /** Where the sync writes (the desk's SQLite cache unless another sink is given). */
+  readonly sink: SyncSink;
   lastResult: SyncPassResult | null = null;
   /** Events applied by every completed pass of this engine (the CLI's `events_applied`). */
   eventsAppliedTotal = 0;
@@ -53,8 +57,10 @@ export class AccountSync {
     private readonly ctx: ServiceContext,
     readonly accountId: string,
     private readonly backfillOptions: Omit<BackfillOptions, 'full' | 'onPage' | 'signal'> = {},
+    sink?: SyncSink,
   ) {
     this.access = accountStripe(ctx, accountId);
+    this.sink = sink ?? new SqliteSyncSink(ctx, accountId);
     this.progress = { accountId, phase: 'idle', objects: 0, pages: 0, requestsPerSecond: 0, etaSeconds: null };
   }
 
@@ -124,26 +130,26 @@ export class AccountSync {
         if (!(err instanceof CursorLostError)) throw err;
         // The cursor is gone: everything again, then continue from the new cursor.
         this.ctx.log.warn('events cursor lost; resyncing the account', { accountId: this.accountId, reason: err.message });
-        requireResync(this.ctx.db, this.accountId, emptyCheckpoint(true));
+        await this.sink.requireResync(emptyCheckpoint(true));
         out.resynced = true;
         out.backfill = await this.backfill(true, signal);
         if (!signal.aborted) out.eventsApplied += await this.events(signal);
       }
-      if (!signal.aborted) markSynced(this.ctx.db, this.accountId, this.ctx.now());
+      if (!signal.aborted) await this.sink.markSynced(this.ctx.now());
       this.lastResult = out;
       this.eventsAppliedTotal += out.eventsApplied;
       this.emitProgress({ phase: 'idle', resource: undefined, etaSeconds: null, message: undefined });
       return out;
     } catch (err) {
       const message = describe(err);
-      recordError(this.ctx.db, this.accountId, message);
+      await this.sink.recordError(message).catch((e) => this.ctx.log.warn('could not record the sync error', { accountId: this.accountId, error: String(e) }));
       this.emitProgress({ phase: isOffline(err) ? 'offline' : 'error', message, etaSeconds: null });
       throw err;
     }
   }
 
   private async backfill(full: boolean, signal: AbortSignal): Promise<BackfillRunResult | null> {
-    const state = readSyncState(this.ctx.db, this.accountId);
+    const state = await this.sink.readState();
     if (state.backfillComplete && !full) return null;
     if (this.accountCreated === null) {
       try {
@@ -154,10 +160,11 @@ export class AccountSync {
     }
     let pages = 0;
     this.emitProgress({ phase: 'backfill', objects: 0, pages: 0, etaSeconds: null, message: full ? 'Resyncing everything' : undefined });
-    return runBackfill(this.ctx, this.accountId, this.client, {
+    return runBackfill(this.sink, this.client, {
       ...this.backfillOptions,
       full,
       signal,
+      now: this.ctx.now,
       onPage: ({ resource, resources }) => {
         pages++;
         const objects = Object.values(resources).reduce((s, c) => s + (c?.objects ?? 0), 0);
@@ -168,8 +175,9 @@ export class AccountSync {
 
   private async events(signal: AbortSignal): Promise<number> {
     let applied = 0;
-    const r = await pollEvents(this.ctx, this.accountId, this.client, {
+    const r = await pollEvents(this.sink, this.client, {
       signal,
+      now: this.ctx.now,
       onBatch: (n) => {
         applied += n;
         this.emitProgress({ phase: 'events', resource: 'events', objects: applied, pages: 0, etaSeconds: null });
