@@ -31,10 +31,11 @@ export function withIdempotencyKey<T>(scope: Omit<Scope, 'recorded'>, fn: () => 
   return scopes.run({ ...scope, recorded: false }, fn);
 }
 
-/** Called by inTransaction before COMMIT: the first transaction of a keyed call records its answer. */
+/** Called by inTransaction before COMMIT: the first transaction of a keyed call that returns a value records it. */
 export async function recordReplyInTransaction(tx: pg.ClientBase, value: unknown, nowMs: number): Promise<void> {
   const s = scopes.getStore();
-  if (!s || s.recorded) return;
+  // A transaction that answers nothing (an audit row of a failure) is not the call's answer.
+  if (!s || s.recorded || value === undefined) return;
   s.recorded = true;
   // A concurrent repeat holding the same key waits on the primary key and then fails: its
   // transaction rolls back and the HTTP layer answers it from the kept reply.
