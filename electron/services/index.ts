@@ -5,7 +5,9 @@ import { StreamHub } from './core/events';
 import { HandlerTable } from './core/handler-table';
 import { createLogger, type Logger } from './core/log';
 import { Redactor } from './core/redact';
-import { EnvSecretStore, type SecretStore } from './core/secrets';
+import { EnvSecretStore, TeamDeskSecretStore, type SecretStore } from './core/secrets';
+import { teamConfigFromEnv } from './team/team-config';
+import { startTeamDesk } from './team/team-desk';
 import { Settings } from './core/settings';
 import { Workspace, DEMO_ACCOUNT } from './workspace/workspace';
 import { registerWorkspaceHandlers } from './workspace/handlers';
@@ -38,7 +40,10 @@ export interface CreateServicesDeps {
 export async function createServices(options: ServicesOptions, deps: CreateServicesDeps = {}): Promise<Services> {
   const redactor = deps.redactor ?? new Redactor();
   const log = deps.logger ?? createLogger(redactor);
-  const secrets = deps.secrets ?? new EnvSecretStore(servicesEnvironment(options));
+  const team = options.team === undefined ? teamConfigFromEnv(options.env ?? process.env) : options.team;
+  const anySecrets = deps.secrets ?? new EnvSecretStore(servicesEnvironment(options));
+  // A team desk holds no Stripe key and no model key, even when the environment or the keychain has one.
+  const secrets = team ? new TeamDeskSecretStore(anySecrets) : anySecrets;
   const now = options.now ?? Date.now;
   const envKey = secrets.get('stripe_key', 'default');
   // Refused before the cache is touched, so the CLI and the harness stop with the reason instead of
@@ -59,7 +64,7 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
     }
   }
   ensureAccount(db, DEMO_ACCOUNT);
-  if (!options.skipDemoSeed && workspace.isDemo() && !demoIsSeeded(db)) {
+  if (!team && !options.skipDemoSeed && workspace.isDemo() && !demoIsSeeded(db)) {
     seedDemoWorkspace(db, { seed: options.demo?.seed, customers: options.demo?.customers, anchor: startOfUtcDay(now()) });
   }
 
@@ -71,6 +76,15 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
     copilotConfigured: () => readCopilotConfig(ctx).configured,
   });
   registerDomainHandlers(table, ctx, (fn) => closers.push(fn));
+  if (team) {
+    try {
+      await startTeamDesk(ctx, table, team, (fn) => closers.push(fn));
+    } catch (err) {
+      for (const c of closers.reverse()) await c();
+      db.close();
+      throw err;
+    }
+  }
 
   const missing = table.missing();
   if (missing.length) log.warn('contract calls without a handler', { missing });

@@ -40,3 +40,26 @@ export class EnvSecretStore implements SecretStore {
     return [...this.values.keys()].filter((k) => k.startsWith('stripe_key:')).map((k) => k.slice('stripe_key:'.length));
   }
 }
+
+/**
+ * A team desk's view of any store: no Stripe key and no model key, whatever the store or the
+ * environment holds (the team server holds them). Writes of those keys are refused in words.
+ */
+export class TeamDeskSecretStore implements SecretStore {
+  readonly persistent: boolean;
+  constructor(private readonly inner: SecretStore) {
+    this.persistent = inner.persistent;
+  }
+  get(_name: SecretName, _accountId?: string): string | null {
+    return null;
+  }
+  set(name: SecretName): void {
+    throw new Error(`A desk on a team keeps no ${name === 'stripe_key' ? 'Stripe' : 'model'} key: the team server holds it.`);
+  }
+  delete(name: SecretName, accountId?: string): void {
+    this.inner.delete(name, accountId);
+  }
+  accountsWithKeys(): string[] {
+    return [];
+  }
+}
