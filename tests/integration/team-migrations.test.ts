@@ -102,6 +102,16 @@ describe('003 portal link details', () => {
   });
 });
 
+describe('005 case recovered amount', () => {
+  it('keeps cases opened before it, with nothing recovered', async () => {
+    const pool = await freshPool();
+    await migrateTeamDb(pool, TEAM_MIGRATIONS, 4);
+    await pool.query("INSERT INTO dunning_cases (account_id, customer_id, invoice_id, currency, opened_at, stage_changed_at) VALUES ('acct_1', 'cus_1', 'in_1', 'usd', 1, 1)");
+    await migrateTeamDb(pool, TEAM_MIGRATIONS, 5);
+    expect((await pool.query('SELECT invoice_id, stage, recovered_amount FROM dunning_cases')).rows).toEqual([{ invoice_id: 'in_1', stage: 'new', recovered_amount: '0' }]);
+  });
+});
+
 describe('parallel numbering', () => {
   it('applies a lower-numbered migration that arrives after a higher one (a merge of the other branch)', async () => {
     const pool = await freshPool();

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TeamServer } from '../../electron/team-server/app';
+import { openDunningCase } from '../../electron/team-server/calls/dunning';
+import { inTransaction } from '../../electron/team-server/db';
 import { createStripeClient } from '../../electron/services/stripe/client';
 import { startStripeServer, type StripeServer } from '../stripe-server';
 import { seedPortalConfiguration } from '../stripe-server/routes/billing-portal';
@@ -85,5 +87,27 @@ describe('team server: portal links', () => {
     const r = await ana.call('portal.createLink', { customerId, flow: 'subscription_cancel' });
     expect(r.status).toBe(400);
     expect(!r.body.ok && r.body.error.message).toBe('"Cancel subscription" acts on one subscription: choose which one.');
+  });
+
+  it('bulk send (a lead): one link per customer, history on each case, an unknown case reported in words; an agent may send for one case only', async () => {
+    const lee = await addAgent(server, 'Lee', 'lead');
+    const open = (cus: string) => inTransaction(server.pool, (tx) => openDunningCase(tx, server.feed, { accountId: TEAM_ACCOUNT, customerId: cus, invoiceId: null, subscriptionId: null, amountAtRisk: 100, currency: 'usd', failureMark: 1, declineCode: null, category: 'soft', openedAt: 1 }));
+    const other = stripeServer.store.createCustomer({ name: 'Alan Turing' }).id as string;
+    const a = await open(customerId);
+    const b = await open(customerId);
+    const c = await open(other);
+    const before = sessionRequests().length;
+    const refused = await ana.call('dunning.sendPortalLinks', { caseIds: [a.id, c.id] });
+    expect(refused.status).toBe(403);
+    const r = await lee.call<{ sent: Array<{ caseId: number; customerId: string; url: string }>; failed: Array<{ caseId: number; message: string }> }>('dunning.sendPortalLinks', { caseIds: [a.id, b.id, c.id, 999_999] });
+    expect(r.body.ok).toBe(true);
+    const v = r.body.ok ? r.body.value : { sent: [], failed: [] };
+    expect(v.sent.map((x) => x.caseId)).toEqual([a.id, b.id, c.id]);
+    expect(v.sent[0].url).toBe(v.sent[1].url);
+    expect(v.failed).toEqual([{ caseId: 999_999, message: 'No dunning case 999999 in this account.' }]);
+    expect(sessionRequests().length - before).toBe(2);
+    const history = (await server.pool.query("SELECT case_id, actor, detail FROM dunning_history WHERE kind = 'portal_link' ORDER BY case_id")).rows;
+    expect(history).toEqual([a.id, b.id, c.id].map((id) => ({ case_id: id, actor: 'Lee', detail: 'payment_method_update' })));
+    expect((await ana.call('dunning.sendPortalLinks', { caseIds: [c.id] })).body.ok).toBe(true);
   });
 });

@@ -26,8 +26,8 @@ afterAll(async () => {
   await pgs?.close();
 });
 
-async function newCase(): Promise<number> {
-  const c = await inTransaction(server.pool, (tx) => openDunningCase(tx, server.feed, { accountId: TEAM_ACCOUNT, customerId: 'cus_R', invoiceId: 'in_R', subscriptionId: null, amountAtRisk: 500, currency: 'usd', failureMark: 1, declineCode: 'card_declined', category: 'soft', openedAt: 1_700_000_000 }));
+async function newCase(category = 'soft'): Promise<number> {
+  const c = await inTransaction(server.pool, (tx) => openDunningCase(tx, server.feed, { accountId: TEAM_ACCOUNT, customerId: 'cus_R', invoiceId: 'in_R', subscriptionId: null, amountAtRisk: 500, currency: 'usd', failureMark: 1, declineCode: category === 'hard' ? 'stolen_card' : 'card_declined', category, openedAt: 1_700_000_000 }));
   return c.id;
 }
 
@@ -37,7 +37,7 @@ async function fingerprint(): Promise<string> {
   return [await q('SELECT max(seq) FROM feed_entries'), await q('SELECT * FROM dunning_cases ORDER BY id'), await q('SELECT * FROM team_notes ORDER BY id'), await q('SELECT * FROM saved_views ORDER BY id'), await q('SELECT count(*) FROM dunning_history'), await q('SELECT * FROM team_settings ORDER BY key'), await q('SELECT count(*) FROM portal_links')].join('\n');
 }
 
-type Row = { call: string; least: Role; input: (author: TestAgent) => Promise<unknown>; served: boolean; /** Allowed, but this server has no Stripe: the call gets past the role check and stops there. */ needsStripe?: boolean };
+type Row = { call: string; least: Role; input: (author: TestAgent) => Promise<unknown>; served: boolean; /** Allowed by role but stopped after the role check: no Stripe on this server, or the retry policy. */ stops?: 'no_stripe' | 'policy' | 'per_case' };
 
 const ROWS: Row[] = [
   { call: 'notes.add', least: 'agent', served: true, input: async () => ({ customerId: 'cus_R', body: 'hello' }) },
@@ -66,7 +66,11 @@ const ROWS: Row[] = [
       return { id: r.body.ok ? r.body.value.id : 0 };
     },
   },
-  { call: 'portal.createLink', least: 'agent', served: true, needsStripe: true, input: async () => ({ customerId: 'cus_R', flow: 'home', returnUrl: 'https://example.com/back' }) },
+  { call: 'portal.createLink', least: 'agent', served: true, stops: 'no_stripe', input: async () => ({ customerId: 'cus_R', flow: 'home', returnUrl: 'https://example.com/back' }) },
+  { call: 'dunning.retry', least: 'agent', served: true, stops: 'no_stripe', input: async () => ({ caseId: await newCase('soft') }) },
+  { call: 'dunning.retry', least: 'lead', served: true, stops: 'policy', input: async () => ({ caseId: await newCase('hard') }) },
+  { call: 'dunning.sendPortalLinks', least: 'agent', served: true, stops: 'per_case', input: async () => ({ caseIds: [await newCase()] }) },
+  { call: 'dunning.sendPortalLinks', least: 'lead', served: true, stops: 'per_case', input: async () => ({ caseIds: [await newCase(), await newCase()] }) },
   { call: 'portal.settings.set', least: 'admin', served: true, input: async () => ({ returnUrl: `https://example.com/${Math.random()}` }) },
   { call: 'dunning.exportCsv', least: 'lead', served: false, input: async () => ({}) },
   { call: 'portal.configurations.create', least: 'admin', served: false, input: async () => ({ name: 'x', features: {} }) },
@@ -86,10 +90,19 @@ describe('team server: write call × role', () => {
           expect(r.body.ok).toBe(false);
           expect(!r.body.ok && r.body.error.message).toMatch(/^Refused: .+ needs (a team lead|an admin) \(or higher\); you are (an agent|a team lead)\.$/);
           expect(await fingerprint()).toBe(before);
-        } else if (row.needsStripe) {
+        } else if (row.stops === 'no_stripe') {
           expect(r.status).toBe(503);
           expect(!r.body.ok && r.body.error.message).toMatch(/no Stripe key/);
-          expect(await fingerprint()).toBe(before);
+        } else if (row.stops === 'per_case') {
+          // Bulk sends report each case: here every one fails in words (no return URL or Stripe on this server).
+          expect(r.status).toBe(200);
+          const v = r.body.ok ? (r.body.value as { sent: unknown[]; failed: Array<{ message: string }> }) : { sent: [1], failed: [] };
+          expect(v.sent).toEqual([]);
+          expect(v.failed.length).toBeGreaterThan(0);
+          for (const f of v.failed) expect(f.message).toMatch(/No return URL|no Stripe key/);
+        } else if (row.stops === 'policy') {
+          expect(r.status).toBe(422);
+          expect(!r.body.ok && r.body.error.message).toMatch(/^Retry refused: the card was declined with "stolen_card"/);
         } else if (row.served) {
           expect(r.body).toMatchObject({ ok: true });
           expect(r.status).toBe(200);

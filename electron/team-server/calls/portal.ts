@@ -15,8 +15,7 @@ import { TEAM_ENTITY, type TeamHandlerMap } from './types';
 // failure leaves an audit row naming the authenticated agent; the link reaches every desk through
 // the feed.
 
-export const portalHandlers: TeamHandlerMap = {
-  'portal.createLink': async (input, ctx) => {
+const createLink: NonNullable<TeamHandlerMap['portal.createLink']> = async (input, ctx) => {
     const idempotencyKey = input.idempotencyKey ?? `portal-${randomUUID()}`;
     const repeated = await portalLinks.byIdempotencyKey(ctx.pool, ctx.accountId, idempotencyKey);
     if (repeated) return repeated;
@@ -75,6 +74,43 @@ export const portalHandlers: TeamHandlerMap = {
       await ctx.feed.append(tx, [{ accountId: ctx.accountId, entity: TEAM_ENTITY.portalLink, entityId: String(link.id), op: 'upsert', data: link }]);
       return link;
     });
+};
+
+export const portalHandlers: TeamHandlerMap = {
+  'portal.createLink': createLink,
+
+  /** Bulk "send the payment-method-update link": one link per customer of the cases; failures per case in words. */
+  'dunning.sendPortalLinks': async (input, ctx) => {
+    const out: { sent: Array<{ caseId: number; customerId: string; url: string; simulated: boolean }>; failed: Array<{ caseId: number; message: string }> } = { sent: [], failed: [] };
+    const ids = [...new Set(input.caseIds)];
+    const cases = await inTransaction(ctx.pool, (tx) => teamState.casesForUpdate(tx, ctx.accountId, ids));
+    const byCustomer = new Map<string, { url: string; simulated: boolean }>();
+    const batch = randomUUID();
+    for (const caseId of ids) {
+      const c = cases.get(caseId);
+      if (!c) {
+        out.failed.push({ caseId, message: `No dunning case ${caseId} in this account.` });
+        continue;
+      }
+      try {
+        let link = byCustomer.get(c.customerId);
+        if (!link) {
+          // One key per customer per bulk action: a retried request returns the same link.
+          const record = await createLink({ customerId: c.customerId, flow: 'payment_method_update', idempotencyKey: `dunning-pmu-${c.customerId}-${batch}` }, ctx);
+          link = { url: record.url, simulated: record.simulated };
+          byCustomer.set(c.customerId, link);
+        }
+        await inTransaction(ctx.pool, async (tx) => {
+          const h = await teamState.addHistory(tx, { caseId: c.id, at: ctx.now(), actor: ctx.agent.name, actorAgentId: ctx.agent.id, kind: 'portal_link', fromStage: null, toStage: null, detail: 'payment_method_update' });
+          await ctx.feed.append(tx, [{ accountId: ctx.accountId, entity: TEAM_ENTITY.dunningHistory, entityId: String(h.id), op: 'upsert', data: h }]);
+        });
+        out.sent.push({ caseId: c.id, customerId: c.customerId, ...link });
+      } catch (err) {
+        if (!(err instanceof AppError)) ctx.log.error('portal link for a dunning case failed', { caseId, error: err });
+        out.failed.push({ caseId, message: err instanceof AppError ? err.message : "Something went wrong creating the link; the details are in the team server's log." });
+      }
+    }
+    return out;
   },
 
   'portal.settings.get': (_input, ctx) => portalSettingsStore.get(ctx.pool, ctx.accountId),

@@ -8,6 +8,7 @@ import { authorize, dependsOnInput, isWriteCall } from '../roles';
 import { dunningHandlers } from './dunning';
 import { noteHandlers } from './notes';
 import { portalHandlers } from './portal';
+import { retryHandlers } from './retry';
 import type { TeamCallContext, TeamHandler, TeamHandlerMap } from './types';
 
 // The team server's handler table: the contract's calls, validated with the same zod schemas and
@@ -19,6 +20,7 @@ const DOMAINS: Array<[string, TeamHandlerMap]> = [
   ['notes', noteHandlers],
   ['dunning', dunningHandlers],
   ['portal', portalHandlers],
+  ['retry', retryHandlers],
 ];
 
 export class TeamCallTable {

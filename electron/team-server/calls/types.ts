@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type Stripe from 'stripe';
 import type { CallName, CallOutput, CallParsedInput } from '../../../shared/contract';
+import type { Logger } from '../../services/core/log';
 import type { Agent, AgentStore } from '../stores/agents';
 import type { FeedStore } from '../stores/feed';
 
@@ -13,6 +14,7 @@ export interface TeamCallContext {
   agents: AgentStore;
   /** The account's Stripe client (the server is the only writer to Stripe in team mode). */
   stripe(accountId: string): Promise<Stripe>;
+  log: Logger;
   now(): number;
 }
 

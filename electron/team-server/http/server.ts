@@ -179,7 +179,7 @@ export async function startTeamHttpServer(deps: TeamHttpDeps, opts: TeamHttpOpti
       }
       const key = parseIdempotencyKey(req.headers['idempotency-key']);
       if (key === 'invalid') return sendError(res, 400, { code: 'bad_input', message: 'Idempotency-Key must be 8 to 200 printable characters without spaces.' });
-      const dispatch = () => deps.calls.dispatch(call[1], input, { agent, accountId, pool: deps.pool, feed: deps.feed, agents: deps.agents, stripe: stripeFor, now });
+      const dispatch = () => deps.calls.dispatch(call[1], input, { agent, accountId, pool: deps.pool, feed: deps.feed, agents: deps.agents, stripe: stripeFor, log: deps.log, now });
       let result;
       if (key) {
         // A repeat of a write already applied gets the kept answer; a concurrent repeat that lost the race too.
