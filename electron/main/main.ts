@@ -99,6 +99,7 @@ async function start(): Promise<void> {
         stripeApiBase: isDev ? process.env.STRIPE_API_BASE : undefined,
         host: { openExternal: openInBrowser },
         env: process.env,
+        packaged: app.isPackaged,
       },
       { secrets, logger: log, redactor },
     );

@@ -13,6 +13,8 @@ import { ensureAccount } from './stripe/ingest';
 import { seedDemoWorkspace, demoIsSeeded } from './demo/seed';
 import { startOfUtcDay } from './demo/time';
 import { registerDomainHandlers } from './register';
+import { assertKeyMayUseBase } from './stripe/api-base';
+import { readCopilotConfig, servicesEnvironment } from './copilot/model/config';
 
 export interface Services {
   ctx: ServiceContext;
@@ -36,8 +38,12 @@ export interface CreateServicesDeps {
 export async function createServices(options: ServicesOptions, deps: CreateServicesDeps = {}): Promise<Services> {
   const redactor = deps.redactor ?? new Redactor();
   const log = deps.logger ?? createLogger(redactor);
-  const secrets = deps.secrets ?? new EnvSecretStore(options.env ?? process.env);
+  const secrets = deps.secrets ?? new EnvSecretStore(servicesEnvironment(options));
   const now = options.now ?? Date.now;
+  const envKey = secrets.get('stripe_key', 'default');
+  // Refused before the cache is touched, so the CLI and the harness stop with the reason instead of
+  // quietly opening the demo workspace.
+  if (envKey) assertKeyMayUseBase(envKey, options.stripeApiBase);
   const opened = openCache(options.dbPath, { nativeBinding: options.nativeBinding });
   if (opened.recovered) log.warn('cache file was unreadable and was moved aside', opened.recovered);
   const db = opened.db;
@@ -45,7 +51,7 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
   const workspace = new Workspace(db, secrets, settings, redactor, log, options.stripeApiBase);
   const ctx: ServiceContext = { db, log, redactor, hub: new StreamHub(), secrets, settings, audit: new AuditLog(db, now, redactor), workspace, now, options };
 
-  if (secrets.get('stripe_key', 'default')) {
+  if (envKey) {
     try {
       await workspace.adoptEnvironmentKey();
     } catch (err) {
@@ -62,7 +68,7 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
   registerWorkspaceHandlers(table, ctx, {
     cacheRecovered: opened.recovered ?? null,
     online: () => true,
-    copilotConfigured: () => Boolean(secrets.get('openai_key') || (options.env ?? process.env).OPENAI_BASE_URL),
+    copilotConfigured: () => readCopilotConfig(ctx).configured,
   });
   registerDomainHandlers(table, ctx, (fn) => closers.push(fn));
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { call } from './define';
 import { customerId, shortText } from './ids';
+import { modelBaseUrlProblem } from '../domain/model-base-url';
 import type { CopilotChunk } from './streams';
 
 // The copilot: typed understanding of a customer's message, actions proposed from the customer's
@@ -137,6 +138,10 @@ export interface CopilotSettingsView {
   configured: boolean;
   /** Environment variables overriding the saved settings (CLI, harness). */
   envOverrides: string[];
+  /** The origin (scheme://host:port) the stored key was saved for; it is only ever sent there. */
+  keyOrigin: string | null;
+  /** Why no model is used although one is set up (the key was saved for another server, a refused base URL), in words. */
+  problem: string | null;
 }
 
 export interface CopilotConfirmResult {
@@ -176,17 +181,14 @@ export interface KbArticle {
 const proposalId = z.string().regex(/^prop_[A-Za-z0-9]{6,40}$/, 'A proposal id looks like prop_…');
 const streamId = z.string().regex(/^cs_[A-Za-z0-9]{6,40}$/, 'A stream id looks like cs_…');
 const chatTurn = z.object({ role: z.enum(['user', 'assistant']), text: z.string().max(20_000) }).strict();
-const httpUrl = z
+/** The model server's base URL: https, or http to this computer only; no credentials, no query (model-base-url.ts). */
+const modelBaseUrl = z
   .string()
   .max(500)
-  .refine((u) => {
-    try {
-      const p = new URL(u).protocol;
-      return p === 'http:' || p === 'https:';
-    } catch {
-      return false;
-    }
-  }, 'The base URL must be an http(s) URL, e.g. http://127.0.0.1:11434/v1');
+  .superRefine((u, check) => {
+    const problem = modelBaseUrlProblem(u);
+    if (problem) check.addIssue({ code: 'custom', message: problem });
+  });
 
 export const copilotCalls = {
   /** Starts a streamed reply; chunks arrive on 'copilot.chunk' with this streamId. */
@@ -225,7 +227,7 @@ export const copilotCalls = {
     z
       .object({
         provider: z.enum(['none', 'openai', 'compatible']),
-        baseUrl: httpUrl.nullable().default(null),
+        baseUrl: modelBaseUrl.nullable().default(null),
         model: z.string().trim().min(1).max(200),
         api: z.enum(['chat', 'responses']).default('chat'),
         embeddingModel: z.string().trim().min(1).max(200).nullable().default(null),

@@ -8,7 +8,8 @@ const idPattern = (prefix: string) => new RegExp(`^${prefix}_[A-Za-z0-9]{1,255}$
 export const customerId = z.string().regex(idPattern('cus'), 'A customer id looks like cus_…');
 export const subscriptionId = z.string().regex(idPattern('sub'), 'A subscription id looks like sub_…');
 export const invoiceId = z.string().regex(idPattern('in'), 'An invoice id looks like in_…');
-export const accountId = z.string().regex(/^(acct_[A-Za-z0-9]{1,255}|demo)$/, 'An account id looks like acct_… (or demo)');
+/** A workspace id (shared/domain/workspace-id.ts): acct_… for test mode, acct_…:live for live mode, or demo. */
+export const accountId = z.string().regex(/^(acct_[A-Za-z0-9]{1,255}(:live)?|demo)$/, 'An account id looks like acct_… (test mode), acct_…:live (live mode) or demo');
 export const portalConfigurationId = z.string().regex(idPattern('bpc'), 'A portal configuration id looks like bpc_…');
 /** Free text typed by a person: bounded so a pasted novel cannot stall a query. */
 export const shortText = (max = 200) => z.string().max(max);

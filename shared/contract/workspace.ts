@@ -5,7 +5,10 @@ import { accountId } from './ids';
 export type WorkspaceMode = 'demo' | 'test' | 'live';
 
 export interface AccountSummary {
+  /** The workspace id: one per Stripe account and mode (acct_… test, acct_…:live live, demo). */
   id: string;
+  /** The Stripe account id (acct_…), the same for both modes; null for the demo workspace. */
+  stripeAccountId: string | null;
   name: string;
   livemode: boolean;
   isDemo: boolean;

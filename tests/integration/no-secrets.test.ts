@@ -30,7 +30,8 @@ vi.mock('electron', async () => {
 const KEYS = {
   stripeEnv: 'sk_test_51EnvKeyQ7pX2mZ9rT4vB8nC3kL6wY1hF5',
   stripeAdded: 'rk_test_51AddedKeyR3dF8gH2jK5lZ7xC9vB1nM4',
-  stripeRejected: 'sk_live_51RejectedKeyW2eR4tY6uI8oP1aS3dF5g',
+  // A test key: a live one is refused before any request when the base is not Stripe (issue 10 item 8).
+  stripeRejected: 'rk_test_51RejectedKeyW2eR4tY6uI8oP1aS3dF5g',
   stripeRejectedOdd: 'sk_test_51' + 'Zz9'.repeat(12),
   openaiEnv: 'sk-proj-EnvOpenAIkeyA1b2C3d4E5f6G7h8J9k0L1m2',
   openaiSet: 'sk-proj-SetOpenAIkeyZ9y8X7w6V5u4T3s2R1q0P9o8',

@@ -1,6 +1,6 @@
 import type { ServiceContext } from '../core/context';
 import type { HandlerTable } from '../core/handler-table';
-import { saveCopilotSettings, settingsView } from './model/config';
+import { bindKeyToCurrentOrigin, forgetKeyOrigin, saveCopilotSettings, settingsView } from './model/config';
 import { CopilotService, type CopilotServiceDeps } from './service';
 
 // The copilot's calls on the one handler table (Electron IPC, the web harness, the CLI, tests).
@@ -27,11 +27,14 @@ export function registerCopilotHandlers(table: HandlerTable, ctx: ServiceContext
     'copilot.settings.setKey': ({ key }, call) => {
       ctx.redactor.remember(key);
       ctx.secrets.set('openai_key', key);
-      ctx.audit.record({ accountId: null, actor: call.actor, action: 'copilot.key.set', params: { hint: key.slice(-4) }, result: 'ok' });
+      // The key belongs to the server the settings point at now, and is only ever sent there.
+      const origin = bindKeyToCurrentOrigin(ctx);
+      ctx.audit.record({ accountId: null, actor: call.actor, action: 'copilot.key.set', params: { hint: key.slice(-4), origin }, result: 'ok' });
       return settingsView(ctx);
     },
     'copilot.settings.clearKey': (_input, call) => {
       ctx.secrets.delete('openai_key');
+      forgetKeyOrigin(ctx);
       ctx.audit.record({ accountId: null, actor: call.actor, action: 'copilot.key.clear', result: 'ok' });
       return settingsView(ctx);
     },

@@ -20,6 +20,7 @@ import { toModelAppError } from './model/errors';
 import { createCopilotModels, type CopilotModelFactory, type CopilotModels } from './model/provider';
 import { prepareTurn, type PreparedTurn } from './turn';
 import { otherCustomerNameCheck } from './safety/other-customers';
+import { customerOwnLinks } from './safety/own-links';
 
 // The copilot as one object over the service context: answers (streamed or not), confirmations,
 // the knowledge base. Models are built from the current settings on each request (settings can
@@ -151,6 +152,7 @@ export class CopilotService {
       kbArticles: () => kbSlugs(this.ctx.db),
       recordProposal: (a: CopilotAction) => recordProposal(this.ctx.db, account.id, customerId, a, this.ctx.now()),
       isOtherCustomerName: otherCustomerNameCheck(this.ctx.db, account.id, customerId),
+      ownLinks: () => customerOwnLinks(this.ctx.db, account.id, customerId),
     });
   }
 
@@ -204,7 +206,12 @@ export class CopilotService {
         length: input.length,
         abortSignal: signal,
         wordDelayMs: this.deps.templateWordDelayMs ?? 12,
-        notice: { kind: 'no_model', text: 'No model is configured: the draft comes from templates filled with this customer\'s data. Add a model in Settings › Copilot.' },
+        notice: {
+          kind: 'no_model',
+          text: config.problem
+            ? `The model is not used: ${config.problem} The draft comes from templates filled with this customer's data.`
+            : 'No model is configured: the draft comes from templates filled with this customer\'s data. Add a model in Settings › Copilot.',
+        },
       });
     }
     void this.streams.pump(streamId, stream, (err) => toModelAppError(err, config).message);
@@ -213,6 +220,7 @@ export class CopilotService {
 
   async testModel(): Promise<{ ok: true; model: string; latencyMs: number }> {
     const config = this.config();
+    if (config.problem) throw new AppError('not_configured', config.problem);
     if (!config.configured) throw new AppError('not_configured', 'No model is configured. Choose a provider and model (and a key for OpenAI) first.');
     const models = this.models(config);
     const started = Date.now();

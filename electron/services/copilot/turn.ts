@@ -28,6 +28,8 @@ export interface PrepareDeps {
   searchKb: (query: string, limit: number) => Promise<KbHit[]>;
   kbArticles: () => Map<string, string>;
   recordProposal: (action: CopilotAction) => CopilotAction;
+  /** This customer's own Stripe-hosted invoice and portal URLs (the links a draft may keep). */
+  ownLinks?: () => ReadonlySet<string>;
   /** Whether a phrase is another customer's name (checked locally, never sent anywhere). */
   isOtherCustomerName?: (phrase: string) => boolean;
   nowMs: number;
@@ -78,6 +80,7 @@ export async function prepareTurn(facts: CustomerFacts, message: string, deps: P
     kbRefs: new Set(articles.keys()),
     allowedEmails,
     allowedInvoiceNumbers,
+    allowedLinks: deps.ownLinks?.() ?? new Set(),
     redactor: deps.redactor,
     isOtherCustomerName: otherName ? (phrase) => ![...allowedNames].some((a) => a.includes(phrase.toLowerCase())) && otherName(phrase) : undefined,
   };

@@ -27,6 +27,8 @@ export interface ServicesOptions {
   now?: () => number;
   host?: HostHooks;
   env?: NodeJS.ProcessEnv;
+  /** A packaged app: the copilot ignores OPENAI_* / COPILOT_* in the environment (model/config.ts). */
+  packaged?: boolean;
 }
 
 /** What every domain service is built from. */

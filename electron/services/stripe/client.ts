@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { assertKeyMayUseBase } from './api-base';
 
 export interface StripeClientOptions {
   /** Base URL of a Stripe-compatible server, e.g. http://127.0.0.1:12111 (STRIPE_API_BASE). Real API when unset. */
@@ -11,6 +12,8 @@ export interface StripeClientOptions {
 
 /** The one place a Stripe SDK client is built: the API version is the one the installed SDK pins. */
 export function createStripeClient(key: string, options: StripeClientOptions = {}): Stripe {
+  // Every client is built here, so no path (sync, refresh, a pasted key) can send a live key to a test server.
+  assertKeyMayUseBase(key, options.apiBase);
   const config: Stripe.StripeConfig = {
     maxNetworkRetries: options.maxNetworkRetries ?? 2,
     timeout: options.timeoutMs ?? 30_000,

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { parseWorkspaceId } from '../../../shared/domain/workspace-id';
 import type Stripe from 'stripe';
 import { idOf, mapCustomer, mapInvoice, mapInvoicePayment, mapPaymentMethod, mapSubscription, type PaymentAttemptRow, type SubscriptionItemRow } from './mappers';
 import { prepared } from '../db/statements';
@@ -251,9 +252,18 @@ export function ingestObject(db: Database.Database, accountId: string, obj: { ob
   }
 }
 
-export function ensureAccount(db: Database.Database, account: { id: string; name: string; livemode: boolean; isDemo: boolean }): void {
-  prepared(db, `INSERT INTO accounts (id, name, livemode, is_demo, added_at_ms) VALUES (@id, @name, @livemode, @is_demo, @now)
-    ON CONFLICT (id) DO UPDATE SET name = excluded.name, livemode = excluded.livemode`)
-    .run({ id: account.id, name: account.name, livemode: account.livemode ? 1 : 0, is_demo: account.isDemo ? 1 : 0, now: Date.now() });
+/**
+ * The workspace row of one (Stripe account, mode). `id` is the workspace id
+ * (shared/domain/workspace-id.ts); it already says the mode, so an existing row keeps its mode.
+ */
+export function ensureAccount(db: Database.Database, account: { id: string; stripeAccountId?: string | null; name: string; livemode: boolean; isDemo: boolean }): void {
+  const parsed = parseWorkspaceId(account.id);
+  if (!account.isDemo && parsed.livemode !== account.livemode) {
+    throw new Error(`ensureAccount: workspace id ${account.id} is ${parsed.livemode ? 'live' : 'test'} mode but the account says ${account.livemode ? 'live' : 'test'}`);
+  }
+  const stripeAccountId = account.isDemo ? account.id : (account.stripeAccountId ?? parsed.stripeAccountId);
+  prepared(db, `INSERT INTO accounts (id, stripe_account_id, name, livemode, is_demo, added_at_ms) VALUES (@id, @stripe_account_id, @name, @livemode, @is_demo, @now)
+    ON CONFLICT (id) DO UPDATE SET name = excluded.name`)
+    .run({ id: account.id, stripe_account_id: stripeAccountId, name: account.name, livemode: account.livemode ? 1 : 0, is_demo: account.isDemo ? 1 : 0, now: Date.now() });
   prepared(db, 'INSERT OR IGNORE INTO sync_state (account_id) VALUES (?)').run(account.id);
 }

@@ -61,7 +61,7 @@ export function accountStripe(ctx: ServiceContext, accountId: string): AccountSt
     if (ctx.workspace.stripe(accountId) !== existing.client) byAccount.delete(accountId);
     else return existing;
   }
-  const key = ctx.secrets.get('stripe_key', accountId);
+  const key = ctx.workspace.stripeKeyFor(accountId);
   if (!key) throw new AppError('not_configured', 'No Stripe key is stored for this account. Add one in Settings.');
   const row = ctx.db.prepare('SELECT livemode FROM accounts WHERE id = ?').get(accountId) as { livemode: number } | undefined;
   const livemode = row ? row.livemode === 1 : key.startsWith('sk_live_') || key.startsWith('rk_live_');

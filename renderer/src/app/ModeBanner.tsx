@@ -11,7 +11,7 @@ export function ModeBanner() {
       <span className="mode-pill">{ws.mode.toUpperCase()}</span>
       <span className="mode-label">{label}</span>
       <span className="spacer" />
-      <span className="account-name" title={ws.account?.id}>
+      <span className="account-name" title={ws.account?.stripeAccountId ?? ws.account?.id}>
         {ws.account?.name ?? 'No account'}
       </span>
       <SyncStamp />

@@ -14,7 +14,7 @@ import { addNote } from '../../customers/notes';
 // A person confirmed a proposed action: it runs through the same services as the buttons
 // (portal links through createPortalLink, retries through the dunning retry when a case exists,
 // refund escalations as a note through the notes service),
-// with the proposal id as the idempotency key, and leaves an audit row saying which copilot
+// with an idempotency key per attempt (attemptIdempotencyKey), and leaves an audit row saying which copilot
 // proposal was confirmed by whom. Only a recorded proposal of THIS customer can be confirmed.
 
 /** Retries an open invoice now. The dunning service provides this when it owns the invoice's case. */
@@ -80,9 +80,24 @@ async function updateSubscription(ctx: ServiceContext, subscriptionId: string, p
   }
 }
 
-async function run(ctx: ServiceContext, row: ProposalRow, actor: string, deps: ConfirmDeps): Promise<Outcome> {
+/** Which attempt at this proposal a confirmation is: 1, or one more than the failed attempts before it. */
+function attemptNumber(row: ProposalRow): number {
+  if (row.status !== 'failed') return 1;
+  const before = (JSON.parse(row.result_json ?? '{}') as { attempt?: unknown } | null)?.attempt;
+  return (typeof before === 'number' && Number.isInteger(before) && before >= 1 ? before : 1) + 1;
+}
+
+/**
+ * The Stripe idempotency key of one attempt. Repeats of one attempt (a double click, a retry after
+ * a timeout) share it, so Stripe runs it once. "Try again…" after a failure is a new attempt and
+ * gets a new key: with the old one Stripe would replay the stored failure for 24 hours.
+ */
+export function attemptIdempotencyKey(proposalId: string, attempt: number): string {
+  return attempt === 1 ? `copilot-${proposalId}` : `copilot-${proposalId}-attempt-${attempt}`;
+}
+
+async function run(ctx: ServiceContext, row: ProposalRow, actor: string, deps: ConfirmDeps, key: string): Promise<Outcome> {
   const args = JSON.parse(row.args_json) as CopilotActionArgs;
-  const key = `copilot-${row.id}`;
   switch (row.type) {
     case 'send_portal_link': {
       const flow: CopilotPortalFlow = args.flow ?? 'home';
@@ -130,16 +145,17 @@ export async function confirmProposal(ctx: ServiceContext, customerId: string, p
   if (running) return running;
   const work = (async (): Promise<CopilotConfirmResult> => {
     const action = proposalAction(row);
+    const attempt = attemptNumber(row);
     const audit = { accountId: account.id, actor, action: 'copilot.confirm', targetType: 'customer', targetId: customerId, idempotencyKey: proposalId };
-    const params = { proposal: proposalId, type: row.type, source: row.source, ...action.args };
+    const params = { proposal: proposalId, type: row.type, source: row.source, ...action.args, ...(attempt > 1 ? { attempt } : {}) };
     let outcome: Outcome;
     try {
-      outcome = await run(ctx, row, actor, deps);
+      outcome = await run(ctx, row, actor, deps, attemptIdempotencyKey(proposalId, attempt));
     } catch (err) {
       const message = err instanceof AppError ? err.message : 'The action failed; the details are in the app log.';
       if (!(err instanceof AppError)) ctx.log.error('copilot action failed', { proposal: proposalId, type: row.type, error: err });
       const auditId = ctx.audit.record({ ...audit, params, result: 'error', errorMessage: message });
-      decideProposal(ctx.db, proposalId, 'failed', actor, ctx.now(), { message, auditId });
+      decideProposal(ctx.db, proposalId, 'failed', actor, ctx.now(), { message, auditId, attempt });
       throw err instanceof AppError ? err : new AppError('internal', message);
     }
     const auditId = ctx.audit.record({ ...audit, params, result: outcome.simulated ? 'simulated' : 'ok' });

@@ -1,10 +1,12 @@
 import type { UIMessageChunk } from 'ai';
 import type { Redactor } from '../../core/redact';
+import { guardLinks } from './own-links';
 
 // What the model returns is checked before an agent sees it: key-shaped strings are masked, a
 // Stripe id that is not one of this customer's objects is removed (a model can invent one, or be
 // talked into repeating one), a citation of anything outside the catalog is dropped, and an email
-// address or invoice number is kept only when it is the customer's own or appears in their message.
+// address or invoice number is kept only when it is the customer's own or appears in their message,
+// and a link only when it is one of the customer's own Stripe-hosted pages (own-links.ts).
 
 const STRIPE_ID = /\b(cus|in|sub|pm|ch|pi|py|ii|il|si|card|src|ba|seti|cs|bps|acct|price|prod|txn|re|dp|cn|inpay|evt|sk|rk|pk)_[A-Za-z0-9]{3,}\b/g;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
@@ -22,6 +24,8 @@ export interface GuardScope {
   allowedEmails: Set<string>;
   /** Upper-cased invoice numbers that may appear: this customer's, and those in their message. */
   allowedInvoiceNumbers: Set<string>;
+  /** This customer's own Stripe-hosted invoice and portal URLs: the only links a draft keeps. */
+  allowedLinks?: ReadonlySet<string>;
   /** True when a capitalised phrase ("Mallory Quinceworth") is the name of ANOTHER customer in the cache. */
   isOtherCustomerName?: (phrase: string) => boolean;
   redactor: Redactor;
@@ -36,7 +40,11 @@ export function emailsIn(text: string): string[] {
 }
 
 export function guardText(text: string, scope: GuardScope): string {
-  let out = scope.redactor.text(text);
+  return guardLinks(scope.redactor.text(text), scope.allowedLinks ?? new Set(), (held) => guardWords(held, scope));
+}
+
+function guardWords(text: string, scope: GuardScope): string {
+  let out = text;
   // Citations first, as a whole: "[in_bad]" disappears rather than becoming "[[unknown id]]".
   out = out.replace(/\s?\[([^\[\]\n]{2,200})\]/g, (whole, inner: string) => {
     const parts = inner.split(/[,;]\s*/).map((p) => p.trim());

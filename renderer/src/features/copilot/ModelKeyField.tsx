@@ -81,9 +81,14 @@ export function ModelKeyField({ settings, onSaved }: { settings: CopilotSettings
       </div>
       <p className="cps-hint" data-testid="copilot-key-status">
         {settings.keySet
-          ? `A key ending in ${settings.keyHint} is stored${settings.keyPersistent ? ' in your system keychain' : ' for this session only (the web harness and the CLI keep keys in memory)'}. It is never shown again.`
+          ? `A key ending in ${settings.keyHint} is stored${settings.keyPersistent ? ' in your system keychain' : ' for this session only (the web harness and the CLI keep keys in memory)'} for ${settings.keyOrigin ?? 'this server'}, and is only sent there. It is never shown again.`
           : 'No key stored. The key is kept by the app’s main side and never shown again.'}
       </p>
+      {settings.problem && (
+        <p className="cps-error" role="status" data-testid="copilot-key-problem">
+          {settings.problem}
+        </p>
+      )}
       {error && (
         <p className="cps-error" role="alert">
           {error}

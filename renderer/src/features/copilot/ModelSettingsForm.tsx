@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import type { CopilotApi, CopilotProvider, CopilotSettingsView } from '../../../../shared/contract/copilot';
 import { api, errorMessage } from '../../api/client';
 import { useApp } from '../../app/store';
+import { modelBaseUrlProblem } from '../../../../shared/domain/model-base-url';
 
 // Which model drafts the replies: none (rules and templates), OpenAI, or any OpenAI-compatible
 // server on the desk (Ollama, LM Studio, vLLM) so billing data never leaves it. The services check
@@ -36,6 +37,8 @@ function problemOf(d: Draft): string | null {
     if (!d.baseUrl.trim()) return 'Enter the base URL of the server, e.g. http://127.0.0.1:11434/v1 for Ollama.';
     if (!/^https?:\/\/[^\s/]+/i.test(d.baseUrl.trim())) return 'The base URL must start with http:// or https://, e.g. http://127.0.0.1:11434/v1.';
     if (d.baseUrl.trim().length > 500) return `The base URL is ${d.baseUrl.trim().length.toLocaleString()} characters long; the limit is 500. It looks like http://127.0.0.1:11434/v1.`;
+    const urlProblem = modelBaseUrlProblem(d.baseUrl.trim());
+    if (urlProblem) return urlProblem;
   }
   const t = Number(d.timeoutSeconds);
   if (!Number.isInteger(t) || t < 5 || t > 600) return 'The timeout is a whole number of seconds from 5 to 600.';

@@ -162,7 +162,7 @@ export function StripeKeySection() {
                 <li key={account.id} className={`stripe-account${current ? ' is-current' : ''}`} aria-current={current ? 'true' : undefined}>
                   <ModeBadge mode={mode} />
                   <span className="stripe-account-name">{account.name}</span>
-                  {!account.isDemo && <CopyId id={account.id} />}
+                  {account.stripeAccountId && <CopyId id={account.stripeAccountId} />}
                   <span className="spacer" />
                   {current ? (
                     <span className="muted">current</span>
