@@ -4,7 +4,7 @@ import { createLogger } from '../../electron/services/core/log';
 import { Redactor } from '../../electron/services/core/redact';
 import { migrateTeamDb } from '../../electron/team-server/migrate';
 import { ensureSyncState } from '../../electron/team-server/sync/pg-sink';
-import type { RequestLogEntry } from '../stripe-server';
+import type { RequestLogEntry, StripeServer } from '../stripe-server';
 
 // Shared pieces of the team sync tests: a registered account, a logger that keeps its lines, a
 // signed webhook delivery, list pages requested more than once, and waiting for a condition.
@@ -44,4 +44,17 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | null | u
     if (Date.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The events a change on the test server emits (a later second, so the change is newer than any page). */
+export function eventsOf(server: StripeServer, change: () => void): Stripe.Event[] {
+  const events: Stripe.Event[] = [];
+  const off = server.store.onEvent((e) => events.push(e as unknown as Stripe.Event));
+  try {
+    server.clock.advance(5);
+    change();
+  } finally {
+    off();
+  }
+  return events;
 }

@@ -1,5 +1,4 @@
 import pg from 'pg';
-import type Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../electron/services/core/log';
 import { Redactor } from '../../electron/services/core/redact';
@@ -9,7 +8,7 @@ import { seedAccount } from '../stripe-server/seed';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 import { diffMirrorWithServer, feedEntries } from '../helpers/team-mirror';
 import { cacheFromEntries } from '../helpers/memory-mirror';
-import { signedDelivery, waitFor } from '../helpers/team-sync';
+import { eventsOf, signedDelivery, waitFor } from '../helpers/team-sync';
 
 // The team server with its Stripe side: STRIPE_SECRET_KEY adds the account at start (keys sealed
 // with BSC_TEAM_SECRET, never in a log), /healthz reports the leader and the backfill, the
@@ -65,12 +64,8 @@ describe('team server: Stripe sync, webhooks, demo', () => {
     expect(health).toEqual({ ok: true, accounts: [{ id: ACCOUNT, backfill_complete: true, leader: true }] });
     expect((await diffMirrorWithServer(pool, stripe.store, ACCOUNT)).feed).toEqual([]);
 
-    const events: Stripe.Event[] = [];
-    const off = stripe.store.onEvent((e) => events.push(e as unknown as Stripe.Event));
     const customer = stripe.store.all('customer')[0];
-    stripe.clock.advance(5);
-    stripe.store.updateCustomer(customer.id, { email: 'webhook@example.com' });
-    off();
+    const events = eventsOf(stripe, () => stripe.store.updateCustomer(customer.id, { email: 'webhook@example.com' }));
     const good = signedDelivery(events[0], WHSEC);
     const res = await fetch(`${s.url}/stripe/webhook/${ACCOUNT}`, { method: 'POST', headers: { 'stripe-signature': good.signature, 'content-type': 'application/json' }, body: good.body });
     expect(res.status).toBe(200);

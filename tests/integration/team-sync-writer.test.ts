@@ -1,5 +1,4 @@
 import pg from 'pg';
-import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgFeedStore } from '../../electron/team-server/stores/feed';
 import { PgWebhookInbox } from '../../electron/team-server/stores/webhook-inbox';
@@ -10,7 +9,7 @@ import { startStripeServer, type StripeServer } from '../stripe-server';
 import { seedAccount } from '../stripe-server/seed';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 import { diffMirrorWithServer } from '../helpers/team-mirror';
-import { registerAccount, repeatedPages, signedDelivery, testLogger, waitFor } from '../helpers/team-sync';
+import { eventsOf, registerAccount, repeatedPages, signedDelivery, testLogger, waitFor } from '../helpers/team-sync';
 
 // Acceptance, in one process (the kill -9 takeover is team-sync-kill.test.ts): two team server
 // instances on one database sync one account - exactly one talks to Stripe and no page is
@@ -78,12 +77,8 @@ describe('team sync writer', () => {
   });
 
   it('a webhook delivery is applied by the writer; the same event twice is applied once', async () => {
-    const events: Stripe.Event[] = [];
-    const off = server.store.onEvent((e) => events.push(e as unknown as Stripe.Event));
     const customer = server.store.all('customer')[0];
-    server.clock.advance(5);
-    server.store.updateCustomer(customer.id, { name: 'Renamed By Webhook' });
-    off();
+    const events = eventsOf(server, () => server.store.updateCustomer(customer.id, { name: 'Renamed By Webhook' }));
     expect(events).toHaveLength(1);
     const feedBefore = (await pool.query("SELECT count(*)::int AS n FROM feed_entries WHERE entity_id = $1", [customer.id])).rows[0].n;
     const delivery = signedDelivery(events[0], SECRET);
