@@ -76,7 +76,7 @@ describe('team desks', () => {
     expect(a.ctx.workspace.current().id).toBe(ACCOUNT);
     expect(a.ctx.secrets.get('stripe_key')).toBeNull();
     // Search is local and works on the replicated rows.
-    const some = stripe.store.all('customer')[0] as { id: string; email: string };
+    const some = stripe.store.all('customer')[0] as unknown as { id: string; email: string };
     const hits = await a.call<Array<{ id: string }>>('customers.search', { query: some.email });
     expect(hits.map((h) => h.id)).toContain(some.id);
   });
