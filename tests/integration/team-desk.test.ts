@@ -99,7 +99,7 @@ describe('team desks', () => {
     });
     expect(seenOnB.c.notes.find((n) => n.id === note.id)).toMatchObject({ author: 'Lena Lead', body: 'Called the customer, card will be updated Friday.' });
     // The history names the lead who assigned, from the server.
-    console.log(JSON.stringify(b.ctx.db.prepare('SELECT * FROM dunning_case_history').all()), JSON.stringify((await server.pool.query('SELECT * FROM dunning_history')).rows), JSON.stringify((await server.pool.query("SELECT seq, entity, entity_id FROM feed_entries WHERE entity LIKE 'dunning%'")).rows));
+
     const history = b.ctx.db.prepare("SELECT actor, detail FROM dunning_case_history WHERE case_id = ? AND kind = 'assigned'").all(caseId);
     expect(history).toEqual([{ actor: 'Lena Lead', detail: 'Ari Agent' }]);
   });

@@ -53,12 +53,12 @@ const TEAM_APPLIERS: Record<string, (db: Database.Database, accountId: string, e
     prepared(
       db,
       `INSERT INTO dunning_cases (id, account_id, customer_id, invoice_id, subscription_id, subject, stage, assignee, assignee_agent_id, amount_at_risk, entered_amount,
-         currency, decline_code, category, failure_mark, opened_at, stage_changed_at, closed_at, closed_reason)
+         currency, decline_code, category, failure_mark, opened_at, stage_changed_at, closed_at, closed_reason, recovered_amount)
        VALUES (@id, @account, @customer, @invoice, @subscription, @subject, @stage, @assignee, @assigneeAgent, @amount, @amount,
-         @currency, @decline, @category, @mark, @opened, @changed, @closed, @closedReason)
+         @currency, @decline, @category, @mark, @opened, @changed, @closed, @closedReason, @recovered)
        ON CONFLICT (id) DO UPDATE SET stage = excluded.stage, assignee = excluded.assignee, assignee_agent_id = excluded.assignee_agent_id,
          amount_at_risk = excluded.amount_at_risk, decline_code = excluded.decline_code, category = excluded.category, failure_mark = excluded.failure_mark,
-         stage_changed_at = excluded.stage_changed_at, closed_at = excluded.closed_at, closed_reason = excluded.closed_reason`,
+         stage_changed_at = excluded.stage_changed_at, closed_at = excluded.closed_at, closed_reason = excluded.closed_reason, recovered_amount = excluded.recovered_amount`,
     ).run({
       id: c.id,
       account: accountId,
@@ -78,6 +78,7 @@ const TEAM_APPLIERS: Record<string, (db: Database.Database, accountId: string, e
       changed: c.stageChangedAt ?? c.openedAt,
       closed: c.closedAt ?? null,
       closedReason: c.closedReason ?? null,
+      recovered: c.recoveredAmount ?? 0,
     });
     return { kind: 'dunning', customerId: c.customerId as string };
   },
