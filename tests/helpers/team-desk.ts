@@ -50,7 +50,9 @@ export async function startTestDesk(teamUrl: string, token: string, opts: { foll
 export function replicatedTables(db: Database.Database, accountId: string): Record<string, unknown[]> {
   const local = new Set(['rowid', 'synced_at_ms']);
   const tables: Record<string, string> = {
-    customers: 'SELECT * FROM customers WHERE account_id = ? ORDER BY id',
+    // A customer deleted in Stripe stays flagged on a desk that saw the deletion (its notes stay
+    // readable, as on a solo desk); a snapshot taken later has no such row. Both show the same.
+    customers: 'SELECT * FROM customers WHERE account_id = ? AND deleted = 0 ORDER BY id',
     subscriptions: 'SELECT * FROM subscriptions WHERE account_id = ? ORDER BY id',
     subscription_items: 'SELECT * FROM subscription_items WHERE account_id = ? ORDER BY id',
     invoices: 'SELECT * FROM invoices WHERE account_id = ? ORDER BY id',

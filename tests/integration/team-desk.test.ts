@@ -9,6 +9,8 @@ import { seedAccount } from '../stripe-server/seed';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 import { addAgent, type TestAgent } from '../helpers/team-server';
 import { waitFor } from '../helpers/team-sync';
+import { startCuttableProxy } from '../helpers/cuttable-proxy';
+import { randomMutation } from '../stripe-server/mutations';
 import { replicatedTables, startTestDesk, until, type TestDesk } from '../helpers/team-desk';
 
 // Desks on a team: two service instances with their own cache files follow one team server (real
@@ -30,7 +32,7 @@ beforeAll(async () => {
   stripe = await startStripeServer({ accountId: ACCOUNT });
   seedAccount(stripe.store, { customers: 30, seed: 14 });
   server = await startTeamServer({
-    env: { BSC_TEAM_LISTEN: '127.0.0.1:0', BSC_TEAM_SECRET: TEAM_SECRET, STRIPE_SECRET_KEY: KEY, STRIPE_API_BASE: stripe.url, BSC_STRIPE_RATE: '1000' },
+    env: { BSC_TEAM_LISTEN: '127.0.0.1:0', BSC_TEAM_SECRET: TEAM_SECRET, STRIPE_SECRET_KEY: KEY, STRIPE_API_BASE: stripe.url, BSC_STRIPE_RATE: '1000', BSC_TEAM_POLL_INTERVAL_MS: '250' },
     databaseUrl: await pgs.newDatabase(),
     log: silentLogger,
     rateLimit: { perSecond: 2000, burst: 2000 },
@@ -110,5 +112,104 @@ describe('team desks', () => {
     await b.desk.replica.pull();
     await expect(b.call('dunning.assign', { caseIds: [caseId], assignee: 'Ari Agent' })).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/team lead/) });
     expect((b.ctx.db.prepare('SELECT assignee FROM dunning_cases WHERE id = ?').get(caseId) as { assignee: string | null }).assignee).toBeNull();
+  });
+
+  it('a desk offline while 500 changes happen catches up to equal the server (every table), and its queued notes arrive once each', async () => {
+    const proxy = await startCuttableProxy(server.url);
+    const customers = customerIds();
+    const cases = [];
+    for (let i = 0; i < 5; i++) cases.push(await openCase(customers[i + 2], `in_team_offline_${i}`));
+    const b = await desk(agent.token, { follow: true, env: {} });
+    // Desk B reaches the server through the proxy only.
+    await b.dispose();
+    desks.splice(desks.indexOf(b), 1);
+    const behind = await startTestDesk(proxy.url, agent.token);
+    desks.push(behind);
+    await until('desk online', () => behind.desk.replica.status === 'online');
+
+    await proxy.cut();
+    await until('desk offline', () => behind.desk.replica.status === 'offline');
+    const queued = ['Queued one: customer asked for a callback', 'Queued two: promised a new card', 'Queued three: left a voicemail'];
+    for (const body of queued) {
+      const n = await behind.call<{ id: number; pending?: boolean }>('notes.add', { customerId: customers[0], body });
+      expect(n.pending).toBe(true);
+    }
+    // Reads keep working; the queued notes are shown, marked pending; a stage move is refused in words.
+    const offlineView = await behind.call<Customer360>('customers.get', { customerId: customers[0] });
+    expect(offlineView.notes.filter((n) => n.pending).map((n) => n.body).sort()).toEqual([...queued].sort());
+    await expect(behind.call('dunning.setStage', { caseIds: [cases[0]], stage: 'contacted' })).rejects.toMatchObject({ code: 'offline', message: expect.stringMatching(/^Not saved: Stage moves need the team server/) });
+
+    // 500 changes on the server: notes, stage moves and assignments by the lead, Stripe changes synced by the server.
+    let changes = 0;
+    for (let i = 0; changes < 400; i++) {
+      const r =
+        i % 4 === 0
+          ? await lead.call('dunning.assign', { caseIds: [cases[i % cases.length]], assignee: i % 8 === 0 ? 'Ari Agent' : 'Lena Lead' })
+          : i % 4 === 1
+            ? await lead.call('dunning.setStage', { caseIds: [cases[i % cases.length]], stage: i % 3 === 0 ? 'contacted' : 'awaiting_customer' })
+            : await lead.call('notes.add', { customerId: customers[i % customers.length], body: `Server-side note ${i}` });
+      expect(r.status).toBe(200);
+      changes++;
+    }
+    for (let seed = 1; changes < 500; seed++) if (randomMutation(stripe.store, seed)) changes++;
+    const headOf = async () => Number((await server.pool.query('SELECT max(seq) AS s FROM feed_entries')).rows[0].s);
+    // The server has taken every Stripe change when its mirror stops moving (the poll runs every 250 ms).
+    let last = -1;
+    await until('the server mirror settled', async () => {
+      const h = await headOf();
+      const settled = h === last;
+      last = h;
+      if (!settled) await new Promise((r) => setTimeout(r, 1500));
+      return settled;
+    }, 90_000);
+
+    await proxy.restore();
+    await until('queued notes sent and the desk at the head', async () => behind.desk.outbox.count() === 0 && behind.desk.replica.seq() >= (await headOf()), 60_000);
+
+    // Each queued note is on the server exactly once, authored by the agent the token belongs to.
+    for (const body of queued) {
+      const { rows } = await server.pool.query('SELECT author FROM team_notes WHERE body = $1', [body]);
+      expect(rows).toEqual([{ author: 'Ari Agent' }]);
+    }
+    // The desk equals the server: a fresh desk built from the server's snapshot now has the same rows in every table.
+    const fresh = await desk(lead.token, { follow: false });
+    await fresh.desk.replica.pull();
+    expect(fresh.desk.replica.seq()).toBe(behind.desk.replica.seq());
+    expect(replicatedTables(behind.ctx.db, ACCOUNT)).toEqual(replicatedTables(fresh.ctx.db, ACCOUNT));
+    const view = await behind.call<Customer360>('customers.get', { customerId: customers[0] });
+    expect(view.notes.filter((n) => n.pending)).toEqual([]);
+    expect(view.notes.filter((n) => queued.includes(n.body))).toHaveLength(3);
+    await proxy.close();
+  }, 240_000);
+
+  it('the server gone in the middle of a write: the note is applied once (sent again with its key), never twice', async () => {
+    const proxy = await startCuttableProxy(server.url);
+    const d = await startTestDesk(proxy.url, agent.token, { follow: false });
+    desks.push(d);
+    await d.desk.replica.pull();
+    const body = `Mid-write note ${Date.now()}`;
+    // The request reaches the server, which commits; the answer never comes back.
+    proxy.dropResponses = true;
+    const n = await d.call<{ pending?: boolean }>('notes.add', { customerId: customerIds()[3], body });
+    expect(n.pending).toBe(true);
+    expect((await server.pool.query('SELECT count(*)::int AS n FROM team_notes WHERE body = $1', [body])).rows[0].n).toBe(1);
+    proxy.dropResponses = false;
+    // Back online: the queued note goes again with the same Idempotency-Key; the server answers from its record.
+    await d.desk.outbox.flush(d.desk.client);
+    await d.desk.replica.pull();
+    expect((await server.pool.query('SELECT count(*)::int AS n FROM team_notes WHERE body = $1', [body])).rows[0].n).toBe(1);
+    const view = await d.call<Customer360>('customers.get', { customerId: customerIds()[3] });
+    expect(view.notes.filter((x) => x.body === body)).toEqual([expect.objectContaining({ author: 'Ari Agent' })]);
+    expect(view.notes.some((x) => x.body === body && x.pending)).toBe(false);
+
+    // A stage move whose answer is lost is not queued: the agent is told it was not confirmed.
+    const caseId = await openCase(customerIds()[4], 'in_team_midwrite');
+    await d.desk.replica.pull();
+    proxy.dropResponses = true;
+    await expect(d.call('dunning.setStage', { caseIds: [caseId], stage: 'contacted' })).rejects.toMatchObject({ code: 'offline' });
+    proxy.dropResponses = false;
+    const moves = (await server.pool.query("SELECT count(*)::int AS n FROM dunning_history WHERE case_id = $1 AND kind = 'stage'", [caseId])).rows[0].n;
+    expect(moves).toBeLessThanOrEqual(1);
+    await proxy.close();
   });
 });
