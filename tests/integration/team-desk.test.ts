@@ -212,4 +212,33 @@ describe('team desks', () => {
     expect(moves).toBeLessThanOrEqual(1);
     await proxy.close();
   });
+
+  it('a desk behind the pruned point takes a new snapshot by itself and ends equal to the server', async () => {
+    const d = await desk(lead.token, { follow: false });
+    await d.desk.replica.pull();
+    const seqBefore = d.desk.replica.seq();
+    for (let i = 0; i < 5; i++) expect((await lead.call('notes.add', { customerId: customerIds()[5], body: `While away ${i}` })).status).toBe(200);
+    const head = Number((await server.pool.query('SELECT max(seq) AS s FROM feed_entries')).rows[0].s);
+    await server.feed.prune(head - 1);
+    const r = await d.desk.replica.pull();
+    expect(r.snapshot).toBe(true);
+    expect(r.seq).toBeGreaterThan(seqBefore);
+    const fresh = await desk(lead.token, { follow: false });
+    await fresh.desk.replica.pull();
+    expect(replicatedTables(d.ctx.db, ACCOUNT)).toEqual(replicatedTables(fresh.ctx.db, ACCOUNT));
+    const notes = (await d.call<Customer360>('customers.get', { customerId: customerIds()[5] })).notes.map((n) => n.body);
+    for (let i = 0; i < 5; i++) expect(notes).toContain(`While away ${i}`);
+  });
+
+  it("a revoked agent's desk says it was signed out by the team and keeps its cache readable", async () => {
+    const temp = await addAgent(server, `Temp ${Date.now()}`, 'agent');
+    const d = await desk(temp.token);
+    await until('desk online', () => d.desk.replica.status === 'online');
+    await server.agents.revoke(temp.id);
+    await until('signed out', () => d.desk.replica.status === 'signed_out');
+    expect(d.desk.replica.statusMessage).toMatch(/^Signed out by the team/);
+    const [customer] = customerIds();
+    expect((await d.call<Customer360>('customers.get', { customerId: customer })).id).toBe(customer);
+    await expect(d.call('notes.add', { customerId: customer, body: 'after revoke' })).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/Signed out by the team/) });
+  });
 });
