@@ -6,7 +6,8 @@ import { HandlerTable } from './core/handler-table';
 import { createLogger, type Logger } from './core/log';
 import { Redactor } from './core/redact';
 import { EnvSecretStore, TeamDeskSecretStore, type SecretStore } from './core/secrets';
-import { teamConfigFromEnv } from './team/team-config';
+import { storedTeamConfig, teamConfigFromEnv } from './team/team-config';
+import { registerTeamHandlers } from './team/handlers';
 import { startTeamDesk } from './team/team-desk';
 import { Settings } from './core/settings';
 import { Workspace, DEMO_ACCOUNT } from './workspace/workspace';
@@ -44,19 +45,22 @@ export interface CreateServicesDeps {
 export async function createServices(options: ServicesOptions, deps: CreateServicesDeps = {}): Promise<Services> {
   const redactor = deps.redactor ?? new Redactor();
   const log = deps.logger ?? createLogger(redactor);
-  const team = options.team === undefined ? teamConfigFromEnv(options.env ?? process.env) : options.team;
+  const envTeam = options.team === undefined ? teamConfigFromEnv(options.env ?? process.env) : options.team;
   const anySecrets = deps.secrets ?? new EnvSecretStore(servicesEnvironment(options));
-  // A team desk holds no Stripe key and no model key, even when the environment or the keychain has one.
-  const secrets = team ? new TeamDeskSecretStore(anySecrets) : anySecrets;
   const now = options.now ?? Date.now;
-  const envKey = secrets.get('stripe_key', 'default');
+  const rawEnvKey = envTeam ? null : anySecrets.get('stripe_key', 'default');
   // Refused before the cache is touched, so the CLI and the harness stop with the reason instead of
   // quietly opening the demo workspace.
-  if (envKey) assertKeyMayUseBase(envKey, options.stripeApiBase);
+  if (rawEnvKey) assertKeyMayUseBase(rawEnvKey, options.stripeApiBase);
   const opened = openCache(options.dbPath, { nativeBinding: options.nativeBinding, privateFolder: options.privateCacheFolder });
   if (opened.recovered) log.warn('cache file was unreadable and was moved aside', opened.recovered);
   const db = opened.db;
   const settings = new Settings(db);
+  // The environment names a team (CLI, harness), or Settings → Team joined one (the app).
+  const team = envTeam ?? (options.team === undefined ? storedTeamConfig(settings, anySecrets) : null);
+  // A team desk holds no Stripe key and no model key, even when the environment or the keychain has one.
+  const secrets = team ? new TeamDeskSecretStore(anySecrets) : anySecrets;
+  const envKey = team ? null : rawEnvKey;
   const workspace = new Workspace(db, secrets, settings, redactor, log, options.stripeApiBase);
   const ctx: ServiceContext = { db, log, redactor, hub: new StreamHub(), secrets, settings, audit: new AuditLog(db, now, redactor), workspace, now, options };
 
@@ -81,6 +85,7 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
     copilotConfigured: () => readCopilotConfig(ctx).configured,
   });
   registerDomainHandlers(table, ctx, (fn) => closers.push(fn));
+  registerTeamHandlers(table, ctx, anySecrets);
   if (team) {
     try {
       await startTeamDesk(ctx, table, team, (fn) => closers.push(fn));

@@ -12,6 +12,29 @@ import { waitFor } from '../helpers/team-sync';
 import { startCuttableProxy } from '../helpers/cuttable-proxy';
 import { randomMutation } from '../stripe-server/mutations';
 import { replicatedTables, startTestDesk, until, type TestDesk } from '../helpers/team-desk';
+import { createServices } from '../../electron/services';
+import type { SecretName, SecretStore } from '../../electron/services/core/secrets';
+import type { TeamStatus, WorkspaceStatus } from '../../shared/contract';
+import { tempDir } from '../helpers/services';
+import path from 'node:path';
+
+/** A keychain that survives a restart (as safeStorage does), in memory. */
+class KeptSecrets implements SecretStore {
+  readonly persistent = true;
+  readonly values = new Map<string, string>();
+  get(name: SecretName, account = 'default') {
+    return this.values.get(`${name}:${account}`) ?? null;
+  }
+  set(name: SecretName, value: string, account = 'default') {
+    this.values.set(`${name}:${account}`, value);
+  }
+  delete(name: SecretName, account = 'default') {
+    this.values.delete(`${name}:${account}`);
+  }
+  accountsWithKeys() {
+    return [];
+  }
+}
 
 // Desks on a team: two service instances with their own cache files follow one team server (real
 // PostgreSQL), which syncs the loopback Stripe server. What one desk writes reaches the other
@@ -240,5 +263,45 @@ describe('team desks', () => {
     const [customer] = customerIds();
     expect((await d.call<Customer360>('customers.get', { customerId: customer })).id).toBe(customer);
     await expect(d.call('notes.add', { customerId: customer, body: 'after revoke' })).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/Signed out by the team/) });
+  });
+
+  it('Settings → Team: joining checks the server and the token, keeps the token in the keychain, and the next start is a team desk named by the server', async () => {
+    const { dir, cleanup } = tempDir('bsc-join-');
+    const secrets = new KeptSecrets();
+    const open = () => createServices({ dbPath: path.join(dir, 'cache.db'), env: { BSC_TEAM_FOLLOW: '1' }, skipDemoSeed: true }, { secrets, logger: silentLogger });
+    const dispatch = async (s: Awaited<ReturnType<typeof open>>, name: string, input: unknown = {}) => s.table.dispatch(name, input, { actor: 'desk' });
+    try {
+      const solo = await open();
+      expect((await dispatch(solo, 'team.status')).ok && (await dispatch(solo, 'team.status'))).toEqual({ ok: true, value: null });
+      const plain = await dispatch(solo, 'team.join', { url: 'http://team.example.com', token: lead.token });
+      expect(plain).toMatchObject({ ok: false, error: { code: 'bad_input', message: expect.stringMatching(/Plain http/) } });
+      const wrong = await dispatch(solo, 'team.join', { url: server.url, token: 'not-a-real-token-000000000' });
+      expect(wrong).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringMatching(/refused this token/) } });
+      expect(secrets.get('team_token')).toBeNull();
+      const joined = await dispatch(solo, 'team.join', { url: server.url, token: lead.token });
+      expect(joined).toEqual({ ok: true, value: { url: server.url, agent: { id: lead.id, name: 'Lena Lead', role: 'lead' }, restartRequired: true } });
+      expect(JSON.stringify(joined)).not.toContain(lead.token);
+      await solo.close();
+
+      const teamDesk = await open();
+      try {
+        await until('joined desk online', async () => {
+          const r = await dispatch(teamDesk, 'team.status');
+          return r.ok && (r.value as TeamStatus).connection === 'online' ? r : null;
+        });
+        const status = (await dispatch(teamDesk, 'workspace.status')) as { ok: true; value: WorkspaceStatus };
+        expect(status.value).toMatchObject({ agentName: 'Lena Lead', online: true, account: { id: ACCOUNT } });
+        expect((await dispatch(teamDesk, 'team.status')) as { value: TeamStatus }).toMatchObject({ value: { url: server.url, agent: { name: 'Lena Lead', role: 'lead' }, pendingWrites: 0 } });
+        expect(await dispatch(teamDesk, 'workspace.setAgentName', { name: 'Someone else' })).toMatchObject({ ok: false, error: { code: 'refused', message: expect.stringMatching(/comes from the team server \(Lena Lead\)/) } });
+        expect(await dispatch(teamDesk, 'team.leave')).toEqual({ ok: true, value: { restartRequired: true } });
+      } finally {
+        await teamDesk.close();
+      }
+      const again = await open();
+      expect(await dispatch(again, 'team.status')).toEqual({ ok: true, value: null });
+      await again.close();
+    } finally {
+      cleanup();
+    }
   });
 });

@@ -1,7 +1,7 @@
 // Where keys live. The app stores them encrypted with Electron's safeStorage (electron/main);
 // the CLI and the web harness read environment variables. Services only see this interface.
 
-export type SecretName = 'stripe_key' | 'openai_key';
+export type SecretName = 'stripe_key' | 'openai_key' | 'team_token';
 
 export interface SecretStore {
   get(name: SecretName, accountId?: string): string | null;
@@ -50,10 +50,11 @@ export class TeamDeskSecretStore implements SecretStore {
   constructor(private readonly inner: SecretStore) {
     this.persistent = inner.persistent;
   }
-  get(_name: SecretName, _accountId?: string): string | null {
-    return null;
+  get(name: SecretName, accountId?: string): string | null {
+    return name === 'team_token' ? this.inner.get(name, accountId) : null;
   }
-  set(name: SecretName): void {
+  set(name: SecretName, value: string, accountId?: string): void {
+    if (name === 'team_token') return this.inner.set(name, value, accountId);
     throw new Error(`A desk on a team keeps no ${name === 'stripe_key' ? 'Stripe' : 'model'} key: the team server holds it.`);
   }
   delete(name: SecretName, accountId?: string): void {
