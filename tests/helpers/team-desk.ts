@@ -5,6 +5,12 @@ import { createLogger } from '../../electron/services/core/log';
 import { Redactor } from '../../electron/services/core/redact';
 import { teamDeskOf, type TeamDesk } from '../../electron/services/team/team-desk';
 import { tempDir } from './services';
+import { silentLogger } from '../../electron/services/core/log';
+import { startTeamServer, type TeamServer, type TeamServerOptions } from '../../electron/team-server/app';
+import { startStripeServer, type StripeServer } from '../stripe-server';
+import { seedAccount } from '../stripe-server/seed';
+import { startTestPostgres, type TestPostgres } from './postgres';
+import { waitFor } from './team-sync';
 
 // A desk in team mode for a test: its own cache file in a temp dir, logs captured (for the
 // no-secret scan), BSC_TEAM_URL/BSC_TEAM_TOKEN as the CLI and harness pass them.
@@ -79,4 +85,35 @@ export async function until<T>(what: string, probe: () => T | null | undefined |
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A team server (real PostgreSQL) syncing a seeded loopback Stripe server, backfill done. */
+export interface SyncedTeam {
+  pgs: TestPostgres;
+  stripe: StripeServer;
+  server: TeamServer;
+  stop(): Promise<void>;
+}
+
+export async function startSyncedTeam(o: { accountId: string; stripeKey: string; customers: number; seed: number; env?: NodeJS.ProcessEnv; rateLimit?: TeamServerOptions['rateLimit'] }): Promise<SyncedTeam> {
+  const pgs = await startTestPostgres();
+  const stripe = await startStripeServer({ accountId: o.accountId });
+  seedAccount(stripe.store, { customers: o.customers, seed: o.seed });
+  const server = await startTeamServer({
+    env: { BSC_TEAM_LISTEN: '127.0.0.1:0', BSC_TEAM_SECRET: 'team-secret-for-desk-tests-0123456789', STRIPE_SECRET_KEY: o.stripeKey, STRIPE_API_BASE: stripe.url, BSC_STRIPE_RATE: '1000', ...(o.env ?? {}) },
+    databaseUrl: await pgs.newDatabase(),
+    log: silentLogger,
+    rateLimit: o.rateLimit,
+  });
+  await waitFor('the team backfill', async () => ((await (await fetch(`${server.url}/healthz`)).json()) as { accounts: Array<{ backfill_complete: boolean }> }).accounts[0]?.backfill_complete);
+  return {
+    pgs,
+    stripe,
+    server,
+    async stop() {
+      await server.stop();
+      await stripe.close();
+      await pgs.close();
+    },
+  };
 }

@@ -2,17 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../electron/cli/main';
-import { silentLogger } from '../../electron/services/core/log';
-import { startTeamServer, type TeamServer } from '../../electron/team-server/app';
 import { openDunningCase } from '../../electron/team-server/calls/dunning';
 import { inTransaction } from '../../electron/team-server/db';
-import { startStripeServer, type StripeServer } from '../stripe-server';
-import { seedAccount } from '../stripe-server/seed';
-import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 import { addAgent, type TestAgent } from '../helpers/team-server';
-import { waitFor } from '../helpers/team-sync';
 import { tempDir } from '../helpers/services';
-import { startTestDesk } from '../helpers/team-desk';
+import { startSyncedTeam, startTestDesk, type SyncedTeam } from '../helpers/team-desk';
+import type { TeamServer } from '../../electron/team-server/app';
+import type { StripeServer } from '../stripe-server';
 
 // The CLI of a team desk (BSC_TEAM_URL + BSC_TEAM_TOKEN) and of a solo desk: sync pulls the
 // team's snapshot and feed (no Stripe request), note add / dunning assign / dunning stage go to
@@ -24,7 +20,7 @@ const KEY = 'sk_test_teamDeskCliKey0001';
 const MODEL_KEY = 'sk-model-key-of-the-team-0001';
 const LEFTOVER_STRIPE = 'sk_test_leftoverOnTheDesk0001';
 const LEFTOVER_MODEL = 'sk-leftover-model-key-on-desk-0001';
-let pgs: TestPostgres;
+let team: SyncedTeam;
 let stripe: StripeServer;
 let server: TeamServer;
 let lead: TestAgent;
@@ -33,23 +29,14 @@ let cleanup: () => void;
 
 beforeAll(async () => {
   ({ dir, cleanup } = tempDir('bsc-team-cli-'));
-  pgs = await startTestPostgres();
-  stripe = await startStripeServer({ accountId: ACCOUNT });
-  seedAccount(stripe.store, { customers: 12, seed: 3 });
-  server = await startTeamServer({
-    env: { BSC_TEAM_LISTEN: '127.0.0.1:0', BSC_TEAM_SECRET: 'team-secret-for-cli-tests-0123456789', STRIPE_SECRET_KEY: KEY, STRIPE_API_BASE: stripe.url, BSC_STRIPE_RATE: '1000', OPENAI_API_KEY: MODEL_KEY },
-    databaseUrl: await pgs.newDatabase(),
-    log: silentLogger,
-  });
-  await waitFor('the team backfill', async () => ((await (await fetch(`${server.url}/healthz`)).json()) as { accounts: Array<{ backfill_complete: boolean }> }).accounts[0]?.backfill_complete);
+  team = await startSyncedTeam({ accountId: ACCOUNT, stripeKey: KEY, customers: 12, seed: 3, env: { OPENAI_API_KEY: MODEL_KEY } });
+  ({ stripe, server } = team);
   lead = await addAgent(server, 'Lena Lead', 'lead');
   await addAgent(server, 'Ari Agent', 'agent');
 }, 120_000);
 
 afterAll(async () => {
-  await server?.stop();
-  await stripe?.close();
-  await pgs?.close();
+  await team?.stop();
   cleanup?.();
 });
 

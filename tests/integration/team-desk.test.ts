@@ -1,17 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../electron/services/core/log';
-import { startTeamServer, type TeamServer } from '../../electron/team-server/app';
+import type { TeamServer } from '../../electron/team-server/app';
+import type { StripeServer } from '../stripe-server';
 import { openDunningCase } from '../../electron/team-server/calls/dunning';
 import { inTransaction } from '../../electron/team-server/db';
 import type { Customer360 } from '../../shared/contract/customers';
-import { startStripeServer, type StripeServer } from '../stripe-server';
-import { seedAccount } from '../stripe-server/seed';
-import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 import { addAgent, type TestAgent } from '../helpers/team-server';
-import { waitFor } from '../helpers/team-sync';
 import { startCuttableProxy } from '../helpers/cuttable-proxy';
 import { randomMutation } from '../stripe-server/mutations';
-import { replicatedTables, startTestDesk, until, type TestDesk } from '../helpers/team-desk';
+import { replicatedTables, startSyncedTeam, startTestDesk, until, type SyncedTeam, type TestDesk } from '../helpers/team-desk';
 import { createServices } from '../../electron/services';
 import type { SecretName, SecretStore } from '../../electron/services/core/secrets';
 import type { TeamStatus, WorkspaceStatus } from '../../shared/contract';
@@ -42,8 +39,7 @@ class KeptSecrets implements SecretStore {
 
 const ACCOUNT = 'acct_1TeamDeskTest0001';
 const KEY = 'sk_test_teamDeskTest0001';
-const TEAM_SECRET = 'team-secret-for-desk-tests-0123456789';
-let pgs: TestPostgres;
+let team: SyncedTeam;
 let stripe: StripeServer;
 let server: TeamServer;
 let lead: TestAgent;
@@ -51,28 +47,15 @@ let agent: TestAgent;
 const desks: TestDesk[] = [];
 
 beforeAll(async () => {
-  pgs = await startTestPostgres();
-  stripe = await startStripeServer({ accountId: ACCOUNT });
-  seedAccount(stripe.store, { customers: 30, seed: 14 });
-  server = await startTeamServer({
-    env: { BSC_TEAM_LISTEN: '127.0.0.1:0', BSC_TEAM_SECRET: TEAM_SECRET, STRIPE_SECRET_KEY: KEY, STRIPE_API_BASE: stripe.url, BSC_STRIPE_RATE: '1000', BSC_TEAM_POLL_INTERVAL_MS: '250' },
-    databaseUrl: await pgs.newDatabase(),
-    log: silentLogger,
-    rateLimit: { perSecond: 2000, burst: 2000 },
-  });
-  await waitFor('the team backfill', async () => {
-    const h = (await (await fetch(`${server.url}/healthz`)).json()) as { accounts: Array<{ backfill_complete: boolean }> };
-    return h.accounts[0]?.backfill_complete;
-  });
+  team = await startSyncedTeam({ accountId: ACCOUNT, stripeKey: KEY, customers: 30, seed: 14, env: { BSC_TEAM_POLL_INTERVAL_MS: '250' }, rateLimit: { perSecond: 2000, burst: 2000 } });
+  ({ stripe, server } = team);
   lead = await addAgent(server, 'Lena Lead', 'lead');
   agent = await addAgent(server, 'Ari Agent', 'agent');
 }, 120_000);
 
 afterAll(async () => {
   for (const d of desks.splice(0)) await d.dispose();
-  await server?.stop();
-  await stripe?.close();
-  await pgs?.close();
+  await team?.stop();
 });
 
 async function desk(token: string, opts: Parameters<typeof startTestDesk>[2] = {}): Promise<TestDesk> {
