@@ -35,6 +35,7 @@ export interface TeamServerOptions {
   routes?: (parts: TeamServerParts) => TeamRoute[];
   rateLimit?: RateLimit;
   maxBodyBytes?: number;
+  streamBufferBytes?: number;
   feedPollMs?: number;
   log?: Logger;
   redactor?: Redactor;
@@ -100,7 +101,7 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<TeamServ
     pruner.start();
     const http = await startTeamHttpServer(
       { pool, agents, feed, hub, calls: new TeamCallTable(log, redactor), health: opts.health ?? sync.health, stripe: opts.stripe ?? sync.stripeClient, log, redactor, routes: [...modelProxyRoutes({ pool, settings: modelSettings, redactor, log }), ...sync.routes, ...(opts.routes?.(parts) ?? [])] },
-      { host: listen.host, port: listen.port, behindTlsProxy: opts.behindTlsProxy, rateLimit: opts.rateLimit, maxBodyBytes: opts.maxBodyBytes },
+      { host: listen.host, port: listen.port, behindTlsProxy: opts.behindTlsProxy, rateLimit: opts.rateLimit, maxBodyBytes: opts.maxBodyBytes, streamBufferBytes: opts.streamBufferBytes },
     ).catch(async (err) => {
       pruner.stop();
       await sync.stop();

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateTeamDb } from '../../electron/team-server/migrate';
-import { PgFeedStore, SnapshotRequiredError, stripeChange, type FeedEntry } from '../../electron/team-server/stores/feed';
+import { PgFeedStore, SnapshotRequiredError, stripeChange, type SnapshotRow } from '../../electron/team-server/stores/feed';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 
 // The feed store's guarantees: an entry becomes visible only in seq order (a reader that saw N
@@ -84,7 +84,7 @@ describe('feed store', () => {
     };
     for (let i = 0; i < 30; i++) await write(`cus_${i}`, 1);
     await write('cus_3', 0, true);
-    const rows: FeedEntry[] = [];
+    const rows: SnapshotRow[] = [];
     let seq = -1;
     const snap = await feed.snapshot(
       (h) => void (seq = h.seq),

@@ -112,6 +112,16 @@ describe('005 case recovered amount', () => {
   });
 });
 
+describe('007 knowledge base article body', () => {
+  it('keeps articles imported before it, with an empty body until imported again', async () => {
+    const pool = await freshPool();
+    await migrateTeamDb(pool, TEAM_MIGRATIONS, 6);
+    await pool.query("INSERT INTO kb_documents (ref, title, source, content_hash, updated_at_ms) VALUES ('kb:refunds', 'Refunds', 'refunds.md', 'h', 1)");
+    await migrateTeamDb(pool, TEAM_MIGRATIONS, 7);
+    expect((await pool.query('SELECT ref, body FROM kb_documents')).rows).toEqual([{ ref: 'kb:refunds', body: '' }]);
+  });
+});
+
 describe('parallel numbering', () => {
   it('applies a lower-numbered migration that arrives after a higher one (a merge of the other branch)', async () => {
     const pool = await freshPool();

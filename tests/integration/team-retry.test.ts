@@ -51,13 +51,18 @@ describe('team server: payment retry', () => {
   it('an agent retries a soft decline: paid, case recovered, one charge even when the click is forwarded three times', async () => {
     const { caseId, invoiceId, customerId } = await failingCase('insufficient_funds', 'insufficient_funds', 7_500);
     const results = await Promise.all([1, 2, 3].map(() => ana.call<RetryOutcome>('dunning.retry', { caseId })));
-    for (const r of results) expect(r.body).toMatchObject({ ok: true, value: { result: 'succeeded', amountPaid: 7_500, currency: 'usd' } });
+    // A forward that overlaps the first shares its answer; one that arrives after it finished finds the case closed.
+    const succeeded = results.filter((r) => r.body.ok);
+    expect(succeeded.length).toBeGreaterThanOrEqual(1);
+    for (const r of succeeded) expect(r.body).toMatchObject({ ok: true, value: { result: 'succeeded', amountPaid: 7_500, currency: 'usd' } });
+    for (const r of results.filter((x) => !x.body.ok)) expect(!r.body.ok && r.body.error.message).toBe('The case is closed (recovered); there is nothing to retry.');
     expect(charges(customerId)).toBe(1);
     expect(payRequests(invoiceId).filter((r) => !r.idempotentReplay)).toHaveLength(1);
     const c = (await server.pool.query('SELECT stage, closed_reason, recovered_amount FROM dunning_cases WHERE id = $1', [caseId])).rows[0];
     expect(c).toEqual({ stage: 'recovered', closed_reason: 'paid', recovered_amount: 7_500 });
     const audit = (await server.pool.query("SELECT agent_id, actor, result, params->>'idempotency_key' AS key FROM audit_log WHERE action = 'dunning.retry' AND target_id = $1", [invoiceId])).rows;
-    expect(audit).toEqual([{ agent_id: ana.id, actor: 'Ana', result: 'ok', key: results[0].body.ok ? results[0].body.value.idempotencyKey : '' }]);
+    expect(audit).toEqual([{ agent_id: ana.id, actor: 'Ana', result: 'ok', key: succeeded[0].body.ok ? succeeded[0].body.value.idempotencyKey : '' }]);
+    expect((await server.pool.query("SELECT count(*)::int AS n FROM dunning_history WHERE case_id = $1 AND kind = 'retry'", [caseId])).rows[0].n).toBe(1);
     const feed = await jsonOf(await ana.get('/v1/feed?after=0&limit=1000'));
     expect(feed.entries.some((e: { entity: string; data: { id?: number; stage?: string } }) => e.entity === 'dunning_case' && e.data.id === caseId && e.data.stage === 'recovered')).toBe(true);
     // Closed now: a further retry is a conflict in words, and Stripe is not asked.

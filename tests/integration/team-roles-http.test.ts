@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TeamServer } from '../../electron/team-server/app';
 import { openDunningCase } from '../../electron/team-server/calls/dunning';
@@ -32,9 +35,17 @@ async function newCase(category = 'soft'): Promise<number> {
 }
 
 /** Everything a write could touch: if a refused call moved any of it, the test sees it. */
+/** A copy of the sample knowledge base with one article made unique, so an import always changes something. */
+function kbCopy(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'team-kb-'));
+  fs.cpSync(path.resolve(import.meta.dirname, '../../resources/kb'), dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'unique.md'), `# Unique\n\nMade for one test: ${Math.random()}.\n`);
+  return dir;
+}
+
 async function fingerprint(): Promise<string> {
   const q = async (sql: string) => JSON.stringify((await server.pool.query(sql)).rows);
-  return [await q('SELECT max(seq) FROM feed_entries'), await q('SELECT * FROM dunning_cases ORDER BY id'), await q('SELECT * FROM team_notes ORDER BY id'), await q('SELECT * FROM saved_views ORDER BY id'), await q('SELECT count(*) FROM dunning_history'), await q('SELECT * FROM team_settings ORDER BY key'), await q('SELECT count(*) FROM portal_links')].join('\n');
+  return [await q('SELECT max(seq) FROM feed_entries'), await q('SELECT * FROM dunning_cases ORDER BY id'), await q('SELECT * FROM team_notes ORDER BY id'), await q('SELECT * FROM saved_views ORDER BY id'), await q('SELECT count(*) FROM dunning_history'), await q('SELECT * FROM team_settings ORDER BY key'), await q('SELECT count(*) FROM portal_links'), await q('SELECT ref, content_hash FROM kb_documents ORDER BY ref')].join('\n');
 }
 
 type Row = { call: string; least: Role; input: (author: TestAgent) => Promise<unknown>; served: boolean; /** Allowed by role but stopped after the role check: no Stripe on this server, or the retry policy. */ stops?: 'no_stripe' | 'policy' | 'per_case' };
@@ -74,7 +85,8 @@ const ROWS: Row[] = [
   { call: 'portal.settings.set', least: 'admin', served: true, input: async () => ({ returnUrl: `https://example.com/${Math.random()}` }) },
   { call: 'dunning.exportCsv', least: 'lead', served: false, input: async () => ({}) },
   { call: 'portal.configurations.create', least: 'admin', served: false, input: async () => ({ name: 'x', features: {} }) },
-  { call: 'kb.import', least: 'admin', served: false, input: async () => ({ documents: [] }) },
+  // The first admin import writes the articles; later ones find them unchanged (fingerprint: the audit-free tables), so each role gets a fresh copy.
+  { call: 'kb.import', least: 'admin', served: true, input: async () => ({ folder: kbCopy() }) },
 ];
 
 describe('team server: write call × role', () => {

@@ -3,6 +3,8 @@ import { createLogger } from '../../electron/services/core/log';
 import { Redactor } from '../../electron/services/core/redact';
 import { startTeamServer } from '../../electron/team-server/app';
 import { staticAccounts } from '../../electron/team-server/stores/account-health';
+import { inTransaction } from '../../electron/team-server/db';
+import { stripeChange } from '../../electron/team-server/stores/feed';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 import { addAgent, startTestTeamServer, TEAM_ACCOUNT } from '../helpers/team-server';
 import { openSse } from '../helpers/sse';
@@ -40,6 +42,71 @@ describe('team server resilience', () => {
       expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
       expect(new Set(seqs).size).toBe(seqs.length);
       stream.close();
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('a revocation whose notification never came still closes the stream (the re-check of open streams)', async () => {
+    const s = await startTestTeamServer(await pgs.newDatabase(), { feedPollMs: 300 });
+    try {
+      const bo = await addAgent(s, 'Bo', 'agent');
+      const stream = await openSse(`${s.url}/v1/feed/stream?after=0`, { authorization: `Bearer ${bo.token}` });
+      expect(stream.status).toBe(200);
+      // Revoked behind the server's back: no NOTIFY is sent.
+      await s.pool.query('UPDATE agents SET revoked_at = now() WHERE id = $1', [bo.id]);
+      await stream.ended;
+      expect(stream.events.at(-1)).toMatchObject({ event: 'closed' });
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('a desk that stops reading its live stream is cut off (bounded memory) and told to resume from its seq', async () => {
+    const s = await startTestTeamServer(await pgs.newDatabase(), { feedPollMs: 60_000, streamBufferBytes: 100_000 });
+    try {
+      const bo = await addAgent(s, 'Bo', 'agent');
+      const http = await import('node:http');
+      const res = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => http.get(`${s.url}/v1/feed/stream?after=0`, { headers: { authorization: `Bearer ${bo.token}` } }, resolve).on('error', reject));
+      res.pause();
+      while (s.hub.openStreams < 1) await new Promise((r) => setTimeout(r, 5));
+      // Far more than the socket buffers hold, while the desk reads nothing.
+      const big = 'x'.repeat(50_000);
+      for (let i = 0; i < 8 && s.hub.openStreams > 0; i++) {
+        await inTransaction(s.pool, (tx) => s.feed.append(tx, Array.from({ length: 40 }, (_, k) => stripeChange(TEAM_ACCOUNT, { id: `cus_${i}_${k}`, object: 'customer', pad: big } as { id: string; object: string }))));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.resume();
+      await new Promise((r) => res.on('end', r));
+      expect(text).toMatch(/event: closed\ndata: \{"reason":"This desk read the live feed too slowly; reconnect from its last seq \(Last-Event-ID\)\."\}/);
+      expect(s.hub.openStreams).toBe(0);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('an instance whose live position falls behind the pruned point closes its streams with "take a new snapshot"', async () => {
+    const s = await startTestTeamServer(await pgs.newDatabase(), { feedPollMs: 60_000 });
+    try {
+      const bo = await addAgent(s, 'Bo', 'agent');
+      const stream = await openSse(`${s.url}/v1/feed/stream?after=0`, { authorization: `Bearer ${bo.token}` });
+      while (s.hub.openStreams < 1) await new Promise((r) => setTimeout(r, 5));
+      // Entries appended and pruned in one commit: the instance wakes to a feed that no longer has them.
+      await inTransaction(s.pool, async (tx) => {
+        await s.feed.append(tx, [stripeChange(TEAM_ACCOUNT, { id: 'cus_gone', object: 'customer' })]);
+        await tx.query('DELETE FROM feed_entries');
+        await tx.query('UPDATE feed_horizon SET pruned_through = (SELECT max(seq) FROM feed_latest)');
+      });
+      await stream.ended;
+      expect(JSON.parse(stream.events.at(-1)!.data).reason).toMatch(/take a new snapshot \(GET \/v1\/snapshot\)/);
+      // The instance carries on from the head: a new stream gets the next change.
+      const again = await openSse(`${s.url}/v1/feed/stream?after=${await s.feed.head()}`, { authorization: `Bearer ${bo.token}` });
+      await bo.call('notes.add', { customerId: 'cus_A', body: 'after the gap' });
+      await again.waitFor((e) => e.event === 'change');
+      again.close();
     } finally {
       await s.stop();
     }

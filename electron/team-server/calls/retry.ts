@@ -23,6 +23,10 @@ async function record(ctx: TeamCallContext, c: TeamCase, detail: string, audit: 
   await inTransaction(ctx.pool, async (tx) => {
     const at = ctx.now();
     const changes: FeedChange[] = [];
+    // A forwarded repeat of a retry that already succeeded gets Stripe's replayed answer: it is told
+    // the outcome again, but the case, its history and the audit were written once.
+    const now = (await teamState.casesForUpdate(tx, ctx.accountId, [c.id])).get(c.id);
+    if (recovered !== undefined && now?.stage === 'recovered') return;
     if (recovered !== undefined) {
       const after = await teamState.recoverCase(tx, c.id, recovered, Math.floor(at / 1000));
       changes.push({ accountId: ctx.accountId, entity: TEAM_ENTITY.dunningCase, entityId: String(c.id), op: 'upsert', data: after });
@@ -36,7 +40,15 @@ async function record(ctx: TeamCallContext, c: TeamCase, detail: string, audit: 
 
 export const retryHandlers: TeamHandlerMap = {
   'dunning.retry': async (input, ctx) => {
-    const c = await inTransaction(ctx.pool, async (tx) => (await teamState.casesForUpdate(tx, ctx.accountId, [input.caseId])).get(input.caseId));
+    // The case and its settled retries from one snapshot: a retry that settles in between cannot give a stale case a new key.
+    const { c, settled } = await inTransaction(
+      ctx.pool,
+      async (tx) => {
+        const found = await teamState.caseById(tx, ctx.accountId, input.caseId);
+        return { c: found, settled: found ? await teamState.settledRetries(tx, found.id) : 0 };
+      },
+      'repeatable read',
+    );
     if (!c) throw new AppError('not_found', `No dunning case ${input.caseId} in this account.`);
     if (!isOpenStage(c.stage)) throw new AppError('conflict', `The case is closed (${c.stage}); there is nothing to retry.`);
     if (!c.invoiceId) throw new AppError('conflict', 'This case has no open invoice to retry yet.');
@@ -48,7 +60,7 @@ export const retryHandlers: TeamHandlerMap = {
       await record(ctx, c, `refused ${category}`, { params, result: 'refused', errorMessage: eligibility.reason! });
       throw new AppError('refused', eligibility.reason!, { category, decline_code: c.declineCode });
     }
-    const idempotencyKey = retryIdempotencyKey({ accountId: ctx.accountId, caseId: c.id, invoiceId: c.invoiceId, attemptCount: c.failureMark, settledRetries: await teamState.settledRetries(ctx.pool, c.id), paymentMethod: null });
+    const idempotencyKey = retryIdempotencyKey({ accountId: ctx.accountId, caseId: c.id, invoiceId: c.invoiceId, attemptCount: c.failureMark, settledRetries: settled, paymentMethod: null });
     const running = inFlight.get(idempotencyKey);
     if (running) return running;
     const invoiceId = c.invoiceId;

@@ -9,6 +9,7 @@ import { dunningHandlers } from './dunning';
 import { noteHandlers } from './notes';
 import { portalHandlers } from './portal';
 import { retryHandlers } from './retry';
+import { kbHandlers } from './kb';
 import type { TeamCallContext, TeamHandler, TeamHandlerMap } from './types';
 
 // The team server's handler table: the contract's calls, validated with the same zod schemas and
@@ -21,6 +22,7 @@ const DOMAINS: Array<[string, TeamHandlerMap]> = [
   ['dunning', dunningHandlers],
   ['portal', portalHandlers],
   ['retry', retryHandlers],
+  ['kb', kbHandlers],
 ];
 
 export class TeamCallTable {

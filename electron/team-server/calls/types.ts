@@ -29,4 +29,5 @@ export const TEAM_ENTITY = {
   savedView: 'saved_view',
   portalLink: 'portal_link',
   portalSettings: 'portal_settings',
+  kbArticle: 'kb_article',
 } as const;

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Logger } from '../../services/core/log';
 import { AGENTS_CHANNEL } from '../stores/agents';
-import { FEED_CHANNEL, type FeedEntry, type FeedStore } from '../stores/feed';
+import { FEED_CHANNEL, SnapshotRequiredError, type FeedEntry, type FeedStore } from '../stores/feed';
 
 // Live delivery of the feed to the desks connected to THIS instance. One LISTEN connection per
 // instance (not per desk) hears every commit on any instance (NOTIFY bsc_feed), reads the new
@@ -21,7 +21,7 @@ export interface LiveStream {
 }
 
 export interface FeedHubOptions {
-  /** Safety-net poll and agent re-check interval, ms. */
+  /** Safety-net poll and agent re-check interval, ms (default 1 s: a revocation whose NOTIFY was lost still closes streams within about a second). */
   pollMs?: number;
   /** Entries read per page while catching up. */
   pageSize?: number;
@@ -52,10 +52,10 @@ export class FeedHub {
       if (this.stopped) return;
       this.wake();
       void this.recheckAgents().finally(() => {
-        if (!this.stopped) this.timer = setTimeout(tick, this.opts.pollMs ?? 2_000);
+        if (!this.stopped) this.timer = setTimeout(tick, this.opts.pollMs ?? 1_000);
       });
     };
-    this.timer = setTimeout(tick, this.opts.pollMs ?? 2_000);
+    this.timer = setTimeout(tick, this.opts.pollMs ?? 1_000);
   }
 
   private async listen(): Promise<void> {
@@ -135,7 +135,21 @@ export class FeedHub {
 
   private async readNew(): Promise<void> {
     for (;;) {
-      const page = await this.feed.page(this.hubSeq, { limit: this.opts.pageSize ?? 1000 });
+      let page;
+      try {
+        page = await this.feed.page(this.hubSeq, { limit: this.opts.pageSize ?? 1000 });
+      } catch (err) {
+        if (!(err instanceof SnapshotRequiredError)) throw err;
+        // This instance fell behind the pruned point (cut off from the database for longer than
+        // the retention): its streams cannot be continued, so their desks take a new snapshot.
+        this.log.warn('team feed: this instance fell behind the pruned feed; closing its streams', { at: this.hubSeq, prunedThrough: err.prunedThrough });
+        for (const s of [...this.streams]) {
+          this.unsubscribe(s);
+          s.close(err.message);
+        }
+        this.hubSeq = err.head;
+        return;
+      }
       if (page.entries.length === 0) return;
       for (const stream of this.live) {
         const mine = page.entries.filter((e) => e.seq > stream.seq && (!stream.accountId || e.accountId === stream.accountId));

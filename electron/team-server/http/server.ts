@@ -60,6 +60,8 @@ export interface TeamHttpOptions {
   behindTlsProxy?: boolean;
   maxBodyBytes?: number;
   rateLimit?: RateLimit;
+  /** A live stream whose unsent output grows past this is closed (the desk resumes from its seq). */
+  streamBufferBytes?: number;
 }
 
 export interface TeamHttpServer {
@@ -91,17 +93,17 @@ function bearer(req: http.IncomingMessage): string | null {
   return m ? m[1] : null;
 }
 
+/** The account a call is for: the BSC-Account header, or the server's only account. */
 async function resolveAccount(req: http.IncomingMessage, health: AccountHealthSource): Promise<string> {
   const ids = (await health.accounts()).map((a) => a.id);
   const asked = req.headers['bsc-account'];
   if (typeof asked === 'string' && asked) {
-    if (!ids.includes(asked)) throw Object.assign(new Error(`This team server does not serve account ${asked.slice(0, 40)}.`), { code: 'not_found' as const });
+    if (!ids.includes(asked)) throw new AppError('not_found', `This team server does not serve account ${asked.slice(0, 40)}.`);
     return asked;
   }
   if (ids.length === 1) return ids[0];
-  throw Object.assign(new Error(ids.length === 0 ? 'The team server has no Stripe account configured yet (an admin sets STRIPE_SECRET_KEY on the server).' : 'This team server serves several accounts: name one with the BSC-Account header.'), {
-    code: (ids.length === 0 ? 'not_configured' : 'bad_input') as 'not_configured' | 'bad_input',
-  });
+  if (ids.length === 0) throw new AppError('not_configured', 'The team server has no Stripe account configured yet (an admin sets STRIPE_SECRET_KEY on the server).');
+  throw new AppError('bad_input', 'This team server serves several accounts: name one with the BSC-Account header.');
 }
 
 export async function startTeamHttpServer(deps: TeamHttpDeps, opts: TeamHttpOptions): Promise<TeamHttpServer> {
@@ -159,7 +161,7 @@ export async function startTeamHttpServer(deps: TeamHttpDeps, opts: TeamHttpOpti
 
     if (method === 'GET' && path === '/v1/me') return sendJson(res, 200, { id: agent.id, name: agent.name, role: agent.role });
     if (method === 'GET' && path === '/v1/feed') return feedPage(res, url, deps.feed);
-    if (method === 'GET' && path === '/v1/feed/stream') return feedStream(req, res, url, agent, deps.hub, deps.log);
+    if (method === 'GET' && path === '/v1/feed/stream') return feedStream(req, res, url, agent, deps.hub, deps.log, 15_000, opts.streamBufferBytes);
     if (method === 'GET' && path === '/v1/snapshot') return snapshot(res, url, deps.feed, deps.log);
     const call = /^\/v1\/call\/([A-Za-z0-9_.]{1,80})$/.exec(path);
     if (call && method === 'POST') {
@@ -174,8 +176,8 @@ export async function startTeamHttpServer(deps: TeamHttpDeps, opts: TeamHttpOpti
       try {
         accountId = await resolveAccount(req, deps.health);
       } catch (err) {
-        const code = (err as { code: 'not_found' | 'not_configured' | 'bad_input' }).code;
-        return sendError(res, statusOf(code), { code, message: (err as Error).message });
+        if (!(err instanceof AppError)) throw err;
+        return sendError(res, statusOf(err.code), { code: err.code, message: err.message });
       }
       const key = parseIdempotencyKey(req.headers['idempotency-key']);
       if (key === 'invalid') return sendError(res, 400, { code: 'bad_input', message: 'Idempotency-Key must be 8 to 200 printable characters without spaces.' });

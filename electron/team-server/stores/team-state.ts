@@ -158,6 +158,12 @@ export const teamState = {
     return new Map(rows.map((r) => [r.id as number, caseOf(r)]));
   },
 
+  /** One case as this transaction sees it, without locking it. */
+  async caseById(tx: Tx, accountId: string, id: number): Promise<TeamCase | null> {
+    const { rows } = await tx.query('SELECT * FROM dunning_cases WHERE account_id = $1 AND id = $2', [accountId, id]);
+    return rows[0] ? caseOf(rows[0]) : null;
+  },
+
   async setCaseStage(tx: Tx, id: number, stage: DunningStage, atS: number, closing: boolean): Promise<TeamCase> {
     const { rows } = await tx.query(
       `UPDATE dunning_cases SET stage = $2, stage_changed_at = $3,
