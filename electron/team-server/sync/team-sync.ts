@@ -3,6 +3,8 @@ import os from 'node:os';
 import type pg from 'pg';
 import type { Logger } from '../../services/core/log';
 import type { Redactor } from '../../services/core/redact';
+import { isLiveKey } from '../../services/stripe/api-base';
+import { workspaceIdFor } from '../../../shared/domain/workspace-id';
 import type { TeamRoute } from '../http/server';
 import { sendJson } from '../http/respond';
 import { SecretBox } from '../secret-box';
@@ -64,10 +66,12 @@ export async function startTeamSync(o: TeamSyncOptions): Promise<TeamSync> {
     const probe = serverStripe({ key, apiBase: o.env.STRIPE_API_BASE });
     try {
       const acct = await probe.client.accounts.retrieveCurrent();
+      const livemode = isLiveKey(key);
       await accounts.upsert({
-        id: acct.id,
+        // The desk's workspace id: a live key's data is a workspace of its own (acct_…:live).
+        id: workspaceIdFor(acct.id, livemode),
         name: acct.settings?.dashboard?.display_name ?? acct.business_profile?.name ?? acct.id,
-        livemode: key.startsWith('sk_live_') || key.startsWith('rk_live_'),
+        livemode,
         apiBase: o.env.STRIPE_API_BASE ?? null,
         secretKey: key,
         webhookSecret: o.env.STRIPE_WEBHOOK_SECRET,
