@@ -1,15 +1,13 @@
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SDK_API_VERSION } from '../../electron/services/sync/clients';
 import { inTransaction } from '../../electron/team-server/db';
 import { migrateTeamDb } from '../../electron/team-server/migrate';
-import { applyEventPayloadsToMirror, applyFetchedToMirror, applyObject, finishMirrorEvents } from '../../electron/team-server/mirror/apply';
-import type { StripeObjectLike } from '../../electron/team-server/mirror/rules';
 import { PgFeedStore } from '../../electron/team-server/stores/feed';
 import { PgMirrorTx } from '../../electron/team-server/stores/stripe-mirror';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
-import { buildScenario, deliveryOrder, fetchFinal, SCENARIOS, type Scenario } from '../helpers/sync-scenarios';
+import { buildScenario, deliveryPlan, SCENARIOS, type Scenario } from '../helpers/sync-scenarios';
+import { deliverToMirror } from '../helpers/memory-mirror';
 import { diffEntriesWithServer, feedEntries, mirrorEntries } from '../helpers/team-mirror';
 
 // Property (acceptance, webhooks) on the PostgreSQL store itself: the unit property runs the
@@ -46,23 +44,7 @@ async function deliver(s: Scenario, plan: { seed: number; duplicate: number; max
       await m.flush();
       return out;
     });
-  await tx(async (m) => {
-    for (const p of s.store.all('product')) await applyObject(m, p as StripeObjectLike, 0, 'latest');
-  });
-  for (const u of deliveryOrder(s, plan)) {
-    if (u.kind === 'page') {
-      await tx(async (m) => {
-        await m.prefetch((u.items as StripeObjectLike[]).map((o) => o.id));
-        for (const item of u.items) await applyObject(m, item as StripeObjectLike, u.ts, 'strict');
-      });
-      continue;
-    }
-    const outcome = await tx((m) => applyEventPayloadsToMirror(m, u.events, SDK_API_VERSION));
-    await tx(async (m) => {
-      await applyFetchedToMirror(m, outcome.refetch.map((r) => fetchFinal(s.store, r, s.finalTs)));
-      await finishMirrorEvents(m, outcome.fresh);
-    });
-  }
+  await deliverToMirror(s, plan, tx);
   const diff = [
     ...diffEntriesWithServer(s.store, account, await mirrorEntries(pool, account)).map((d) => `mirror: ${d}`),
     ...diffEntriesWithServer(s.store, account, await feedEntries(pool, account)).map((d) => `feed: ${d}`),
@@ -76,12 +58,7 @@ describe('team mirror on PostgreSQL: delivery order and duplicates do not matter
   it('gives the server state whatever the delivery (25 runs)', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.record({
-          scenario: fc.nat(SCENARIOS - 1),
-          seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
-          duplicate: fc.double({ min: 0, max: 0.6, noNaN: true }),
-          maxBatch: fc.integer({ min: 1, max: 12 }),
-        }),
+        deliveryPlan,
         async (plan) => {
           expect(await deliver(scenarios[plan.scenario], plan)).toEqual([]);
         },
