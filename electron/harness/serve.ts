@@ -7,7 +7,7 @@ import { startHarness } from './server';
 // Options by environment: HARNESS_PORT, HARNESS_TOKEN, BSC_DB (cache file).
 async function main(): Promise<void> {
   const dbPath = process.env.BSC_DB ?? path.join(os.homedir(), '.billing-support-console', 'harness.db');
-  const services = await createServices({ dbPath, stripeApiBase: process.env.STRIPE_API_BASE, env: process.env });
+  const services = await createServices({ dbPath, stripeApiBase: process.env.STRIPE_API_BASE, env: process.env, privateCacheFolder: !process.env.BSC_DB });
   const harness = await startHarness(services, {
     staticDir: path.resolve('dist/renderer'),
     port: process.env.HARNESS_PORT ? Number(process.env.HARNESS_PORT) : undefined,

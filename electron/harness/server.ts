@@ -55,6 +55,26 @@ function tokenMatches(given: string | null | undefined, token: string): boolean 
   return a.length === b.length && crypto.timingSafeEqual(a, b);
 }
 
+/** The request target as a URL, or null when it is not a path (`*`, `http://[`, …). */
+function parseTarget(target: string | undefined): URL | null {
+  // Only origin-form ("/path?query"): an absolute URL or "*" is no request a page of ours makes.
+  if (!target?.startsWith('/')) return null;
+  try {
+    return new URL(target ?? '/', 'http://127.0.0.1');
+  } catch {
+    return null;
+  }
+}
+
+/** The decoded path, or null for a malformed percent-escape (`/%`, `/%zz`, a lone UTF-8 byte). */
+function decodePath(pathname: string): string | null {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+}
+
 export async function startHarness(services: Services, options: HarnessOptions): Promise<Harness> {
   const token = options.token ?? crypto.randomBytes(24).toString('hex');
   const maxBody = options.maxBodyBytes ?? 1_000_000;
@@ -68,7 +88,23 @@ export async function startHarness(services: Services, options: HarnessOptions):
   });
 
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // Whatever a request holds (a malformed percent-escape, an unparsable target), it is answered
+    // in words and the process stays up: any web page the agent visits can send one.
+    try {
+      route(req, res);
+    } catch (err) {
+      services.ctx.log.warn('harness refused a request it could not handle', { error: err instanceof Error ? err.message : String(err) });
+      if (!res.headersSent) sendJson(res, 400, { ok: false, error: { code: 'bad_input', message: 'The request could not be read.' } });
+      else res.destroy();
+    }
+  });
+
+  function route(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = parseTarget(req.url);
+    if (!url) {
+      sendJson(res, 400, { ok: false, error: { code: 'bad_input', message: 'The request path is not a valid address.' } });
+      return;
+    }
     const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
     if (!allowedHosts.includes(req.headers.host ?? '')) {
       sendJson(res, 403, { ok: false, error: { code: 'forbidden', message: 'Unexpected Host header.' } });
@@ -100,8 +136,18 @@ export async function startHarness(services: Services, options: HarnessOptions):
       sendJson(res, 404, { ok: false, error: { code: 'unknown_call', message: 'No such endpoint.' } });
       return;
     }
-    serveStatic(url.pathname, res);
-  });
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      sendJson(res, 405, { ok: false, error: { code: 'bad_input', message: 'Only GET and HEAD are served outside /api/.' } });
+      return;
+    }
+    const pathname = decodePath(url.pathname);
+    if (pathname === null) {
+      sendJson(res, 400, { ok: false, error: { code: 'bad_input', message: 'The request path has a malformed percent-escape.' } });
+      return;
+    }
+    serveStatic(pathname, res);
+  }
 
   function handleCall(name: string, req: http.IncomingMessage, res: http.ServerResponse): void {
     const chunks: Buffer[] = [];
@@ -129,13 +175,21 @@ export async function startHarness(services: Services, options: HarnessOptions):
         sendJson(res, 200, { ok: false, error: { code: 'bad_input', message: 'The request body is not valid JSON.' } });
         return;
       }
-      const result = await services.table.dispatch(name, input, { actor: services.ctx.settings.get('agent_name', options.actor ?? 'agent') });
-      sendJson(res, 200, result);
+      try {
+        const result = await services.table.dispatch(name, input, { actor: services.ctx.settings.get('agent_name', options.actor ?? 'agent') });
+        sendJson(res, 200, result);
+      } catch (err) {
+        services.ctx.log.error('harness call failed outside the handler table', { call: name, error: err instanceof Error ? err.message : String(err) });
+        if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'internal', message: 'The call failed; see the log.' } });
+      }
     });
+    // A client that goes away mid-body is not an error of the harness.
+    req.on('error', () => undefined);
   }
 
+  /** `pathname` already decoded. */
   function serveStatic(pathname: string, res: http.ServerResponse): void {
-    const rel = decodeURIComponent(pathname === '/' ? '/index.html' : pathname);
+    const rel = pathname === '/' ? '/index.html' : pathname;
     const file = path.resolve(staticRoot, '.' + rel);
     const inside = file.startsWith(staticRoot + path.sep);
     const target = inside && fs.existsSync(file) && fs.statSync(file).isFile() ? file : path.join(staticRoot, 'index.html');

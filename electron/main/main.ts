@@ -94,6 +94,7 @@ async function start(): Promise<void> {
       {
         dbPath: cacheFile,
         nativeBinding,
+        privateCacheFolder: true,
         appVersion: app.getVersion(),
         // A Stripe-compatible test server is for development only: a packaged app talks to Stripe.
         stripeApiBase: isDev ? process.env.STRIPE_API_BASE : undefined,

@@ -13,6 +13,8 @@ import { ensureAccount } from './stripe/ingest';
 import { seedDemoWorkspace, demoIsSeeded } from './demo/seed';
 import { startOfUtcDay } from './demo/time';
 import { registerDomainHandlers } from './register';
+import { connectivityOf } from './sync/connectivity';
+import type { AccountSummary } from '../../shared/contract/workspace';
 import { assertKeyMayUseBase } from './stripe/api-base';
 import { readCopilotConfig, servicesEnvironment } from './copilot/model/config';
 
@@ -21,6 +23,8 @@ export interface Services {
   table: HandlerTable;
   /** Set when the cache file was unreadable and moved aside (never deleted); hosts tell the user. */
   cacheRecovered: { movedTo: string; reason: string } | null;
+  /** The account of the environment's STRIPE_SECRET_KEY (CLI, harness), when one was given and resolved. */
+  environmentAccount: AccountSummary | null;
   /** Stops timers and closes the cache. */
   close(): Promise<void>;
 }
@@ -44,16 +48,17 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
   // Refused before the cache is touched, so the CLI and the harness stop with the reason instead of
   // quietly opening the demo workspace.
   if (envKey) assertKeyMayUseBase(envKey, options.stripeApiBase);
-  const opened = openCache(options.dbPath, { nativeBinding: options.nativeBinding });
+  const opened = openCache(options.dbPath, { nativeBinding: options.nativeBinding, privateFolder: options.privateCacheFolder });
   if (opened.recovered) log.warn('cache file was unreadable and was moved aside', opened.recovered);
   const db = opened.db;
   const settings = new Settings(db);
   const workspace = new Workspace(db, secrets, settings, redactor, log, options.stripeApiBase);
   const ctx: ServiceContext = { db, log, redactor, hub: new StreamHub(), secrets, settings, audit: new AuditLog(db, now, redactor), workspace, now, options };
 
+  let environmentAccount: AccountSummary | null = null;
   if (envKey) {
     try {
-      await workspace.adoptEnvironmentKey();
+      environmentAccount = await workspace.adoptEnvironmentKey();
     } catch (err) {
       log.warn('the environment Stripe key could not be used; opening the demo workspace', { error: err });
     }
@@ -67,7 +72,7 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
   const closers: Array<() => void | Promise<void>> = [];
   registerWorkspaceHandlers(table, ctx, {
     cacheRecovered: opened.recovered ?? null,
-    online: () => true,
+    online: () => connectivityOf(ctx).isOnline(ctx.workspace.current().id),
     copilotConfigured: () => readCopilotConfig(ctx).configured,
   });
   registerDomainHandlers(table, ctx, (fn) => closers.push(fn));
@@ -79,6 +84,7 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
     ctx,
     table,
     cacheRecovered: opened.recovered ?? null,
+    environmentAccount,
     async close() {
       for (const c of closers.reverse()) await c();
       db.close();

@@ -12,6 +12,9 @@ import type { AccountHealthSource } from './stores/account-health';
 import { PgAgentStore } from './stores/agents';
 import { PgFeedStore } from './stores/feed';
 import { FeedPruner } from './feed/pruner';
+import { modelProxyRoutes } from './http/model-proxy';
+import { SecretBox, TeamSecretMissingError } from './secret-box';
+import { DEFAULT_MODEL_BASE_URL, PgModelSettingsStore } from './stores/model-settings';
 import { startTeamSync, type TeamSync } from './sync/team-sync';
 
 // Assembles one team-server instance: pool → migrations → stores → live feed → HTTP. Stateless
@@ -26,10 +29,13 @@ export interface TeamServerOptions {
   demo?: boolean;
   /** Where account health comes from (the mirror/sync store); default: none configured yet. */
   health?: AccountHealthSource;
+  /** The account's Stripe client, for Stripe writes (portal links, retries). */
+  stripe?: (accountId: string) => Promise<import('stripe').default>;
   /** Extra routes: the Stripe webhook, the model proxy. */
   routes?: (parts: TeamServerParts) => TeamRoute[];
   rateLimit?: RateLimit;
   maxBodyBytes?: number;
+  streamBufferBytes?: number;
   feedPollMs?: number;
   log?: Logger;
   redactor?: Redactor;
@@ -42,6 +48,9 @@ export interface TeamServerParts {
   hub: FeedHub;
   log: Logger;
   redactor: Redactor;
+  /** Seals keys at rest; null when BSC_TEAM_SECRET is not set (then no key can be stored). */
+  box: SecretBox | null;
+  modelSettings: PgModelSettingsStore;
   /** The Stripe side: accounts, their sync writers, the webhook endpoint. */
   sync: TeamSync;
 }
@@ -72,20 +81,39 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<TeamServ
   const pool = openTeamPool(databaseUrl, { max: Number(opts.env.BSC_TEAM_DB_POOL ?? 10) || 10 });
   try {
     await migrateTeamDb(pool);
+    const box = opts.env.BSC_TEAM_SECRET ? SecretBox.fromEnv(opts.env) : null;
+    const modelSettings = new PgModelSettingsStore(pool, box);
+    const modelKey = opts.env.OPENAI_API_KEY?.trim();
+    if (modelKey) {
+      if (!box) throw new TeamSecretMissingError();
+      await modelSettings.set({ baseUrl: opts.env.OPENAI_BASE_URL?.trim() || DEFAULT_MODEL_BASE_URL, model: opts.env.COPILOT_MODEL?.trim() || null, key: modelKey });
+    }
     const agents = new PgAgentStore(pool);
     const feed = new PgFeedStore(pool);
     const hub = new FeedHub(databaseUrl, pool, feed, log, { pollMs: opts.feedPollMs });
     await hub.start();
-    const sync = await startTeamSync({ pool, feed, connectionString: databaseUrl, env: opts.env, log, redactor, demo: opts.demo }).catch(async (err) => {
+    const sync = await startTeamSync({ pool, feed, box, connectionString: databaseUrl, env: opts.env, log, redactor, demo: opts.demo }).catch(async (err) => {
       await hub.stop();
       throw err;
     });
-    const parts: TeamServerParts = { pool, agents, feed, hub, log, redactor, sync };
+    const parts: TeamServerParts = { pool, agents, feed, hub, log, redactor, box, modelSettings, sync };
     const pruner = new FeedPruner(feed, log, { retentionDays: Number(opts.env.BSC_TEAM_FEED_RETENTION_DAYS ?? 30) || 30 });
     pruner.start();
     const http = await startTeamHttpServer(
-      { pool, agents, feed, hub, calls: new TeamCallTable(log, redactor), health: opts.health ?? sync.health, log, redactor, routes: [...sync.routes, ...(opts.routes?.(parts) ?? [])] },
-      { host: listen.host, port: listen.port, behindTlsProxy: opts.behindTlsProxy, rateLimit: opts.rateLimit, maxBodyBytes: opts.maxBodyBytes },
+      {
+        pool,
+        agents,
+        feed,
+        hub,
+        calls: new TeamCallTable(log, redactor),
+        health: opts.health ?? sync.health,
+        // Stripe writes spend the same paced budget as the account's sync.
+        stripe: opts.stripe ?? sync.stripeFor,
+        log,
+        redactor,
+        routes: [...sync.routes, ...modelProxyRoutes({ pool, settings: modelSettings, redactor, log }), ...(opts.routes?.(parts) ?? [])],
+      },
+      { host: listen.host, port: listen.port, behindTlsProxy: opts.behindTlsProxy, rateLimit: opts.rateLimit, maxBodyBytes: opts.maxBodyBytes, streamBufferBytes: opts.streamBufferBytes },
     ).catch(async (err) => {
       pruner.stop();
       await sync.stop();

@@ -19,9 +19,13 @@ export class NewerTeamSchemaError extends Error {
 /** Arbitrary but fixed: the advisory lock key that serialises migrations across instances. */
 const MIGRATION_LOCK_KEY = 0x6273_6301;
 
+async function appliedVersions(client: pg.ClientBase): Promise<Set<number>> {
+  const { rows } = await client.query<{ version: number }>('SELECT version FROM team_schema_version');
+  return new Set(rows.map((r) => r.version));
+}
+
 async function currentVersion(client: pg.ClientBase): Promise<number> {
-  const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM team_schema_version');
-  return rows[0]?.v ?? 0;
+  return Math.max(0, ...(await appliedVersions(client)));
 }
 
 export async function teamSchemaVersion(pool: pg.Pool): Promise<number> {
@@ -45,10 +49,15 @@ export async function migrateTeamDb(pool: pg.Pool, migrations: readonly TeamMigr
       await client.query(
         'CREATE TABLE IF NOT EXISTS team_schema_version (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
       );
-      const current = await currentVersion(client);
-      if (current > supported) throw new NewerTeamSchemaError(current, supported);
+      const applied = await appliedVersions(client);
+      // A step this version does not know (higher, or a number from a branch it lacks) means a newer server wrote the database.
+      const known = new Set(migrations.map((m) => m.version));
+      const unknown = [...applied].filter((v) => !known.has(v));
+      if (unknown.length) throw new NewerTeamSchemaError(Math.max(...unknown), supported);
+      // By the set applied, not the highest: two branches number in parallel (odd and even), so a
+      // database may hold 001 and 003 before 002 arrives with a merge.
       for (const m of migrations) {
-        if (m.version <= current || m.version > latest) continue;
+        if (applied.has(m.version) || m.version > latest) continue;
         await client.query('BEGIN');
         try {
           await m.up(client);

@@ -90,6 +90,11 @@ const CALL_WORDS: Partial<Record<CallName, string>> = {
   'sync.start': 'starting a Stripe sync',
 };
 
+/** Whether the role a call needs depends on its input (then it is checked after validation). */
+export function dependsOnInput(name: CallName): boolean {
+  return isWriteCall(name) && typeof WRITE_RULES[name] === 'function';
+}
+
 /** The role a call needs with this input, and the words for a refusal. */
 export function requiredRole(name: CallName, input: unknown, facts: WriteFacts = {}): { role: Role; why: string } {
   if (!isWriteCall(name)) return { role: 'agent', why: 'reading' };

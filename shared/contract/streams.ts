@@ -29,11 +29,20 @@ export interface CopilotChunk {
   done?: boolean;
 }
 
+/** Whether Stripe can be reached for an account, from the sync's own requests (sent on every change). */
+export interface ConnectivityChange {
+  accountId: string;
+  online: boolean;
+  /** Why offline, in words; null when online. */
+  message: string | null;
+}
+
 export interface StreamPayloads {
   'sync.progress': SyncProgress;
   'data.changed': DataChanged;
   'copilot.chunk': CopilotChunk;
+  connectivity: ConnectivityChange;
 }
 
 export type StreamChannel = keyof StreamPayloads;
-export const STREAM_CHANNELS: readonly StreamChannel[] = ['sync.progress', 'data.changed', 'copilot.chunk'];
+export const STREAM_CHANNELS: readonly StreamChannel[] = ['sync.progress', 'data.changed', 'copilot.chunk', 'connectivity'];

@@ -17,6 +17,8 @@ export interface TestPostgres {
   url: string;
   /** Another empty database on the same server (e.g. one per test case); dropped on close. */
   newDatabase(): Promise<string>;
+  /** A pool on a new empty database; ended on close. */
+  newPool(max?: number): Promise<pg.Pool>;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startTestPostgres(env: NodeJS.ProcessEnv = process.env): P
   let cluster: LocalCluster | undefined;
   const adminUrl = external ?? (cluster = await startLocalCluster()).adminUrl;
   const created: string[] = [];
+  const pools: pg.Pool[] = [];
   const newDatabase = async () => {
     const name = `bsc_test_${process.pid}_${randomBytes(5).toString('hex')}`;
     await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
@@ -52,7 +55,13 @@ export async function startTestPostgres(env: NodeJS.ProcessEnv = process.env): P
     return {
       url,
       newDatabase,
+      newPool: async (max = 6) => {
+        const pool = new pg.Pool({ connectionString: await newDatabase(), max });
+        pools.push(pool);
+        return pool;
+      },
       close: async () => {
+        await Promise.all(pools.map((p) => p.end()));
         if (cluster) return cluster.stop();
         // A shared server: drop what this file made (FORCE ends connections a failed test left open).
         for (const name of created) await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStripeServer, type StripeServer } from '../stripe-server';
 import { testServices, type TestServices } from '../helpers/services';
 import { createServices } from '../../electron/services';
-import { refreshCustomerRow, refreshInvoiceRow } from '../../electron/services/dunning/refresh-from-stripe';
+import { refreshCustomerRow, refreshInvoiceRow } from '../../electron/services/sync/refresh';
 import { reconcileDunning } from '../../electron/services/dunning/reconcile';
 import type { RetryOutcome } from '../../shared/contract/dunning';
 

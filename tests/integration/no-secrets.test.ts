@@ -182,6 +182,7 @@ describe('no secret reaches the renderer or a log line', () => {
       'sync.progress': { accountId: ACCOUNTS[KEYS.stripeEnv]!, phase: 'error', objects: 0, pages: 0, requestsPerSecond: 0, etaSeconds: null, message: `Invalid API Key provided: ${KEYS.stripeRejected}` },
       'data.changed': { accountId: ACCOUNTS[KEYS.stripeEnv]!, kinds: ['accounts'], customerIds: [KEYS.stripeAdded] },
       'copilot.chunk': { streamId: 'cs_smuggle1', chunk: { type: 'error', errorText: `Incorrect API key provided: ${KEYS.openaiEnv} / ${KEYS.openaiSet}` } },
+      connectivity: { accountId: ACCOUNTS[KEYS.stripeEnv]!, online: false, message: `Could not reach Stripe with ${KEYS.stripeAdded}` },
     };
     for (const channel of STREAM_CHANNELS) services.ctx.hub.emit(channel, smuggled[channel] as never);
 

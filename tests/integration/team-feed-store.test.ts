@@ -1,7 +1,7 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateTeamDb } from '../../electron/team-server/migrate';
-import { PgFeedStore, SnapshotRequiredError, stripeChange, type FeedEntry } from '../../electron/team-server/stores/feed';
+import { PgFeedStore, SnapshotRequiredError, stripeChange, type SnapshotRow } from '../../electron/team-server/stores/feed';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 
 // The feed store's guarantees: an entry becomes visible only in seq order (a reader that saw N
@@ -9,18 +9,13 @@ import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 // snapshot is one consistent point, pruning keeps the newest state of every entity.
 
 let pgs: TestPostgres;
-const pools: pg.Pool[] = [];
 beforeAll(async () => {
   pgs = await startTestPostgres();
 });
-afterAll(async () => {
-  await Promise.all(pools.map((p) => p.end()));
-  await pgs?.close();
-});
+afterAll(() => pgs?.close());
 
 async function store(): Promise<{ pool: pg.Pool; feed: PgFeedStore }> {
-  const pool = new pg.Pool({ connectionString: await pgs.newDatabase(), max: 6 });
-  pools.push(pool);
+  const pool = await pgs.newPool();
   await migrateTeamDb(pool);
   return { pool, feed: new PgFeedStore(pool) };
 }
@@ -89,7 +84,7 @@ describe('feed store', () => {
     };
     for (let i = 0; i < 30; i++) await write(`cus_${i}`, 1);
     await write('cus_3', 0, true);
-    const rows: FeedEntry[] = [];
+    const rows: SnapshotRow[] = [];
     let seq = -1;
     const snap = await feed.snapshot(
       (h) => void (seq = h.seq),

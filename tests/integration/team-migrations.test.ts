@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateTeamDb, NewerTeamSchemaError, teamSchemaVersion } from '../../electron/team-server/migrate';
 import { TEAM_MIGRATIONS, type TeamMigration } from '../../electron/team-server/migrations';
@@ -8,20 +8,12 @@ import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 // N-1, seed, migrate to N, assert).
 
 let pgs: TestPostgres;
-const pools: pg.Pool[] = [];
 beforeAll(async () => {
   pgs = await startTestPostgres();
 });
-afterAll(async () => {
-  await Promise.all(pools.map((p) => p.end()));
-  await pgs?.close();
-});
+afterAll(() => pgs?.close());
 
-async function freshPool(): Promise<pg.Pool> {
-  const pool = new pg.Pool({ connectionString: await pgs.newDatabase(), max: 4 });
-  pools.push(pool);
-  return pool;
-}
+const freshPool = () => pgs.newPool(4);
 
 const tableExists = async (pool: pg.Pool, name: string) => (await pool.query('SELECT to_regclass($1) AS t', [name])).rows[0].t !== null;
 
@@ -96,5 +88,54 @@ describe('001 team core', () => {
     await pool.query('INSERT INTO kb_chunks (document_id, ord, heading, body) VALUES ($1, 0, $2, $3)', [doc.rows[0].id, 'Refund policy', 'Customers may ask for a refund within 30 days of being charged.']);
     const hit = await pool.query("SELECT heading FROM kb_chunks WHERE tsv @@ websearch_to_tsquery('english', 'refunded charges')");
     expect(hit.rows).toEqual([{ heading: 'Refund policy' }]);
+  });
+});
+
+describe('003 portal link details', () => {
+  it('keeps links written before it and adds the details columns (recovery off for old rows)', async () => {
+    const pool = await freshPool();
+    await migrateTeamDb(pool, TEAM_MIGRATIONS, 2);
+    await pool.query("INSERT INTO portal_links (account_id, customer_id, flow, idempotency_key, actor, result, created_at_ms) VALUES ('acct_1', 'cus_1', 'home', 'key-00000001', 'Ana', 'ok', 1)");
+    await migrateTeamDb(pool, TEAM_MIGRATIONS, 3);
+    const { rows } = await pool.query('SELECT customer_id, url, return_url, configuration_id, recovers_after_expiry FROM portal_links');
+    expect(rows).toEqual([{ customer_id: 'cus_1', url: null, return_url: null, configuration_id: null, recovers_after_expiry: false }]);
+  });
+});
+
+describe('005 case recovered amount', () => {
+  it('keeps cases opened before it, with nothing recovered', async () => {
+    const pool = await freshPool();
+    await migrateTeamDb(pool, TEAM_MIGRATIONS, 4);
+    await pool.query("INSERT INTO dunning_cases (account_id, customer_id, invoice_id, currency, opened_at, stage_changed_at) VALUES ('acct_1', 'cus_1', 'in_1', 'usd', 1, 1)");
+    await migrateTeamDb(pool, TEAM_MIGRATIONS, 5);
+    expect((await pool.query('SELECT invoice_id, stage, recovered_amount FROM dunning_cases')).rows).toEqual([{ invoice_id: 'in_1', stage: 'new', recovered_amount: '0' }]);
+  });
+});
+
+describe('007 knowledge base article body', () => {
+  it('keeps articles imported before it, with an empty body until imported again', async () => {
+    const pool = await freshPool();
+    await migrateTeamDb(pool, TEAM_MIGRATIONS, 6);
+    await pool.query("INSERT INTO kb_documents (ref, title, source, content_hash, updated_at_ms) VALUES ('kb:refunds', 'Refunds', 'refunds.md', 'h', 1)");
+    await migrateTeamDb(pool, TEAM_MIGRATIONS, 7);
+    expect((await pool.query('SELECT ref, body FROM kb_documents')).rows).toEqual([{ ref: 'kb:refunds', body: '' }]);
+  });
+});
+
+describe('parallel numbering', () => {
+  it('applies a lower-numbered migration that arrives after a higher one (a merge of the other branch)', async () => {
+    const pool = await freshPool();
+    const late: TeamMigration = { version: 2, name: 'arrived with a merge', up: async (db) => void (await db.query('CREATE TABLE arrived_late (id int)')) };
+    await migrateTeamDb(pool, TEAM_MIGRATIONS.filter((m) => m.version !== 2));
+    const merged = [...TEAM_MIGRATIONS.filter((m) => m.version !== 2), late].sort((a, b) => a.version - b.version);
+    await migrateTeamDb(pool, merged);
+    expect(await tableExists(pool, 'arrived_late')).toBe(true);
+  });
+
+  it('refuses a database holding a step this version does not know', async () => {
+    const pool = await freshPool();
+    const other: TeamMigration = { version: 1002, name: 'from a newer server', up: async () => {} };
+    await migrateTeamDb(pool, [...TEAM_MIGRATIONS, other]);
+    await expect(migrateTeamDb(pool)).rejects.toThrow(NewerTeamSchemaError);
   });
 });

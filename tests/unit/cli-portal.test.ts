@@ -58,7 +58,8 @@ describe('cli: portal', () => {
   it('prints the link and says it is simulated without --json', async () => {
     const r = await run('portal', 'cus_cli1', '--flow', 'payment_method_update');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^https:\/\/billing\.stripe\.com\/p\/session\/demo_\w+\nUpdate payment method for cus_cli1 — simulated/);
+    // The first line says which account the link is for (every command does), then the link.
+    expect(r.out).toMatch(/^Account: Demo workspace .*\nhttps:\/\/billing\.stripe\.com\/p\/session\/demo_\w+\nUpdate payment method for cus_cli1 — simulated/);
   });
 
   it('exits 2 with the reason for a bad flow, a malformed id, an unknown customer or a missing customer', async () => {

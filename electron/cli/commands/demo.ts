@@ -35,7 +35,7 @@ export const demoCommand: CliCommand = {
     const customers = wholeNumberOption('customers', values.customers as string | undefined, 1, MAX_DEMO_CUSTOMERS) ?? DEFAULT_DEMO_CUSTOMERS;
     // Like the app: "today" in the demo is today (UTC), unless pinned for a reproducible file.
     const anchor = anchorOption(values.anchor as string | undefined) ?? startOfUtcDay(Date.now());
-    const services = await openServices(globals, io);
+    const services = await openServices(globals, io, { chooseAccount: false });
     try {
       const db = services.ctx.db;
       const started = performance.now();

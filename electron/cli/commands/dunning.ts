@@ -30,7 +30,7 @@ export const dunningCommand: CliCommand = {
       ...(values.currency !== undefined ? { currency: values.currency } : {}),
     };
 
-    const services = await openServices(globals, io);
+    const services = await openServices(globals, io, { machineOutput: Boolean(values.csv) });
     try {
       // Through the handler table (the same validation as the app), page by page.
       const rows: DunningCaseRow[] = [];

@@ -44,6 +44,7 @@ export const syncCommand: CliCommand = {
       const ctx = services.ctx;
       const account = ctx.workspace.current();
       if (account.isDemo) throw new AppError('not_configured', 'No Stripe account to sync: set STRIPE_SECRET_KEY (and STRIPE_API_BASE for a local test server).');
+      if (!ctx.workspace.hasKey(account.id)) throw new AppError('not_configured', `No key for ${account.id}: set STRIPE_SECRET_KEY to that account's key to sync it (reading its cache needs none).`);
       if (rate !== undefined || concurrency !== undefined) setPacing(ctx, { ratePerSecond: rate, maxConcurrent: concurrency });
       const manager = SyncManager.of(ctx);
       const engine = manager.engine(account.id);

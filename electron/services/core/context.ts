@@ -19,6 +19,8 @@ export interface ServicesOptions {
   stripeApiBase?: string;
   /** Path to better-sqlite3 built for Electron; unset under Node. */
   nativeBinding?: string;
+  /** The cache's folder is the console's own (user data, the CLI's default): kept 0700 (db/open.ts). */
+  privateCacheFolder?: boolean;
   appVersion?: string;
   /** Deterministic demo data seed and size. */
   demo?: { seed?: number; customers?: number };

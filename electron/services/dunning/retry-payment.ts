@@ -7,7 +7,7 @@ import { toStripeAppError } from '../stripe/errors';
 import { addHistory, getCase, type CaseRecord } from './case-store';
 import { prepared } from '../db/statements';
 import { reconcileDunning } from './reconcile';
-import { refreshCustomerRow, refreshInvoiceRow } from './refresh-from-stripe';
+import { refreshCustomerRow, refreshInvoiceRow } from '../sync/refresh';
 import { retryEligibility, retryIdempotencyKey } from './retry-policy';
 import { isOpenStage } from './stage-machine';
 import { currentPaymentMethod } from './payment-method';

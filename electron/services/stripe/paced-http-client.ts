@@ -22,8 +22,8 @@ export interface PacedHttpClientOptions {
   maxBackoffMs?: number;
   inner?: HttpClientInterface;
   sleep?: (ms: number) => Promise<void>;
-  /** Observes every attempt's outcome (request counts and rates for progress). */
-  onAttempt?: (info: { status: number | null; error: string | null; retried: boolean }) => void;
+  /** Observes every attempt's outcome (request counts and rates for progress; connectivity, by when it was sent). */
+  onAttempt?: (info: { status: number | null; error: string | null; retried: boolean; startedMs: number }) => void;
 }
 
 const RETRYABLE_ERROR = /ETIMEDOUT|ECONNRESET|ECONNREFUSED|EPIPE|EAI_AGAIN|ENOTFOUND|ENETUNREACH|EHOSTUNREACH|socket hang up|timeout/i;
@@ -61,13 +61,14 @@ export class PacedHttpClient implements HttpClientInterface {
     for (let attempt = 0; ; attempt++) {
       const permit = await this.opts.limiter.acquire();
       let res: Response;
+      const startedMs = Date.now();
       try {
         res = await this.inner.makeRequest(host, port, path, method, headers, requestData, protocol, timeout);
       } catch (err) {
         permit.release();
         const message = err instanceof Error ? `${(err as { code?: string }).code ?? ''} ${err.message}` : String(err);
         const retry = attempt < this.maxRetries && RETRYABLE_ERROR.test(message);
-        this.opts.onAttempt?.({ status: null, error: message.trim(), retried: retry });
+        this.opts.onAttempt?.({ status: null, error: message.trim(), retried: retry, startedMs });
         if (!retry) throw err;
         await this.sleep(this.backoff(attempt));
         continue;
@@ -78,7 +79,7 @@ export class PacedHttpClient implements HttpClientInterface {
       const shouldRetryHeader = responseHeaders['stripe-should-retry'];
       const retryable = status === 429 || status === 409 || status >= 500;
       const retry = retryable && shouldRetryHeader !== 'false' && attempt < this.maxRetries;
-      this.opts.onAttempt?.({ status, error: null, retried: retry });
+      this.opts.onAttempt?.({ status, error: null, retried: retry, startedMs });
       if (!retry) return res;
       discard(res);
       const wait = this.backoff(attempt);

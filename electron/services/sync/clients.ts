@@ -4,6 +4,7 @@ import type { ServiceContext } from '../core/context';
 import { createStripeClient } from '../stripe/client';
 import { PacedHttpClient } from '../stripe/paced-http-client';
 import { DEFAULT_LIVE_RATE, DEFAULT_MAX_CONCURRENT, DEFAULT_TEST_RATE, RateLimiter } from '../stripe/rate-limiter';
+import { connectivityOf } from './connectivity';
 
 // One paced Stripe client per account, shared by everything that talks to Stripe for it: the
 // sync, the on-demand refresh, and other services through `ctx.workspace.stripe()` (this client is
@@ -76,7 +77,8 @@ export function accountStripe(ctx: ServiceContext, accountId: string): AccountSt
     limiter,
     maxRetries: o.maxRetries,
     retryBaseMs: o.retryBaseMs,
-    onAttempt: ({ status, error }) => {
+    onAttempt: ({ status, error, startedMs }) => {
+      connectivityOf(ctx).observeAttempt(accountId, { status, error, startedMs });
       stats.requests++;
       stats.recent.push(Date.now());
       if (stats.recent.length > 5_000) stats.recent.splice(0, stats.recent.length - 5_000);

@@ -2,6 +2,8 @@ import { AppError } from '../../../shared/contract/errors';
 import type { ServiceContext } from '../core/context';
 import type { HandlerTable } from '../core/handler-table';
 import { SyncManager } from './manager';
+import { refreshCustomer } from './refresh';
+import { provideCustomerRefresher } from '../customers/refresh';
 
 /**
  * The sync handlers, and the watch of the current account: started automatically by the app and
@@ -11,6 +13,8 @@ import { SyncManager } from './manager';
  */
 export function registerSyncHandlers(table: HandlerTable, ctx: ServiceContext, onClose: (fn: () => void | Promise<void>) => void): SyncManager {
   const manager = new SyncManager(ctx);
+  // "Refresh from Stripe" on a customer goes through the sync's fetch module and paced client.
+  provideCustomerRefresher(ctx, refreshCustomer);
   table.register('sync', {
     'sync.status': () => manager.status(ctx.workspace.current().id),
     'sync.start': ({ full }) => {
@@ -38,6 +42,7 @@ export function registerSyncHandlers(table: HandlerTable, ctx: ServiceContext, o
     });
   }
   onClose(async () => {
+    provideCustomerRefresher(ctx, null);
     if (timer) clearTimeout(timer);
     unsubscribe?.();
     await manager.close();

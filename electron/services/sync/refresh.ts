@@ -3,15 +3,16 @@ import type { ServiceContext } from '../core/context';
 import { toStripeAppError } from '../stripe/errors';
 import { deleteInvoice, ingestCustomer, ingestInvoice, ingestPaymentMethod, ingestSubscription, markCustomerDeleted } from '../stripe/ingest';
 import { ProductNames } from '../stripe/product-names';
+import { applyRefetched, type RefetchRef } from './apply-events';
 import { ChangeSet } from './changes';
-import { accountStripe, responseTime } from './clients';
-import { CUSTOMER_EXPAND } from './fetch-objects';
+import { accountStripe } from './clients';
+import { fetchCustomerBundle, fetchRefs } from './fetch-objects';
 
-// On-demand refresh of one customer (an agent opens them): the customer, their subscriptions,
-// invoices with every payment attempt and its decline, and their payment methods - in about five
-// requests whatever the history: invoices come with `payments` expanded and the customer's
-// PaymentIntents (with the latest charge) are listed once and joined, instead of one request per
-// invoice. Writes use the 'latest' guard: a fetch made now is at least as new as the cache.
+// On-demand refresh into the cache, outside the sync's passes: a customer an agent opens ("Refresh
+// from Stripe"), and the customer and invoice around a payment retry. Fetching is fetch-objects.ts
+// (the same expansions and server clock as the sync); the client is the account's paced one, so
+// these requests share the sync's rate budget and its view of connectivity. Writes use the
+// 'latest' guard: a fetch made now is at least as new as the cache.
 
 export interface RefreshResult {
   customerId: string;
@@ -21,55 +22,26 @@ export interface RefreshResult {
   paymentMethods: number;
 }
 
-async function all<T extends { id: string }>(load: (after?: string) => Promise<Stripe.ApiList<T>>): Promise<{ items: T[]; ts: number }> {
-  const items: T[] = [];
-  let after: string | undefined;
-  let ts = Math.floor(Date.now() / 1000);
-  for (;;) {
-    const page = await load(after);
-    ts = responseTime(page as never, Date.now());
-    items.push(...page.data);
-    if (!page.has_more || !page.data.length) return { items, ts };
-    after = page.data[page.data.length - 1].id;
-  }
-}
-
+/** Re-reads one customer and everything the customer view shows about them. */
 export async function refreshCustomer(ctx: ServiceContext, accountId: string, customerId: string): Promise<RefreshResult> {
   const { client } = accountStripe(ctx, accountId);
   const db = ctx.db;
   try {
-    const customer = await client.customers.retrieve(customerId, { expand: CUSTOMER_EXPAND });
-    const ts = responseTime(customer as never, Date.now());
-    if ((customer as Stripe.DeletedCustomer).deleted) {
-      db.transaction(() => markCustomerDeleted(db, accountId, customerId, ts))();
+    const bundle = await fetchCustomerBundle(client, customerId);
+    if ((bundle.customer as Stripe.DeletedCustomer).deleted) {
+      db.transaction(() => markCustomerDeleted(db, accountId, customerId, bundle.ts))();
       ctx.hub.emit('data.changed', { accountId, kinds: ['customers'], customerIds: [customerId] });
       return { customerId, deleted: true, subscriptions: 0, invoices: 0, paymentMethods: 0 };
     }
-    const limit = 100;
-    const [subs, invoices, intents, pms] = await Promise.all([
-      all((after) => client.subscriptions.list({ customer: customerId, status: 'all', limit, ...(after ? { starting_after: after } : {}) })),
-      all((after) => client.invoices.list({ customer: customerId, limit, expand: ['data.payments'], ...(after ? { starting_after: after } : {}) })),
-      all((after) => client.paymentIntents.list({ customer: customerId, limit, expand: ['data.latest_charge'], ...(after ? { starting_after: after } : {}) })),
-      all((after) => client.customers.listPaymentMethods(customerId, { limit, ...(after ? { starting_after: after } : {}) })),
-    ]);
+    const { subscriptions: subs, invoices, paymentMethods: pms } = bundle;
     const productNames = new ProductNames(db, accountId);
     await productNames.ensure(client, subs.items);
-    const intentById = new Map(intents.items.map((pi) => [pi.id, pi]));
     const changes = new ChangeSet();
     db.transaction(() => {
-      ingestCustomer(db, accountId, customer as Stripe.Customer, ts);
+      ingestCustomer(db, accountId, bundle.customer as Stripe.Customer, bundle.ts);
       changes.add('customers', customerId);
       for (const s of subs.items) ingestSubscription(db, accountId, s, subs.ts, { productNames: productNames.lookup });
-      for (const inv of invoices.items) {
-        // Join each payment with its PaymentIntent (decline in last_payment_error, outcome on the charge).
-        const payments = inv.payments
-          ? { ...inv.payments, data: inv.payments.data.map((p) => {
-              const pi = typeof p.payment?.payment_intent === 'string' ? intentById.get(p.payment.payment_intent) : undefined;
-              return pi ? { ...p, payment: { ...p.payment, payment_intent: pi } } : p;
-            }) }
-          : inv.payments;
-        ingestInvoice(db, accountId, { ...inv, payments } as Stripe.Invoice, invoices.ts);
-      }
+      for (const inv of invoices.items) ingestInvoice(db, accountId, inv, invoices.ts);
       for (const pm of pms.items) ingestPaymentMethod(db, accountId, pm, pms.ts);
       // What Stripe no longer lists for this customer is gone: deleted drafts, detached cards.
       const listedInvoices = new Set(invoices.items.map((i) => i.id));
@@ -87,4 +59,39 @@ export async function refreshCustomer(ctx: ServiceContext, accountId: string, cu
   } catch (err) {
     throw toStripeAppError(err, 'refreshing the customer from Stripe');
   }
+}
+
+/** Re-reads named objects (as the events poller re-fetches them) and writes them in one transaction. */
+export async function refreshObjects(ctx: ServiceContext, accountId: string, refs: RefetchRef[], doing: string): Promise<void> {
+  const { client } = accountStripe(ctx, accountId);
+  const productNames = new ProductNames(ctx.db, accountId);
+  let fetched;
+  try {
+    fetched = await fetchRefs(client, refs, productNames);
+  } catch (err) {
+    throw toStripeAppError(err, doing);
+  }
+  let changes!: ChangeSet;
+  ctx.db.transaction(() => {
+    changes = applyRefetched(ctx.db, accountId, fetched, productNames);
+  })();
+  changes.emit(ctx, accountId);
+}
+
+/** The customer's current default card, before a retry decides whether a hard decline may be retried. */
+export function refreshCustomerRow(ctx: ServiceContext, accountId: string, customerId: string): Promise<void> {
+  return refreshObjects(ctx, accountId, [{ type: 'customer', id: customerId }], 'reading the customer from Stripe');
+}
+
+/** One invoice with every payment attempt and its decline, after a retry. */
+export function refreshInvoiceRow(ctx: ServiceContext, accountId: string, invoiceId: string): Promise<void> {
+  return refreshObjects(
+    ctx,
+    accountId,
+    [
+      { type: 'invoice', id: invoiceId },
+      { type: 'invoice_payments', id: invoiceId },
+    ],
+    'reading the invoice from Stripe',
+  );
 }

@@ -40,6 +40,8 @@ function summaryFor(acct: Stripe.Account, livemode: boolean): AccountSummary {
  */
 export class Workspace {
   private clients = new Map<string, Stripe>();
+  /** A host's explicit choice (the CLI's account): shown even without a key, read from the cache. */
+  private pinned: string | null = null;
 
   constructor(
     private readonly db: Database.Database,
@@ -60,6 +62,8 @@ export class Workspace {
   /** The account shown now: the chosen one if its key is still there, else the first with a key, else demo. */
   current(): AccountSummary {
     const accounts = this.accounts();
+    const pinned = this.pinned ? accounts.find((a) => a.id === this.pinned) : undefined;
+    if (pinned) return pinned;
     const chosen = this.settings.get<string | null>('active_account', null);
     const usable = (a: AccountSummary) => a.isDemo || this.stripeKeyFor(a.id) != null;
     const found = accounts.find((a) => a.id === chosen && usable(a)) ?? accounts.find((a) => !a.isDemo && usable(a));
@@ -73,6 +77,21 @@ export class Workspace {
 
   isDemo(): boolean {
     return this.current().isDemo;
+  }
+
+  /**
+   * Shows this cached account whether or not a key is stored (reads need none: offline is a
+   * feature); anything that calls Stripe still asks for the key. For hosts that choose up front.
+   */
+  pin(accountId: string): AccountSummary {
+    const account = this.accounts().find((a) => a.id === accountId);
+    if (!account) throw new AppError('not_found', `No account ${accountId} in this workspace.`);
+    this.pinned = accountId;
+    return account;
+  }
+
+  hasKey(accountId: string): boolean {
+    return this.stripeKeyFor(accountId) != null;
   }
 
   switchTo(accountId: string): AccountSummary {

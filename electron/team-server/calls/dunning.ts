@@ -58,8 +58,8 @@ export const dunningHandlers: TeamHandlerMap = {
     inTransaction(ctx.pool, async (tx) => {
       let assignee: { name: string; agentId: string } | null = null;
       if (input.assignee !== null) {
-        const a = await ctx.agents.byName(input.assignee);
-        if (!a) throw new AppError('not_found', `No active agent called "${input.assignee}" on this team. Nothing was assigned.`);
+        const a = await ctx.agents.find(input.assignee);
+        if (!a) throw new AppError('not_found', `No active agent called "${input.assignee}" on this team (a name or an agt_… id). Nothing was assigned.`);
         assignee = { name: a.name, agentId: a.id };
       }
       const ids = [...new Set(input.caseIds)];

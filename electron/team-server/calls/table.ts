@@ -1,11 +1,15 @@
 import { calls, isCallName, type CallName } from '../../../shared/contract';
 import { AppError, type CallError, type CallResult } from '../../../shared/contract/errors';
+import { typedCallError } from '../../services/core/handler-table';
 import { issueInWords } from '../../services/core/input-words';
 import type { Logger } from '../../services/core/log';
 import type { Redactor } from '../../services/core/redact';
-import { authorize, isWriteCall } from '../roles';
+import { authorize, dependsOnInput, isWriteCall } from '../roles';
 import { dunningHandlers } from './dunning';
 import { noteHandlers } from './notes';
+import { portalHandlers } from './portal';
+import { retryHandlers } from './retry';
+import { kbHandlers } from './kb';
 import type { TeamCallContext, TeamHandler, TeamHandlerMap } from './types';
 
 // The team server's handler table: the contract's calls, validated with the same zod schemas and
@@ -16,6 +20,9 @@ import type { TeamCallContext, TeamHandler, TeamHandlerMap } from './types';
 const DOMAINS: Array<[string, TeamHandlerMap]> = [
   ['notes', noteHandlers],
   ['dunning', dunningHandlers],
+  ['portal', portalHandlers],
+  ['retry', retryHandlers],
+  ['kb', kbHandlers],
 ];
 
 export class TeamCallTable {
@@ -41,6 +48,14 @@ export class TeamCallTable {
 
   async dispatch(name: string, rawInput: unknown, ctx: TeamCallContext): Promise<CallResult<unknown>> {
     if (!isCallName(name)) return { ok: false, error: { code: 'unknown_call', message: `Unknown call: ${name.slice(0, 80)}` } };
+    // A role that may never make this call is refused before its input is even looked at.
+    if (!dependsOnInput(name)) {
+      try {
+        authorize(ctx.agent.role, name, undefined);
+      } catch (err) {
+        return { ok: false, error: this.toCallError(name, err) };
+      }
+    }
     const parsed = calls[name].input.safeParse(rawInput === undefined ? {} : rawInput);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
@@ -61,9 +76,8 @@ export class TeamCallTable {
   }
 
   private toCallError(name: string, err: unknown): CallError {
-    if (err instanceof AppError) {
-      return { code: err.code, message: this.redactor.text(err.message), ...(err.details ? { details: this.redactor.value(err.details) } : {}) };
-    }
+    const typed = typedCallError(err, this.redactor);
+    if (typed) return typed;
     this.log.error('team call failed', { call: name, error: err });
     return { code: 'internal', message: 'Something went wrong on the team server. The details are in its log; nothing was changed.' };
   }

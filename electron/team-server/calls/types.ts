@@ -1,5 +1,7 @@
 import type pg from 'pg';
+import type Stripe from 'stripe';
 import type { CallName, CallOutput, CallParsedInput } from '../../../shared/contract';
+import type { Logger } from '../../services/core/log';
 import type { Agent, AgentStore } from '../stores/agents';
 import type { FeedStore } from '../stores/feed';
 
@@ -10,6 +12,9 @@ export interface TeamCallContext {
   pool: pg.Pool;
   feed: FeedStore;
   agents: AgentStore;
+  /** The account's Stripe client (the server is the only writer to Stripe in team mode). */
+  stripe(accountId: string): Promise<Stripe>;
+  log: Logger;
   now(): number;
 }
 
@@ -22,4 +27,7 @@ export const TEAM_ENTITY = {
   dunningCase: 'dunning_case',
   dunningHistory: 'dunning_history',
   savedView: 'saved_view',
+  portalLink: 'portal_link',
+  portalSettings: 'portal_settings',
+  kbArticle: 'kb_article',
 } as const;

@@ -21,7 +21,7 @@ export interface LiveStream {
 }
 
 export interface FeedHubOptions {
-  /** Safety-net poll and agent re-check interval, ms. */
+  /** Safety-net poll and agent re-check interval, ms (default 1 s: a revocation whose NOTIFY was lost still closes streams within about a second). */
   pollMs?: number;
   /** Entries read per page while catching up. */
   pageSize?: number;
@@ -52,10 +52,10 @@ export class FeedHub {
       if (this.stopped) return;
       this.wake();
       void this.recheckAgents().finally(() => {
-        if (!this.stopped) this.timer = setTimeout(tick, this.opts.pollMs ?? 2_000);
+        if (!this.stopped) this.timer = setTimeout(tick, this.opts.pollMs ?? 1_000);
       });
     };
-    this.timer = setTimeout(tick, this.opts.pollMs ?? 2_000);
+    this.timer = setTimeout(tick, this.opts.pollMs ?? 1_000);
   }
 
   private async listen(): Promise<void> {

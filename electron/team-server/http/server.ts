@@ -1,6 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
+import type Stripe from 'stripe';
+import { AppError } from '../../../shared/contract/errors';
 import type { Logger } from '../../services/core/log';
 import type { Redactor } from '../../services/core/redact';
 import type { TeamCallTable } from '../calls/table';
@@ -44,6 +46,8 @@ export interface TeamHttpDeps {
   log: Logger;
   redactor: Redactor;
   now?: () => number;
+  /** The account's Stripe client (team-sync's stripe accounts store); absent: Stripe writes say so. */
+  stripe?: (accountId: string) => Promise<Stripe>;
   /** Routes of other parts (webhooks, the model proxy), tried before the built-in ones. */
   routes?: TeamRoute[];
 }
@@ -55,6 +59,8 @@ export interface TeamHttpOptions {
   behindTlsProxy?: boolean;
   maxBodyBytes?: number;
   rateLimit?: RateLimit;
+  /** A live stream whose unsent output grows past this is closed (the desk resumes from its seq). */
+  streamBufferBytes?: number;
 }
 
 export interface TeamHttpServer {
@@ -105,6 +111,11 @@ export async function startTeamHttpServer(deps: TeamHttpDeps, opts: TeamHttpOpti
   const limiter = new AgentRateLimiter(opts.rateLimit ?? { perSecond: 20, burst: 60 }, deps.now);
   const now = deps.now ?? Date.now;
   const routes = deps.routes ?? [];
+  const stripeFor =
+    deps.stripe ??
+    (async (accountId: string): Promise<Stripe> => {
+      throw new AppError('not_configured', `The team server has no Stripe key for ${accountId}: an admin sets STRIPE_SECRET_KEY on the server.`);
+    });
 
   const authenticate = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<Agent | null> => {
     const token = bearer(req);
@@ -149,7 +160,7 @@ export async function startTeamHttpServer(deps: TeamHttpDeps, opts: TeamHttpOpti
 
     if (method === 'GET' && path === '/v1/me') return sendJson(res, 200, { id: agent.id, name: agent.name, role: agent.role });
     if (method === 'GET' && path === '/v1/feed') return feedPage(res, url, deps.feed);
-    if (method === 'GET' && path === '/v1/feed/stream') return feedStream(req, res, url, agent, deps.hub, deps.log);
+    if (method === 'GET' && path === '/v1/feed/stream') return feedStream(req, res, url, agent, deps.hub, deps.log, 15_000, opts.streamBufferBytes);
     if (method === 'GET' && path === '/v1/snapshot') return snapshot(res, url, deps.feed, deps.log);
     const call = /^\/v1\/call\/([A-Za-z0-9_.]{1,80})$/.exec(path);
     if (call && method === 'POST') {
@@ -167,7 +178,7 @@ export async function startTeamHttpServer(deps: TeamHttpDeps, opts: TeamHttpOpti
         const code = (err as { code: 'not_found' | 'not_configured' | 'bad_input' }).code;
         return sendError(res, statusOf(code), { code, message: (err as Error).message });
       }
-      const result = await deps.calls.dispatch(call[1], input, { agent, accountId, pool: deps.pool, feed: deps.feed, agents: deps.agents, now });
+      const result = await deps.calls.dispatch(call[1], input, { agent, accountId, pool: deps.pool, feed: deps.feed, agents: deps.agents, stripe: stripeFor, log: deps.log, now });
       return sendJson(res, result.ok ? 200 : statusOf(result.error.code), result);
     }
     sendError(res, 404, { code: 'not_found', message: `No such endpoint: ${method} ${path.slice(0, 100)}` });

@@ -28,6 +28,8 @@ export interface AgentStore {
   /** The active agent holding this token, or null (unknown or revoked). */
   authenticate(token: string): Promise<Agent | null>;
   byName(name: string): Promise<Agent | null>;
+  /** An active agent by id (agt_…) or, failing that, by name. */
+  find(idOrName: string): Promise<Agent | null>;
 }
 
 export const AGENTS_CHANNEL = 'bsc_agents';
@@ -124,5 +126,13 @@ export class PgAgentStore implements AgentStore {
       [name.trim()],
     );
     return rows[0] ? toAgent(rows[0]) : null;
+  }
+
+  async find(idOrName: string): Promise<Agent | null> {
+    if (/^agt_[A-Za-z0-9_-]{6,40}$/.test(idOrName.trim())) {
+      const { rows } = await this.pool.query<AgentRow>('SELECT id, name, role, created_at, revoked_at FROM agents WHERE id = $1 AND revoked_at IS NULL', [idOrName.trim()]);
+      if (rows[0]) return toAgent(rows[0]);
+    }
+    return this.byName(idOrName);
   }
 }

@@ -39,6 +39,15 @@ export interface FeedPage {
   more: boolean;
 }
 
+/** A snapshot row: the entity's data as PostgreSQL's JSON text, streamed without parsing it. */
+export interface SnapshotRow {
+  seq: number;
+  accountId: string;
+  entity: string;
+  entityId: string;
+  dataJson: string;
+}
+
 export interface SnapshotHeader {
   seq: number;
   prunedThrough: number;
@@ -66,7 +75,7 @@ export interface FeedStore {
   page(after: number, opts?: { limit?: number; accountId?: string }): Promise<FeedPage>;
   head(): Promise<number>;
   /** Streams the newest state of every live entity at one consistent seq, in pages. */
-  snapshot(onHeader: (h: SnapshotHeader) => Promise<void> | void, onRows: (rows: FeedEntry[]) => Promise<void> | void, opts?: { accountId?: string; pageSize?: number }): Promise<{ seq: number; count: number }>;
+  snapshot(onHeader: (h: SnapshotHeader) => Promise<void> | void, onRows: (rows: SnapshotRow[]) => Promise<void> | void, opts?: { accountId?: string; pageSize?: number }): Promise<{ seq: number; count: number }>;
   /** Drops entries up to `throughSeq` (and deletions older than it); desks behind it must snapshot. */
   prune(throughSeq: number): Promise<{ prunedThrough: number; deleted: number }>;
   /** The newest seq committed before `beforeMs` (for pruning by age). */
@@ -162,7 +171,7 @@ export class PgFeedStore implements FeedStore {
 
   async snapshot(
     onHeader: (h: SnapshotHeader) => Promise<void> | void,
-    onRows: (rows: FeedEntry[]) => Promise<void> | void,
+    onRows: (rows: SnapshotRow[]) => Promise<void> | void,
     opts: { accountId?: string; pageSize?: number } = {},
   ): Promise<{ seq: number; count: number }> {
     const client = await this.pool.connect();
@@ -172,16 +181,16 @@ export class PgFeedStore implements FeedStore {
       await onHeader({ seq: head, prunedThrough });
       await client.query(
         `DECLARE snapshot_rows NO SCROLL CURSOR FOR
-         SELECT seq, account_id, entity, entity_id, op, data FROM feed_latest
+         SELECT seq, account_id, entity, entity_id, data::text AS data_json FROM feed_latest
          WHERE op = 'upsert' AND ($1::text IS NULL OR account_id = $1) ORDER BY account_id, entity, entity_id`,
         [opts.accountId ?? null],
       );
       let count = 0;
       for (;;) {
-        const { rows } = await client.query<EntryRow>(`FETCH ${Math.max(1, Math.floor(opts.pageSize ?? 2000))} FROM snapshot_rows`);
+        const { rows } = await client.query<{ seq: number; account_id: string; entity: string; entity_id: string; data_json: string }>(`FETCH ${Math.max(1, Math.floor(opts.pageSize ?? 2000))} FROM snapshot_rows`);
         if (rows.length === 0) break;
         count += rows.length;
-        await onRows(rows.map(toEntry));
+        await onRows(rows.map((r) => ({ seq: r.seq, accountId: r.account_id, entity: r.entity, entityId: r.entity_id, dataJson: r.data_json })));
       }
       await client.query('COMMIT');
       return { seq: head, count };

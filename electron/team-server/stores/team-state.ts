@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { Tx } from '../db';
 import type { DunningStage, SavedDunningView, DunningFilters, DunningSort } from '../../../shared/contract/dunning';
 import '../pg-types';
@@ -37,6 +38,7 @@ export interface TeamCase {
   stageChangedAt: number;
   closedAt: number | null;
   closedReason: string | null;
+  recoveredAmount: number;
 }
 
 export interface TeamHistoryEntry {
@@ -96,6 +98,7 @@ const caseOf = (r: Row): TeamCase => ({
   stageChangedAt: r.stage_changed_at as number,
   closedAt: (r.closed_at as number | null) ?? null,
   closedReason: (r.closed_reason as string | null) ?? null,
+  recoveredAmount: (r.recovered_amount as number | undefined) ?? 0,
 });
 
 const historyOf = (r: Row): TeamHistoryEntry => ({
@@ -140,7 +143,7 @@ export const teamState = {
   },
 
   /** Opens a case (the server's reconcile of the Stripe mirror calls this; tests seed with it). */
-  async openCase(tx: Tx, c: Omit<TeamCase, 'id' | 'stage' | 'assignee' | 'assigneeAgentId' | 'stageChangedAt' | 'closedAt' | 'closedReason'> & { stage?: DunningStage }): Promise<TeamCase> {
+  async openCase(tx: Tx, c: Omit<TeamCase, 'id' | 'stage' | 'assignee' | 'assigneeAgentId' | 'stageChangedAt' | 'closedAt' | 'closedReason' | 'recoveredAmount'> & { stage?: DunningStage }): Promise<TeamCase> {
     const { rows } = await tx.query(
       `INSERT INTO dunning_cases (account_id, customer_id, invoice_id, subscription_id, stage, amount_at_risk, currency, failure_mark, decline_code, category, opened_at, stage_changed_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING *`,
@@ -155,6 +158,12 @@ export const teamState = {
     return new Map(rows.map((r) => [r.id as number, caseOf(r)]));
   },
 
+  /** One case as this transaction sees it, without locking it. */
+  async caseById(tx: Tx, accountId: string, id: number): Promise<TeamCase | null> {
+    const { rows } = await tx.query('SELECT * FROM dunning_cases WHERE account_id = $1 AND id = $2', [accountId, id]);
+    return rows[0] ? caseOf(rows[0]) : null;
+  },
+
   async setCaseStage(tx: Tx, id: number, stage: DunningStage, atS: number, closing: boolean): Promise<TeamCase> {
     const { rows } = await tx.query(
       `UPDATE dunning_cases SET stage = $2, stage_changed_at = $3,
@@ -164,6 +173,20 @@ export const teamState = {
       [id, stage, atS, closing],
     );
     return caseOf(rows[0]);
+  },
+
+  /** Stripe reported the invoice paid (the answer to a retry): the case is recovered. */
+  async recoverCase(tx: Tx, id: number, amount: number, atS: number): Promise<TeamCase> {
+    const { rows } = await tx.query(
+      `UPDATE dunning_cases SET stage = 'recovered', stage_changed_at = $3, closed_at = greatest($3, opened_at), closed_reason = 'paid', recovered_amount = $2 WHERE id = $1 RETURNING *`,
+      [id, amount, atS],
+    );
+    return caseOf(rows[0]);
+  },
+
+  async settledRetries(tx: Tx | pg.Pool, caseId: number): Promise<number> {
+    const { rows } = await tx.query<{ n: number }>("SELECT count(*)::int AS n FROM dunning_history WHERE case_id = $1 AND kind = 'retry' AND (detail LIKE 'succeeded%' OR detail LIKE 'declined%')", [caseId]);
+    return rows[0].n;
   },
 
   async setCaseAssignee(tx: Tx, id: number, assignee: { name: string; agentId: string } | null): Promise<TeamCase> {

@@ -23,6 +23,9 @@ export function App() {
     });
   }, [refreshWorkspace]);
 
+  // Stripe lost or back (what the sync's own requests see): the banner says so at once.
+  useEffect(() => api.on('connectivity', (c) => useApp.getState().setOnline(c.accountId, c.online)), []);
+
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);

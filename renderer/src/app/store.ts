@@ -23,6 +23,8 @@ interface AppState {
   toggleCopilot(): void;
   setTheme(theme: Theme): void;
   refreshWorkspace(): Promise<void>;
+  /** A connectivity change pushed by the services, for the account shown. */
+  setOnline(accountId: string, online: boolean): void;
   showToast(text: string, kind?: 'info' | 'error'): void;
 }
 
@@ -55,6 +57,8 @@ export const useApp = create<AppState>((set) => ({
       set({ workspaceError: errorMessage(err) });
     }
   },
+  setOnline: (accountId, online) =>
+    set((s) => (s.workspace && s.workspace.account?.id === accountId && s.workspace.online !== online ? { workspace: { ...s.workspace, online } } : s)),
   showToast: (text, kind = 'info') => {
     set({ toast: { text, kind } });
     setTimeout(() => set((s) => (s.toast?.text === text ? { toast: null } : s)), 4000);
