@@ -92,7 +92,7 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<TeamServ
     const feed = new PgFeedStore(pool);
     const hub = new FeedHub(databaseUrl, pool, feed, log, { pollMs: opts.feedPollMs });
     await hub.start();
-    const sync = await startTeamSync({ pool, feed, connectionString: databaseUrl, env: opts.env, log, redactor, demo: opts.demo }).catch(async (err) => {
+    const sync = await startTeamSync({ pool, feed, box, connectionString: databaseUrl, env: opts.env, log, redactor, demo: opts.demo }).catch(async (err) => {
       await hub.stop();
       throw err;
     });
@@ -100,7 +100,19 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<TeamServ
     const pruner = new FeedPruner(feed, log, { retentionDays: Number(opts.env.BSC_TEAM_FEED_RETENTION_DAYS ?? 30) || 30 });
     pruner.start();
     const http = await startTeamHttpServer(
-      { pool, agents, feed, hub, calls: new TeamCallTable(log, redactor), health: opts.health ?? sync.health, stripe: opts.stripe ?? sync.stripeClient, log, redactor, routes: [...modelProxyRoutes({ pool, settings: modelSettings, redactor, log }), ...sync.routes, ...(opts.routes?.(parts) ?? [])] },
+      {
+        pool,
+        agents,
+        feed,
+        hub,
+        calls: new TeamCallTable(log, redactor),
+        health: opts.health ?? sync.health,
+        // Stripe writes spend the same paced budget as the account's sync.
+        stripe: opts.stripe ?? sync.stripeFor,
+        log,
+        redactor,
+        routes: [...sync.routes, ...modelProxyRoutes({ pool, settings: modelSettings, redactor, log }), ...(opts.routes?.(parts) ?? [])],
+      },
       { host: listen.host, port: listen.port, behindTlsProxy: opts.behindTlsProxy, rateLimit: opts.rateLimit, maxBodyBytes: opts.maxBodyBytes, streamBufferBytes: opts.streamBufferBytes },
     ).catch(async (err) => {
       pruner.stop();

@@ -4,7 +4,9 @@ import { migrate } from '../../electron/services/db/migrate';
 import { ensureAccount } from '../../electron/services/stripe/ingest';
 import { ProductNames } from '../../electron/services/stripe/product-names';
 import { applyMirrorEntry, type MirrorEntry } from '../../electron/services/sync/apply-mirror-entry';
-import type { MirrorTx } from '../../electron/team-server/mirror/apply';
+import { applyEventPayloadsToMirror, applyFetchedToMirror, applyObject, finishMirrorEvents, type MirrorTx } from '../../electron/team-server/mirror/apply';
+import { SDK_API_VERSION } from '../../electron/services/sync/clients';
+import { deliveryOrder, fetchFinal, type Scenario } from './sync-scenarios';
 import type { MirrorType, MirrorVersion, MirrorWrite, StripeObjectLike } from '../../electron/team-server/mirror/rules';
 import DatabaseCtor from 'better-sqlite3';
 
@@ -57,15 +59,55 @@ export class MemoryMirror implements MirrorTx {
 }
 
 /** A fresh desk cache holding these mirror entries (products first: subscriptions read their names). */
-export function cacheFromEntries(accountId: string, entries: MirrorEntry[]): Database.Database {
-  const db = new DatabaseCtor(':memory:');
+const templates = new Map<string, Buffer>();
+
+/** An empty migrated cache holding the account (migrated once per account, then copied). */
+function emptyCache(accountId: string): Database.Database {
+  let template = templates.get(accountId);
+  if (!template) {
+    const db = new DatabaseCtor(':memory:');
+    migrate(db);
+    ensureAccount(db, { id: accountId, name: 'Mirror', livemode: false, isDemo: false });
+    template = db.serialize();
+    db.close();
+    templates.set(accountId, template);
+  }
+  const db = new DatabaseCtor(template);
   db.pragma('foreign_keys = ON');
-  migrate(db);
-  ensureAccount(db, { id: accountId, name: 'Mirror', livemode: false, isDemo: false });
+  return db;
+}
+
+export function cacheFromEntries(accountId: string, entries: MirrorEntry[]): Database.Database {
+  const db = emptyCache(accountId);
   const names = new ProductNames(db, accountId);
   const ordered = [...entries.filter((e) => e.type === 'product'), ...entries.filter((e) => e.type !== 'product')];
   db.transaction(() => {
     for (const e of ordered) applyMirrorEntry(db, accountId, e, names);
   })();
   return db;
+}
+
+/**
+ * Delivers a scenario to a mirror the way the server does: the products, then each page or event
+ * batch (payloads, then the re-fetched objects with the events recorded), each step through
+ * `inTx` (one transaction of a PostgreSQL store, or straight to a MemoryMirror).
+ */
+export async function deliverToMirror(s: Scenario, plan: { seed: number; duplicate: number; maxBatch: number }, inTx: <T>(fn: (m: MirrorTx & { prefetch?: (ids: string[]) => Promise<void> }) => Promise<T>) => Promise<T>): Promise<void> {
+  await inTx(async (m) => {
+    for (const p of s.store.all('product')) await applyObject(m, p as StripeObjectLike, 0, 'latest');
+  });
+  for (const u of deliveryOrder(s, plan)) {
+    if (u.kind === 'page') {
+      await inTx(async (m) => {
+        await m.prefetch?.((u.items as StripeObjectLike[]).map((o) => o.id));
+        for (const item of u.items) await applyObject(m, item as StripeObjectLike, u.ts, 'strict');
+      });
+      continue;
+    }
+    const outcome = await inTx((m) => applyEventPayloadsToMirror(m, u.events, SDK_API_VERSION));
+    await inTx(async (m) => {
+      await applyFetchedToMirror(m, outcome.refetch.map((r) => fetchFinal(s.store, r, s.finalTs)));
+      await finishMirrorEvents(m, outcome.fresh);
+    });
+  }
 }

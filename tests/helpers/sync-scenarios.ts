@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type Stripe from 'stripe';
 import type { FetchedObject, RefetchRef } from '../../electron/services/sync/apply-events';
 import { SDK_API_VERSION } from '../../electron/services/sync/clients';
@@ -123,3 +124,11 @@ export function deliveryOrder(s: Scenario, plan: { seed: number; duplicate: numb
   }
   return units;
 }
+
+/** A delivery plan for `deliveryOrder`: which scenario, the shuffle's seed, how often an event comes twice, the batch size. */
+export const deliveryPlan = fc.record({
+  scenario: fc.nat(SCENARIOS - 1),
+  seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+  duplicate: fc.double({ min: 0, max: 0.6, noNaN: true }),
+  maxBatch: fc.integer({ min: 1, max: 12 }),
+});

@@ -8,7 +8,7 @@ import { ProductNames } from '../../electron/services/stripe/product-names';
 import { applyEventPayloads, applyRefetched, finishEvents } from '../../electron/services/sync/apply-events';
 import { ingestPage } from '../../electron/services/sync/backfill';
 import { SDK_API_VERSION } from '../../electron/services/sync/clients';
-import { ACCOUNT, buildScenario, deliveryOrder, fetchFinal, SCENARIOS, type Scenario } from '../helpers/sync-scenarios';
+import { ACCOUNT, buildScenario, deliveryOrder, deliveryPlan, fetchFinal, SCENARIOS, type Scenario } from '../helpers/sync-scenarios';
 import { cachedMirror, expectedMirror, mirrorDiff } from '../helpers/stripe-mirror';
 
 // Property (acceptance): the same changes, delivered as events shuffled, duplicated, cut into
@@ -79,12 +79,7 @@ describe('sync property: order, duplicates and interleaving do not matter', () =
   it('gives the server state whatever the delivery (1,000 runs)', () => {
     fc.assert(
       fc.property(
-        fc.record({
-          scenario: fc.nat(SCENARIOS - 1),
-          seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
-          duplicate: fc.double({ min: 0, max: 0.6, noNaN: true }),
-          maxBatch: fc.integer({ min: 1, max: 12 }),
-        }),
+        deliveryPlan,
         (plan) => {
           expect(deliver(scenarios[plan.scenario], plan)).toEqual([]);
         },

@@ -27,6 +27,10 @@ describe('002 stripe mirror', () => {
 
     await expect(pool.query("INSERT INTO stripe_accounts (id) VALUES ('not an account')")).rejects.toThrow(/check constraint/);
     await pool.query("INSERT INTO stripe_accounts (id, name) VALUES ('acct_1Mig002', 'Acme')");
+    // Live mode is a workspace of its own; the demo data set has its own id.
+    await pool.query("INSERT INTO stripe_accounts (id, name, livemode) VALUES ('acct_1Mig002:live', 'Acme', true), ('demo', 'Demo', false)");
+    await expect(pool.query("INSERT INTO stripe_accounts (id) VALUES ('acct_1Mig002:prod')")).rejects.toThrow(/check constraint/);
+    await pool.query("DELETE FROM stripe_accounts WHERE id <> 'acct_1Mig002'");
     await pool.query("INSERT INTO stripe_sync_state (account_id) VALUES ('acct_1Mig002')");
     await pool.query(`INSERT INTO stripe_objects (account_id, id, type, data, source_ts) VALUES ('acct_1Mig002', 'cus_1', 'customer', '{"id":"cus_1","object":"customer"}', 10)`);
     await expect(pool.query("INSERT INTO stripe_objects (account_id, id, type, data, source_ts) VALUES ('acct_1Mig002', 'ch_1', 'charge', '{}', 10)")).rejects.toThrow(/check constraint/);

@@ -71,6 +71,15 @@ describe('receiveStripeWebhook', () => {
     expect(inbox.events.size).toBe(0);
   });
 
+  it("a live-mode workspace (acct_…:live) is its own endpoint with its own secret", async () => {
+    const live = `${ACCOUNT}:live`;
+    const { inbox, receive } = receiver(new MemoryInbox(), { [ACCOUNT]: SECRET, [live]: 'whsec_liveSecret' });
+    const body = event('evt_live');
+    expect((await receive(body, sign(body), live)).status).toBe(400);
+    expect((await receive(body, sign(body, { secret: 'whsec_liveSecret' }), live)).status).toBe(200);
+    expect([...inbox.events.keys()]).toEqual(['evt_live']);
+  });
+
   it('unknown account, an account without secret, or a bad path: 404; nothing queued', async () => {
     const { inbox, receive } = receiver();
     const body = event();

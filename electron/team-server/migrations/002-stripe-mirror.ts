@@ -1,7 +1,8 @@
 import type { TeamMigration } from './types';
 
 // The team server's copy of each Stripe account and its sync's memory:
-// - stripe_accounts: the accounts the server syncs; keys only as AES-GCM ciphertext (BSC_TEAM_SECRET).
+// - stripe_accounts: the accounts the server syncs, by the desk's workspace id (acct_… for test
+//   mode, acct_…:live for live mode: two separate sets of data); keys only as AES-GCM ciphertext.
 // - stripe_objects: every API object the product reads, as Stripe sent it (jsonb), keyed by id,
 //   with the version it holds (source_ts, the ordering guard) and whether Stripe deleted it (a
 //   tombstone: the row stays so an older copy can never bring it back). parent_id files an
@@ -17,7 +18,7 @@ export const m002StripeMirror: TeamMigration = {
   async up(db) {
     await db.query(`
       CREATE TABLE stripe_accounts (
-        id text PRIMARY KEY CHECK (id ~ '^acct_[A-Za-z0-9]+$' OR id = 'demo'),
+        id text PRIMARY KEY CHECK (id ~ '^acct_[A-Za-z0-9]+(:live)?$' OR id = 'demo'),
         name text NOT NULL DEFAULT '',
         livemode boolean NOT NULL DEFAULT false,
         is_demo boolean NOT NULL DEFAULT false,

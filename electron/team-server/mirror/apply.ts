@@ -47,6 +47,13 @@ export async function applyObject(tx: MirrorTx, obj: StripeObjectLike, sourceTs:
   return out;
 }
 
+/** A deleted customer or draft invoice; an invoice's payments go with it (as on the desk). */
+async function applyDeletion(tx: MirrorTx, type: 'customer' | 'invoice', id: string, ts: number): Promise<WriteOutcome> {
+  const r = await applyWrite(tx, { op: 'delete', type, id, sourceTs: ts, parentId: null });
+  if (type === 'invoice') for (const p of await tx.paymentIdsOf(id)) await applyWrite(tx, { op: 'delete', type: 'invoice_payment', id: p, sourceTs: ts, parentId: id });
+  return r;
+}
+
 export interface EventsOutcome {
   /** Events not applied before, in the order given. */
   fresh: Stripe.Event[];
@@ -71,12 +78,9 @@ export async function applyEventPayloadsToMirror(tx: MirrorTx, events: Stripe.Ev
     fresh.push(event);
     const plan = planEvent(event, apiVersion);
     switch (plan.kind) {
-      case 'delete': {
-        const r = await applyWrite(tx, { op: 'delete', type: plan.type, id: plan.id, sourceTs: plan.ts, parentId: null });
-        if (r.applied) applied++;
-        if (plan.type === 'invoice') for (const p of await tx.paymentIdsOf(plan.id)) await applyWrite(tx, { op: 'delete', type: 'invoice_payment', id: p, sourceTs: plan.ts, parentId: plan.id });
+      case 'delete':
+        if ((await applyDeletion(tx, plan.type, plan.id, plan.ts)).applied) applied++;
         break;
-      }
       case 'product':
         if (plan.trusted) {
           const r = await applyObject(tx, event.data.object as unknown as StripeObjectLike, event.created, 'strict');
@@ -118,7 +122,7 @@ export async function applyFetchedToMirror(tx: MirrorTx, fetched: FetchedObject[
     }
     // Stripe no longer has it: a customer or invoice is gone for good; others keep their last version.
     if (f.ref.type === 'customer' || f.ref.type === 'invoice') {
-      if ((await applyWrite(tx, { op: 'delete', type: f.ref.type, id: f.ref.id, sourceTs: f.ts, parentId: null })).applied) applied++;
+      if ((await applyDeletion(tx, f.ref.type, f.ref.id, f.ts)).applied) applied++;
     }
   }
   return applied;

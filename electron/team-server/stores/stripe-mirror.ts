@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import type { Tx } from '../db';
 import type { MirrorTx } from '../mirror/apply';
 import type { MirrorType, MirrorVersion, MirrorWrite, StripeObjectLike } from '../mirror/rules';
-import { stripeEntity, type FeedChange, type FeedStore } from './feed';
+import { stripeChange, type FeedChange, type FeedStore } from './feed';
 
 // The Stripe mirror in PostgreSQL (migration 002), one transaction at a time. The rules of what to
 // write are mirror/rules.ts; this store only reads the held versions (in bulk, locking the rows
@@ -25,9 +25,7 @@ interface Pending {
 
 /** The feed entry of a mirror version (the feed's convention: the Stripe object, or a deletion without data). */
 export function feedChangeOfObject(accountId: string, p: { type: MirrorType; id: string; data: StripeObjectLike | null; deleted: boolean }): FeedChange {
-  return p.deleted || !p.data
-    ? { accountId, entity: stripeEntity(p.type), entityId: p.id, op: 'delete', data: null }
-    : { accountId, entity: stripeEntity(p.type), entityId: p.id, op: 'upsert', data: p.data };
+  return stripeChange(accountId, p.deleted || !p.data ? { id: p.id, object: p.type, deleted: true } : p.data);
 }
 
 export class PgMirrorTx implements MirrorTx {

@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { isLiveKey } from '../../services/stripe/api-base';
 import { createStripeClient } from '../../services/stripe/client';
 import { PacedHttpClient } from '../../services/stripe/paced-http-client';
 import { DEFAULT_LIVE_RATE, DEFAULT_MAX_CONCURRENT, DEFAULT_TEST_RATE, RateLimiter } from '../../services/stripe/rate-limiter';
@@ -23,7 +24,7 @@ export interface ServerStripe {
 }
 
 export function serverStripe(o: ServerStripeOptions): ServerStripe {
-  const live = o.key.startsWith('sk_live_') || o.key.startsWith('rk_live_');
+  const live = isLiveKey(o.key);
   const limiter = new RateLimiter({ ratePerSecond: o.ratePerSecond ?? (live ? DEFAULT_LIVE_RATE : DEFAULT_TEST_RATE), maxConcurrent: o.maxConcurrent ?? DEFAULT_MAX_CONCURRENT });
   const stats = { requests: 0 };
   const http = new PacedHttpClient({ limiter, retryBaseMs: o.retryBaseMs, onAttempt: () => void stats.requests++ });

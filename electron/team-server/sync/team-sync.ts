@@ -5,9 +5,11 @@ import type Stripe from 'stripe';
 import { AppError } from '../../../shared/contract/errors';
 import type { Logger } from '../../services/core/log';
 import type { Redactor } from '../../services/core/redact';
+import { isLiveKey } from '../../services/stripe/api-base';
+import { workspaceIdFor } from '../../../shared/domain/workspace-id';
 import type { TeamRoute } from '../http/server';
 import { sendJson } from '../http/respond';
-import { SecretBox } from '../secret-box';
+import type { SecretBox } from '../secret-box';
 import type { AccountHealthSource } from '../stores/account-health';
 import type { FeedStore } from '../stores/feed';
 import { PgStripeAccounts } from '../stores/stripe-accounts';
@@ -25,6 +27,8 @@ import { serverStripe, type ServerStripe } from './stripe-access';
 export interface TeamSyncOptions {
   pool: pg.Pool;
   feed: Pick<FeedStore, 'append'>;
+  /** Seals keys at rest (BSC_TEAM_SECRET); null: no key can be stored or opened. */
+  box: SecretBox | null;
   connectionString: string;
   env: NodeJS.ProcessEnv;
   log: Logger;
@@ -43,8 +47,8 @@ export interface TeamSync {
   syncs: Map<string, AccountSync>;
   /** Stripe requests made by this instance, per account. */
   stripeRequests(): Record<string, number>;
-  /** The account's Stripe client for the server's Stripe writes (portal links, retries). */
-  stripeClient(accountId: string): Promise<Stripe>;
+  /** The account's paced client, for Stripe writes (portal links, retries): one budget with the sync. */
+  stripeFor(accountId: string): Promise<Stripe>;
   stop(): Promise<void>;
 }
 
@@ -54,8 +58,7 @@ function envNumber(v: string | undefined): number | undefined {
 }
 
 export async function startTeamSync(o: TeamSyncOptions): Promise<TeamSync> {
-  const box = o.env.BSC_TEAM_SECRET ? new SecretBox(o.env.BSC_TEAM_SECRET) : null;
-  const accounts = new PgStripeAccounts(o.pool, box);
+  const accounts = new PgStripeAccounts(o.pool, o.box);
   const instanceId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const clients = new Map<string, ServerStripe>();
   const syncs = new Map<string, AccountSync>();
@@ -68,10 +71,12 @@ export async function startTeamSync(o: TeamSyncOptions): Promise<TeamSync> {
     const probe = serverStripe({ key, apiBase: o.env.STRIPE_API_BASE });
     try {
       const acct = await probe.client.accounts.retrieveCurrent();
+      const livemode = isLiveKey(key);
       await accounts.upsert({
-        id: acct.id,
+        // The desk's workspace id: a live key's data is a workspace of its own (acct_…:live).
+        id: workspaceIdFor(acct.id, livemode),
         name: acct.settings?.dashboard?.display_name ?? acct.business_profile?.name ?? acct.id,
-        livemode: key.startsWith('sk_live_') || key.startsWith('rk_live_'),
+        livemode,
         apiBase: o.env.STRIPE_API_BASE ?? null,
         secretKey: key,
         webhookSecret: o.env.STRIPE_WEBHOOK_SECRET,
@@ -140,7 +145,7 @@ export async function startTeamSync(o: TeamSyncOptions): Promise<TeamSync> {
       },
     },
     stripeRequests: () => Object.fromEntries([...clients].map(([id, c]) => [id, c.stats.requests])),
-    async stripeClient(accountId: string) {
+    async stripeFor(accountId) {
       const c = clients.get(accountId);
       if (!c) throw new AppError('not_configured', `The team server has no Stripe key for ${accountId}: an admin sets STRIPE_SECRET_KEY on the server.`);
       return c.client;

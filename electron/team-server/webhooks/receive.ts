@@ -31,14 +31,15 @@ export interface WebhookResponse {
   body: { received: boolean; duplicate?: boolean; error?: string };
 }
 
-const ACCOUNT_ID = /^acct_[A-Za-z0-9]{1,64}$/;
+/** A workspace id: the Stripe account (test mode), or with ':live' for its live mode (its own endpoint and secret). */
+const ACCOUNT_ID = /^acct_[A-Za-z0-9]{1,64}(:live)?$/;
 
 function refuse(status: 400 | 404 | 413, error: string): WebhookResponse {
   return { status, body: { received: false, error } };
 }
 
 export async function receiveStripeWebhook(deps: WebhookReceiverDeps, accountId: string, rawBody: Buffer, signatureHeader: string | string[] | undefined): Promise<WebhookResponse> {
-  if (!ACCOUNT_ID.test(accountId)) return refuse(404, 'No webhook endpoint here: the path must be /stripe/webhook/<Stripe account id, acct_…>.');
+  if (!ACCOUNT_ID.test(accountId)) return refuse(404, 'No webhook endpoint here: the path must be /stripe/webhook/<Stripe account id, acct_…, with :live for live mode>.');
   if (rawBody.length > WEBHOOK_MAX_BYTES) return refuse(413, `The delivery is larger than ${WEBHOOK_MAX_BYTES} bytes; Stripe events are far smaller.`);
   const secret = await deps.endpointSecret(accountId);
   if (!secret) return refuse(404, `The team server has no webhook endpoint secret for ${accountId}: an admin sets it (STRIPE_WEBHOOK_SECRET) before Stripe can deliver here.`);

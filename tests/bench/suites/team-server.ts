@@ -56,6 +56,7 @@ const MIRRORED = new Set(['customer', 'subscription', 'invoice', 'payment_method
 
 interface Window {
   stripeRequests: number;
+  byPath: Record<string, number>;
   events: number;
   latencies: number[];
   missing: number;
@@ -144,6 +145,12 @@ export default async function teamServerBench(ctx: BenchContext): Promise<Record
       await Promise.all(writes);
       await sleep(2_000); // the last deliveries
       const stripeRequests = stripe.requests.length - startReq;
+      // What the team's requests were (paths with ids folded), to see what a change costs.
+      const byPath: Record<string, number> = {};
+      for (const r of stripe.requests.slice(startReq)) {
+        const key = `${r.method} ${r.path.replace(/\/(cus|in|sub|pm|prod|inpay|evt)_[A-Za-z0-9]+/g, '/:id')}`;
+        byPath[key] = (byPath[key] ?? 0) + 1;
+      }
       const connections = (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database()')).rows[0].n;
       // One figure per (object, desk): the object's first delivery to its first arrival.
       const firstDelivery: Record<string, number> = {};
@@ -151,7 +158,7 @@ export default async function teamServerBench(ctx: BenchContext): Promise<Record
       const result = answer<{ latencies: number[]; missing: number }>();
       swarm.send({ deliveries: firstDelivery });
       const { latencies, missing } = await result;
-      return { stripeRequests, events: deliveredAt.size, latencies, missing, writeLatencies, connections };
+      return { stripeRequests, byPath, events: deliveredAt.size, latencies, missing, writeLatencies, connections };
     };
 
     const perDesks: Record<string, unknown> = {};
@@ -168,9 +175,10 @@ export default async function teamServerBench(ctx: BenchContext): Promise<Record
         write_ms_p95: pct(w.writeLatencies, 95),
         writes: w.writeLatencies.length,
         db_connections: w.connections,
+        team_stripe_requests_by_path: w.byPath,
       };
       perDesks[n] = row;
-      ctx.print(`${n} desks: team ${perMin} Stripe req/min; webhook -> every desk p50 ${row.propagation_ms_p50} ms, p95 ${row.propagation_ms_p95} ms (${w.latencies.length} pairs, ${w.missing} without an entry); notes.add p50 ${row.write_ms_p50} ms, p95 ${row.write_ms_p95} ms; ${w.connections} database connections`);
+      ctx.print(`${n} desks: team ${perMin} Stripe req/min (${Object.entries(w.byPath).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}), ${w.events} events; webhook -> every desk p50 ${row.propagation_ms_p50} ms, p95 ${row.propagation_ms_p95} ms (${w.latencies.length} pairs, ${w.missing} without an entry); notes.add p50 ${row.write_ms_p50} ms, p95 ${row.write_ms_p95} ms; ${w.connections} database connections`);
     }
     figures.desks = perDesks;
 
