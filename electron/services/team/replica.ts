@@ -62,6 +62,11 @@ export class TeamReplica {
     prepared(this.ctx.db, 'UPDATE team_replica SET agent_id = ?, agent_name = ?, agent_role = ?, last_contact_ms = ? WHERE account_id = ?').run(me.id, me.name, me.role, this.ctx.now(), this.accountId);
   }
 
+  /** "Synced N ago" on the banner means: this copy matched the team server then (the server matches Stripe). */
+  private markSynced(): void {
+    prepared(this.ctx.db, 'UPDATE sync_state SET last_synced_at_ms = ?, backfill_complete = 1, last_error = NULL WHERE account_id = ?').run(this.ctx.now(), this.accountId);
+  }
+
   /** Applies entries after the stored seq, and the new seq, in one transaction. */
   applyEntries(entries: readonly WireEntry[]): { applied: number; counts: Record<string, number> } {
     const db = this.ctx.db;
@@ -75,6 +80,7 @@ export class TeamReplica {
         seq = e.seq;
       }
       prepared(db, 'UPDATE team_replica SET seq = ?, last_contact_ms = ? WHERE account_id = ?').run(seq, this.ctx.now(), this.accountId);
+      this.markSynced();
     });
     run();
     return { applied: results.length, counts: this.announce(results) };
@@ -92,6 +98,7 @@ export class TeamReplica {
       const names = new ProductNames(db, this.accountId);
       for (const e of rows) results.push(applyTeamEntry(db, this.accountId, e, names));
       prepared(db, 'UPDATE team_replica SET seq = ?, snapshots = snapshots + 1, last_contact_ms = ? WHERE account_id = ?').run(head.seq, this.ctx.now(), this.accountId);
+      this.markSynced();
     })();
     this.ctx.log.info('team snapshot applied', { account: this.accountId, seq: head.seq, entries: head.count });
     return { ...head, counts: this.announce(results) };

@@ -107,6 +107,12 @@ export async function startTeamDesk(ctx: ServiceContext, table: HandlerTable, co
   map['workspace.setAgentName'] = () => {
     throw new AppError('refused', `On a team your name comes from the team server (${me()}); a team admin changes it.`);
   };
+  // Keys stay on the team server: pasting one on a team desk is refused in words, not stored.
+  const keysOnServer = () => {
+    throw new AppError('refused', 'On a team the Stripe key and the model key live on the team server (an admin sets them there); this desk keeps neither. Leave the team in Settings → Team to work with a key of your own.');
+  };
+  map['workspace.setStripeKey'] = keysOnServer;
+  map['copilot.settings.setKey'] = keysOnServer;
   map['sync.start'] = async () => {
     void replica.pull().catch((err) => ctx.log.warn('team catch-up failed', { error: err }));
     return { started: true };
