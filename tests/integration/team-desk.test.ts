@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../electron/services/core/log';
 import type { TeamServer } from '../../electron/team-server/app';
 import type { StripeServer } from '../stripe-server';
+import { seedPortalConfiguration } from '../stripe-server/routes/billing-portal';
 import { openDunningCase } from '../../electron/team-server/calls/dunning';
 import { inTransaction } from '../../electron/team-server/db';
 import type { Customer360 } from '../../shared/contract/customers';
@@ -286,5 +287,21 @@ describe('team desks', () => {
     } finally {
       cleanup();
     }
+  });
+
+  it("desk B's agent sends a portal link: the Stripe server gets one session request, made by the team server; the link reaches desk A", async () => {
+    const customer = customerIds()[6];
+    const a = await desk(lead.token);
+    const b = await desk(agent.token, { follow: false });
+    await b.desk.replica.pull();
+    await until('desk A online', () => a.desk.replica.status === 'online');
+    seedPortalConfiguration(stripe.store, { isDefault: true, features: { payment_method_update: { enabled: true } } });
+    const sessions = () => stripe.requests.filter((r) => r.method === 'POST' && r.path === '/v1/billing_portal/sessions').length;
+    const before = sessions();
+    const link = await b.call<{ id: number; createdBy: string; url: string }>('portal.createLink', { customerId: customer, flow: 'payment_method_update', returnUrl: 'https://example.com/account' });
+    expect(link.createdBy).toBe('Ari Agent');
+    expect(sessions()).toBe(before + 1);
+    await until('the link on desk A', () => a.ctx.db.prepare('SELECT created_by FROM portal_links WHERE id = ?').get(link.id));
+    expect(a.ctx.db.prepare('SELECT customer_id, created_by, url FROM portal_links WHERE id = ?').get(link.id)).toEqual({ customer_id: customer, created_by: 'Ari Agent', url: link.url });
   });
 });
