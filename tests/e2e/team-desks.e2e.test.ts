@@ -5,6 +5,7 @@ import { teamDeskOf } from '../../electron/services/team/team-desk';
 import { addAgent, type TestAgent } from '../helpers/team-server';
 import { seriousA11yViolations, startE2E, type E2E } from '../helpers/browser';
 import { startSyncedTeam, until, type SyncedTeam } from '../helpers/team-desk';
+import { startCuttableProxy, type CuttableProxy } from '../helpers/cuttable-proxy';
 
 // Two desks in Chromium (two harness instances, each with its own cache file) on one team server
 // that syncs the loopback Stripe server: a note the lead writes on desk A appears on desk B's open
@@ -18,6 +19,8 @@ let agent: TestAgent;
 let a: E2E;
 let b: E2E;
 let customer: { id: string; name: string };
+/** Desk B reaches the team server through this, so a test can take B offline. */
+let proxy: CuttableProxy;
 
 beforeAll(async () => {
   team = await startSyncedTeam({ accountId: ACCOUNT, stripeKey: 'sk_test_teamDeskE2E0001', customers: 15, seed: 21 });
@@ -28,15 +31,17 @@ beforeAll(async () => {
   await inTransaction(team.server.pool, (tx) =>
     openDunningCase(tx, team.server.feed, { accountId: ACCOUNT, customerId: c.id, invoiceId: 'in_e2e_team_case', subscriptionId: null, amountAtRisk: 12_900, currency: 'usd', failureMark: 1, declineCode: 'insufficient_funds', category: 'insufficient_funds', openedAt: Math.floor(Date.now() / 1000) }),
   );
-  const env = (token: string) => ({ BSC_TEAM_URL: team.server.url, BSC_TEAM_TOKEN: token, BSC_TEAM_FOLLOW: '1' });
-  a = await startE2E({ env: env(lead.token), skipDemoSeed: true });
-  b = await startE2E({ env: env(agent.token), skipDemoSeed: true });
+  proxy = await startCuttableProxy(team.server.url);
+  const env = (url: string, token: string) => ({ BSC_TEAM_URL: url, BSC_TEAM_TOKEN: token, BSC_TEAM_FOLLOW: '1' });
+  a = await startE2E({ env: env(team.server.url, lead.token), skipDemoSeed: true });
+  b = await startE2E({ env: env(proxy.url, agent.token), skipDemoSeed: true });
   for (const d of [a, b]) await until('desk online', () => teamDeskOf(d.services.ctx)?.replica.status === 'online');
 }, 180_000);
 
 afterAll(async () => {
   await a?.close();
   await b?.close();
+  await proxy?.close();
   await team?.stop();
 });
 
@@ -78,5 +83,23 @@ describe('two desks on one team (Chromium)', () => {
     expect(await section.textContent()).toContain('Connected');
     expect(await section.textContent()).toContain('holds neither');
     await b.screenshot('team-desk-b-settings-team');
+  });
+
+  it('desk B offline: a note written there is shown pending, then sent once on reconnect and no longer pending', async () => {
+    await openCustomer(b);
+    await proxy.cut();
+    await until('desk B offline', () => teamDeskOf(b.services.ctx)?.replica.status === 'offline');
+    await b.page.keyboard.press('n');
+    await b.page.keyboard.type('Written offline: customer will call back.');
+    await b.page.keyboard.press('Control+Enter');
+    const note = b.page.getByTestId('c360-notes').getByTestId('c360-note').filter({ hasText: 'Written offline: customer will call back.' });
+    await expect.poll(() => note.textContent()).toContain('pending');
+    expect(await note.getByRole('button', { name: /Edit the note/ }).count()).toBe(0);
+    expect(await seriousA11yViolations(b.page)).toEqual([]);
+    await b.screenshot('team-desk-b-pending-note');
+    await proxy.restore();
+    await expect.poll(() => note.textContent(), { timeout: 30_000 }).not.toContain('pending');
+    const { rows } = await team.server.pool.query('SELECT author FROM team_notes WHERE body = $1', ['Written offline: customer will call back.']);
+    expect(rows).toEqual([{ author: 'Ari Agent' }]);
   });
 });
