@@ -83,6 +83,28 @@ describe('team server: health and sign-in', () => {
   });
 });
 
+describe('team server: which account a call is for', () => {
+  it('the only account by default; BSC-Account names one of several; unknown or missing in words', async () => {
+    const { staticAccounts } = await import('../../electron/team-server/stores/account-health');
+    const none = await server({ health: staticAccounts([]) });
+    const a0 = await addAgent(none, 'Ana', 'agent');
+    const r0 = await a0.call('notes.add', { customerId: 'cus_A', body: 'x' });
+    expect(r0.status).toBe(503);
+    expect(!r0.body.ok && r0.body.error.message).toMatch(/^The team server has no Stripe account configured yet/);
+    const two = await server({ health: staticAccounts([{ id: 'acct_1One', backfill_complete: true, leader: true }, { id: 'acct_2Two', backfill_complete: false, leader: false }]) });
+    const a = await addAgent(two, 'Ana', 'agent');
+    const ambiguous = await a.call('notes.add', { customerId: 'cus_A', body: 'x' });
+    expect(ambiguous.status).toBe(400);
+    expect(!ambiguous.body.ok && ambiguous.body.error.message).toBe('This team server serves several accounts: name one with the BSC-Account header.');
+    const post = (account: string) => fetch(`${two.url}/v1/call/notes.add`, { method: 'POST', headers: { authorization: `Bearer ${a.token}`, 'content-type': 'application/json', 'bsc-account': account }, body: JSON.stringify({ customerId: 'cus_A', body: 'for two' }) });
+    expect((await post('acct_2Two')).status).toBe(200);
+    expect((await two.pool.query('SELECT account_id FROM team_notes')).rows).toEqual([{ account_id: 'acct_2Two' }]);
+    const unknown = await post('acct_3Three');
+    expect(unknown.status).toBe(404);
+    expect((await jsonOf(unknown)).error.message).toBe('This team server does not serve account acct_3Three.');
+  });
+});
+
 describe('team server: writes through the contract', () => {
   it('notes.add: the author is the authenticated agent; audit and feed entry in the same commit', async () => {
     const s = await server();

@@ -88,6 +88,30 @@ describe('team server resilience', () => {
     }
   });
 
+  it('an instance whose live position falls behind the pruned point closes its streams with "take a new snapshot"', async () => {
+    const s = await startTestTeamServer(await pgs.newDatabase(), { feedPollMs: 60_000 });
+    try {
+      const bo = await addAgent(s, 'Bo', 'agent');
+      const stream = await openSse(`${s.url}/v1/feed/stream?after=0`, { authorization: `Bearer ${bo.token}` });
+      while (s.hub.openStreams < 1) await new Promise((r) => setTimeout(r, 5));
+      // Entries appended and pruned in one commit: the instance wakes to a feed that no longer has them.
+      await inTransaction(s.pool, async (tx) => {
+        await s.feed.append(tx, [stripeChange(TEAM_ACCOUNT, { id: 'cus_gone', object: 'customer' })]);
+        await tx.query('DELETE FROM feed_entries');
+        await tx.query('UPDATE feed_horizon SET pruned_through = (SELECT max(seq) FROM feed_latest)');
+      });
+      await stream.ended;
+      expect(JSON.parse(stream.events.at(-1)!.data).reason).toMatch(/take a new snapshot \(GET \/v1\/snapshot\)/);
+      // The instance carries on from the head: a new stream gets the next change.
+      const again = await openSse(`${s.url}/v1/feed/stream?after=${await s.feed.head()}`, { authorization: `Bearer ${bo.token}` });
+      await bo.call('notes.add', { customerId: 'cus_A', body: 'after the gap' });
+      await again.waitFor((e) => e.event === 'change');
+      again.close();
+    } finally {
+      await s.stop();
+    }
+  });
+
   it('no secret reaches a response or a log line, failures included', async () => {
     const secrets = { STRIPE_SECRET_KEY: 'sk_test_SecretStripe0123456789', OPENAI_API_KEY: 'sk-proj-SecretModelKey0123456789abcdef', BSC_TEAM_SECRET: 'team secret value 0123456789', STRIPE_WEBHOOK_SECRET: 'whsec_SecretWebhook0123456789' };
     const lines: string[] = [];

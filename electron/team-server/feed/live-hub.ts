@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Logger } from '../../services/core/log';
 import { AGENTS_CHANNEL } from '../stores/agents';
-import { FEED_CHANNEL, type FeedEntry, type FeedStore } from '../stores/feed';
+import { FEED_CHANNEL, SnapshotRequiredError, type FeedEntry, type FeedStore } from '../stores/feed';
 
 // Live delivery of the feed to the desks connected to THIS instance. One LISTEN connection per
 // instance (not per desk) hears every commit on any instance (NOTIFY bsc_feed), reads the new
@@ -135,7 +135,21 @@ export class FeedHub {
 
   private async readNew(): Promise<void> {
     for (;;) {
-      const page = await this.feed.page(this.hubSeq, { limit: this.opts.pageSize ?? 1000 });
+      let page;
+      try {
+        page = await this.feed.page(this.hubSeq, { limit: this.opts.pageSize ?? 1000 });
+      } catch (err) {
+        if (!(err instanceof SnapshotRequiredError)) throw err;
+        // This instance fell behind the pruned point (cut off from the database for longer than
+        // the retention): its streams cannot be continued, so their desks take a new snapshot.
+        this.log.warn('team feed: this instance fell behind the pruned feed; closing its streams', { at: this.hubSeq, prunedThrough: err.prunedThrough });
+        for (const s of [...this.streams]) {
+          this.unsubscribe(s);
+          s.close(err.message);
+        }
+        this.hubSeq = err.head;
+        return;
+      }
       if (page.entries.length === 0) return;
       for (const stream of this.live) {
         const mine = page.entries.filter((e) => e.seq > stream.seq && (!stream.accountId || e.accountId === stream.accountId));

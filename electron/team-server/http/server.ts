@@ -92,17 +92,17 @@ function bearer(req: http.IncomingMessage): string | null {
   return m ? m[1] : null;
 }
 
+/** The account a call is for: the BSC-Account header, or the server's only account. */
 async function resolveAccount(req: http.IncomingMessage, health: AccountHealthSource): Promise<string> {
   const ids = (await health.accounts()).map((a) => a.id);
   const asked = req.headers['bsc-account'];
   if (typeof asked === 'string' && asked) {
-    if (!ids.includes(asked)) throw Object.assign(new Error(`This team server does not serve account ${asked.slice(0, 40)}.`), { code: 'not_found' as const });
+    if (!ids.includes(asked)) throw new AppError('not_found', `This team server does not serve account ${asked.slice(0, 40)}.`);
     return asked;
   }
   if (ids.length === 1) return ids[0];
-  throw Object.assign(new Error(ids.length === 0 ? 'The team server has no Stripe account configured yet (an admin sets STRIPE_SECRET_KEY on the server).' : 'This team server serves several accounts: name one with the BSC-Account header.'), {
-    code: (ids.length === 0 ? 'not_configured' : 'bad_input') as 'not_configured' | 'bad_input',
-  });
+  if (ids.length === 0) throw new AppError('not_configured', 'The team server has no Stripe account configured yet (an admin sets STRIPE_SECRET_KEY on the server).');
+  throw new AppError('bad_input', 'This team server serves several accounts: name one with the BSC-Account header.');
 }
 
 export async function startTeamHttpServer(deps: TeamHttpDeps, opts: TeamHttpOptions): Promise<TeamHttpServer> {
@@ -175,8 +175,8 @@ export async function startTeamHttpServer(deps: TeamHttpDeps, opts: TeamHttpOpti
       try {
         accountId = await resolveAccount(req, deps.health);
       } catch (err) {
-        const code = (err as { code: 'not_found' | 'not_configured' | 'bad_input' }).code;
-        return sendError(res, statusOf(code), { code, message: (err as Error).message });
+        if (!(err instanceof AppError)) throw err;
+        return sendError(res, statusOf(err.code), { code: err.code, message: err.message });
       }
       const result = await deps.calls.dispatch(call[1], input, { agent, accountId, pool: deps.pool, feed: deps.feed, agents: deps.agents, stripe: stripeFor, log: deps.log, now });
       return sendJson(res, result.ok ? 200 : statusOf(result.error.code), result);
