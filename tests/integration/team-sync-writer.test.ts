@@ -93,6 +93,20 @@ describe('team sync writer', () => {
     expect((await pool.query('SELECT count(*)::int AS n FROM stripe_webhook_inbox')).rows[0].n).toBe(0);
   });
 
+  it('a delivery rendered in another API version is not trusted: the writer re-fetches the object', async () => {
+    const customer = server.store.all('customer')[3];
+    const current = server.store.eventApiVersion;
+    server.store.eventApiVersion = '2024-06-20';
+    const events = eventsOf(server, () => server.store.updateCustomer(customer.id, { name: 'Older Shape Event' }));
+    server.store.eventApiVersion = current;
+    expect(events[0].api_version).toBe('2024-06-20');
+    const fetchesBefore = server.requests.filter((r) => r.method === 'GET' && r.path === `/v1/customers/${customer.id}`).length;
+    const delivery = signedDelivery(events[0], SECRET);
+    expect((await receiveStripeWebhook(receiver(), ACCOUNT, delivery.body, delivery.signature)).status).toBe(200);
+    await waitFor('the re-fetched customer', async () => (await mirrored(customer.id))?.name === 'Older Shape Event');
+    expect(server.requests.filter((r) => r.method === 'GET' && r.path === `/v1/customers/${customer.id}`).length).toBe(fetchesBefore + 1);
+  });
+
   it('a forged delivery changes nothing', async () => {
     const customer = server.store.all('customer')[1];
     const forged = { id: 'evt_forged1', object: 'event', type: 'customer.updated', created: Math.floor(Date.now() / 1000), data: { object: { ...customer, name: 'Forged' } } };

@@ -6,7 +6,9 @@ import type { ProductNames } from '../stripe/product-names';
 // One object of the team server's Stripe mirror (a snapshot row or a feed entry) written into a
 // desk's cache through the desk's own ingest. The server already ordered the versions (its guard
 // is the desk's), so the desk writes with the 'latest' guard and the feed's sequence number as the
-// version: a later entry always wins, an entry applied twice is a no-op.
+// version: a later entry always wins, an entry applied twice is a no-op. Seq numbers are small next
+// to Stripe times, so a team desk starts from a snapshot into a cache of its own: rows a solo sync
+// wrote carry Stripe times and would out-rank every feed entry.
 
 export interface MirrorEntry {
   type: 'customer' | 'subscription' | 'invoice' | 'payment_method' | 'invoice_payment' | 'product';

@@ -6,6 +6,7 @@ import { accountStripe, recentRate, type AccountStripe } from './clients';
 import { DEFAULT_PAYMENT_METHODS_ALL_LIMIT, runBackfill, type BackfillOptions, type BackfillRunResult } from './backfill';
 import { etaSeconds, remainingRequests } from './eta';
 import { CursorLostError, pollEvents } from './events-poller';
+import { missingPermission, missingPermissionWords } from './permissions';
 import { DEFAULT_POLL_SCHEDULE, nextPollDelay, type PollSchedule } from './poll-schedule';
 import type { SyncSink } from './sink';
 import { SqliteSyncSink } from './sqlite-sink';
@@ -20,12 +21,16 @@ export interface SyncPassResult {
   backfill: BackfillRunResult | null;
   eventsApplied: number;
   resynced: boolean;
+  /** Permissions the (restricted) key lacks: what they cover is not in the cache (see permissions.ts). */
+  missingPermissions: string[];
 }
 
 export type WatchOptions = Partial<PollSchedule>;
 
 function describe(err: unknown): string {
   if (err instanceof CursorLostError) return err.message;
+  const permission = missingPermission(err);
+  if (permission) return missingPermissionWords([permission]).replace('Everything else is synced. ', '');
   const e = err as { type?: string; message?: string; code?: string };
   if (e?.type === 'StripeConnectionError') return 'Stripe could not be reached (network). Showing cached data; retrying automatically.';
   if (e?.type === 'StripeAuthenticationError') return 'Stripe rejected the API key. Check the key in Settings.';
@@ -119,13 +124,24 @@ export class AccountSync {
   }
 
   private async runPass(full: boolean, signal: AbortSignal): Promise<SyncPassResult> {
-    const out: SyncPassResult = { backfill: null, eventsApplied: 0, resynced: false };
+    const out: SyncPassResult = { backfill: null, eventsApplied: 0, resynced: false, missingPermissions: [] };
     this.passStartedMs = Date.now();
+    const missing = new Set<string>();
+    // A key without Events: Read can still fill the cache; it cannot follow changes, and says so.
+    const events = async () => {
+      try {
+        out.eventsApplied += await this.events(signal, missing);
+      } catch (err) {
+        const permission = missingPermission(err);
+        if (!permission) throw err;
+        missing.add(permission);
+      }
+    };
     try {
       out.backfill = await this.backfill(full, signal);
       if (signal.aborted) return out;
       try {
-        out.eventsApplied += await this.events(signal);
+        await events();
       } catch (err) {
         if (!(err instanceof CursorLostError)) throw err;
         // The cursor is gone: everything again, then continue from the new cursor.
@@ -133,12 +149,21 @@ export class AccountSync {
         await this.sink.requireResync(emptyCheckpoint(true));
         out.resynced = true;
         out.backfill = await this.backfill(true, signal);
-        if (!signal.aborted) out.eventsApplied += await this.events(signal);
+        if (!signal.aborted) await events();
       }
-      if (!signal.aborted) await this.sink.markSynced(this.ctx.now());
+      for (const p of (await this.sink.readState()).missingPermissions) missing.add(p);
+      for (const p of out.backfill?.missingPermissions ?? []) missing.add(p);
+      out.missingPermissions = [...missing];
+      const words = missing.size ? missingPermissionWords(out.missingPermissions) : undefined;
+      if (!signal.aborted) {
+        await this.sink.markSynced(this.ctx.now());
+        // Synced, but not everything: the words stay where the status shows them.
+        if (words) await this.sink.recordError(words);
+      }
+      if (words) this.ctx.log.warn('the Stripe key lacks permissions; synced the rest', { accountId: this.accountId, missing: out.missingPermissions });
       this.lastResult = out;
       this.eventsAppliedTotal += out.eventsApplied;
-      this.emitProgress({ phase: 'idle', resource: undefined, etaSeconds: null, message: undefined });
+      this.emitProgress({ phase: 'idle', resource: undefined, etaSeconds: null, message: words });
       return out;
     } catch (err) {
       const message = describe(err);
@@ -151,13 +176,15 @@ export class AccountSync {
   private async backfill(full: boolean, signal: AbortSignal): Promise<BackfillRunResult | null> {
     const state = await this.sink.readState();
     if (state.backfillComplete && !full) return null;
-    if (this.accountCreated === null) {
-      try {
-        this.accountCreated = (await this.client.accounts.retrieveCurrent()).created ?? null;
-      } catch {
-        this.accountCreated = null; // only the ETA needs it
-      }
-    }
+    // The account's creation plans the slices and the ETA; it is asked for beside the backfill's
+    // first request rather than before it (one round trip less at internet latency).
+    const accountCreated =
+      this.accountCreated !== null
+        ? Promise.resolve(this.accountCreated)
+        : this.client.accounts.retrieveCurrent().then(
+            (a) => (this.accountCreated = a.created ?? null),
+            () => null, // the ETA and the slice plan do without it
+          );
     let pages = 0;
     this.emitProgress({ phase: 'backfill', objects: 0, pages: 0, etaSeconds: null, message: full ? 'Resyncing everything' : undefined });
     return runBackfill(this.sink, this.client, {
@@ -165,6 +192,8 @@ export class AccountSync {
       full,
       signal,
       now: this.ctx.now,
+      parallelism: this.access.parallelism,
+      accountCreated,
       onPage: ({ resource, resources }) => {
         pages++;
         const objects = Object.values(resources).reduce((s, c) => s + (c?.objects ?? 0), 0);
@@ -173,7 +202,7 @@ export class AccountSync {
     });
   }
 
-  private async events(signal: AbortSignal): Promise<number> {
+  private async events(signal: AbortSignal, missing?: Set<string>): Promise<number> {
     let applied = 0;
     const r = await pollEvents(this.sink, this.client, {
       signal,
@@ -183,6 +212,7 @@ export class AccountSync {
         this.emitProgress({ phase: 'events', resource: 'events', objects: applied, pages: 0, etaSeconds: null });
       },
     });
+    for (const p of r.missingPermissions) missing?.add(p);
     return r.applied;
   }
 

@@ -22,6 +22,8 @@ export interface EventsPassResult {
   refetched: number;
   /** The cursor is older than Stripe's retention or unknown to Stripe: a full resync is needed. */
   resyncNeeded: boolean;
+  /** Permissions the key lacked on the way (product names for subscriptions in events). */
+  missingPermissions: string[];
 }
 
 export class CursorLostError extends Error {
@@ -61,7 +63,10 @@ async function eventsSince(client: Stripe, since: number): Promise<{ events: Str
  *   older than the retention, events may have been lost: resync.
  */
 export async function pollEvents(sink: SyncSink, client: Stripe, opts: { signal?: AbortSignal; onBatch?: (applied: number) => void; now?: () => number } = {}): Promise<EventsPassResult> {
-  const result: EventsPassResult = { applied: 0, batches: 0, refetched: 0, resyncNeeded: false };
+  const result: EventsPassResult = { applied: 0, batches: 0, refetched: 0, resyncNeeded: false, missingPermissions: [] };
+  const noteDenied = (permission: string | null) => {
+    if (permission && !result.missingPermissions.includes(permission)) result.missingPermissions.push(permission);
+  };
   const now = opts.now ?? Date.now;
   const state = await sink.readState();
   let cursor = state.eventsCursor;
@@ -69,10 +74,10 @@ export async function pollEvents(sink: SyncSink, client: Stripe, opts: { signal?
   const subscriptionsOf = (objects: unknown[]) => objects.filter((o): o is Stripe.Subscription => (o as { object?: string } | null)?.object === 'subscription');
 
   const applyBatch = async (events: Stripe.Event[]) => {
-    await ensureProductNames(sink, client, subscriptionsOf(events.map((e) => e.data.object)));
+    noteDenied(await ensureProductNames(sink, client, subscriptionsOf(events.map((e) => e.data.object))));
     const outcome = await sink.applyEventPayloads(events, SDK_API_VERSION);
     const fetched = await fetchRefs(client, outcome.refetch);
-    await ensureProductNames(sink, client, subscriptionsOf(fetched.map((f) => f.object)));
+    noteDenied(await ensureProductNames(sink, client, subscriptionsOf(fetched.map((f) => f.object))));
     const newest = events[events.length - 1];
     await sink.finishEventBatch({ fresh: outcome.fresh, fetched, cursor: { id: newest.id, created: newest.created }, nowMs: now() });
     result.applied += outcome.fresh.length;

@@ -58,6 +58,8 @@ export interface CompleteBackfill {
   eventsCursor: string | null;
   eventsCursorCreated: number | null;
   nowMs: number;
+  /** Permissions the key lacked (what they cover was left out); readState returns them until the next backfill. */
+  missingPermissions: string[];
 }
 
 export interface EventPayloadsOutcome {

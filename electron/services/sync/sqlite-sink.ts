@@ -121,7 +121,7 @@ export class SqliteSyncSink implements SyncSink {
     const cp = done.checkpoint;
     this.db.transaction(() => {
       if (cp.full && cp.startedAt !== null) removeUnseen(this.db, this.accountId, cp.startedAt, done.paymentMethodsListed);
-      completeBackfill(this.db, this.accountId, done.eventsCursor, done.eventsCursorCreated, done.nowMs);
+      completeBackfill(this.db, this.accountId, done.eventsCursor, done.eventsCursorCreated, done.nowMs, done.missingPermissions);
     })();
   }
 

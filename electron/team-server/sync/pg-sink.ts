@@ -38,6 +38,11 @@ function checkpointOf(v: StateRow['backfill']): BackfillCheckpoint | null {
   return c && c.version === 1 && typeof c.resources === 'object' ? (c as BackfillCheckpoint) : null;
 }
 
+function missingPermissionsOf(v: StateRow['backfill']): string[] {
+  const m = (v as { missingPermissions?: unknown }).missingPermissions;
+  return Array.isArray(m) ? m.filter((p): p is string => typeof p === 'string') : [];
+}
+
 export async function ensureSyncState(db: Pick<pg.Pool, 'query'>, accountId: string): Promise<void> {
   await db.query('INSERT INTO stripe_sync_state (account_id) VALUES ($1) ON CONFLICT DO NOTHING', [accountId]);
 }
@@ -84,6 +89,7 @@ export class PgSyncSink implements SyncSink {
       eventsCursorCreated: r.events_cursor_created,
       lastSyncedAtMs: r.last_synced_at_ms,
       lastError: r.last_error,
+      missingPermissions: r.backfill_complete ? missingPermissionsOf(r.backfill) : [],
     };
   }
 
@@ -123,8 +129,9 @@ export class PgSyncSink implements SyncSink {
     await this.mirror(async (m, tx) => {
       if (cp.full && cp.startedAt !== null) await removeUnseen(m, tx, this.accountId, cp.startedAt, done.paymentMethodsListed);
       await tx.query(
-        "UPDATE stripe_sync_state SET backfill = '{}', backfill_complete = true, events_cursor = $2, events_cursor_created = $3, last_synced_at_ms = $4, last_error = NULL WHERE account_id = $1",
-        [this.accountId, done.eventsCursor, done.eventsCursorCreated, done.nowMs],
+        // A completed backfill keeps only what the key could not read (until the next backfill).
+        'UPDATE stripe_sync_state SET backfill = $5, backfill_complete = true, events_cursor = $2, events_cursor_created = $3, last_synced_at_ms = $4, last_error = NULL WHERE account_id = $1',
+        [this.accountId, done.eventsCursor, done.eventsCursorCreated, done.nowMs, JSON.stringify(done.missingPermissions.length ? { missingPermissions: done.missingPermissions } : {})],
       );
     });
   }
