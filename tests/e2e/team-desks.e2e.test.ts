@@ -68,6 +68,7 @@ describe('two desks on one team (Chromium)', () => {
     const onB = b.page.getByTestId('c360-notes').getByTestId('c360-note').filter({ hasText: 'Lead here: the customer will pay on Friday.' });
     await onB.waitFor();
     expect(await onB.textContent()).toContain('Lena Lead');
+    expect(await b.page.locator('#c360-notes-h').textContent()).toContain('shared with your team');
     expect(await seriousA11yViolations(b.page)).toEqual([]);
     await b.screenshot('team-desk-b-note-from-lead');
   });

@@ -5,6 +5,7 @@ import type { HandlerTable } from '../core/handler-table';
 import { schemaVersion } from '../db/migrate';
 import { parseExternalUrl } from '../../../shared/domain/external-url';
 import { teamDeskOf } from '../team/team-desk';
+import { teamStatus } from '../team/handlers';
 
 export interface WorkspaceRuntime {
   cacheRecovered: { movedTo: string; reason: string } | null;
@@ -27,6 +28,7 @@ export function workspaceStatus(ctx: ServiceContext, runtime: WorkspaceRuntime):
     copilotConfigured: runtime.copilotConfigured(),
     agentName: agentName(ctx),
     appVersion: ctx.options.appVersion ?? '0.1.0',
+    team: teamStatus(ctx),
   };
 }
 
