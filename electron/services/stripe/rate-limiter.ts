@@ -44,7 +44,6 @@ export const DEFAULT_TEST_RATE = 25;
 export const DEFAULT_LIVE_RATE = 100;
 /** Stripe's default per-endpoint limit (docs.stripe.com/rate-limits). */
 export const DEFAULT_ENDPOINT_RATE = 25;
-export const DEFAULT_MAX_CONCURRENT = 8;
 
 /** Start times within the last window, oldest first (a ring would save little at these sizes). */
 class StartWindow {
