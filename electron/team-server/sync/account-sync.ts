@@ -184,7 +184,8 @@ export class AccountSync {
 
   private async poll(sink: PgSyncSink, signal: AbortSignal): Promise<void> {
     try {
-      this.pollEventsApplied += (await pollEvents(sink, this.o.client, { signal, now: this.o.now })).applied;
+      // Counted as each batch commits (a reader may see the mirror change before the pass ends).
+      await pollEvents(sink, this.o.client, { signal, now: this.o.now, onBatch: (n) => void (this.pollEventsApplied += n) });
     } catch (err) {
       if (!(err instanceof CursorLostError)) throw err;
       this.o.log.warn('events cursor lost; resyncing the account', { accountId: this.o.accountId, reason: err.message });
