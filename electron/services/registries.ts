@@ -10,6 +10,7 @@ import { AccountStripeClients } from './sync/clients';
 import { Connectivity } from './sync/connectivity';
 import { SyncManager } from './sync/manager';
 import { refreshCustomer } from './sync/refresh';
+import type { TeamDesk } from './team/team-desk';
 
 // Every long-lived object of one set of services, built here and held on its context
 // (`ctx.registries`), so what lives as long as the services is listed in one place and closing
@@ -37,6 +38,8 @@ export interface ServiceRegistries {
   copilotConfirmations: InFlight<CopilotConfirmResult>;
   /** "Refresh from Stripe" on a customer: the sync's fetch through the account's paced client. */
   refreshCustomer: CustomerRefresher;
+  /** In team mode, the desk's link to the team server (replica, outbox); null on a solo desk. Set when it starts. */
+  teamDesk: TeamDesk | null;
 }
 
 /** A context from its parts (cache connection, options, hub, ...) with its registries built on it. */
@@ -63,6 +66,7 @@ export function createRegistries(ctx: ServiceContext): ServiceRegistries {
     paymentRetries: new InFlight(),
     copilotConfirmations: new InFlight(),
     refreshCustomer,
+    teamDesk: null,
   };
 }
 

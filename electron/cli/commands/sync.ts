@@ -2,7 +2,6 @@ import { AppError } from '../../../shared/contract/errors';
 import type { SyncProgress } from '../../../shared/contract/streams';
 import { UsageError, type CliCommand } from '../command';
 import { openServices } from '../open-services';
-import { teamDeskOf } from '../../services/team/team-desk';
 
 // `sync`: backfill the account of STRIPE_SECRET_KEY into the cache if it has not been, then apply
 // the new events once. `--full` reads everything again; `--watch` keeps polling until Ctrl-C.
@@ -41,7 +40,7 @@ export const syncCommand: CliCommand = {
     const started = performance.now();
     try {
       const ctx = services.ctx;
-      const team = teamDeskOf(ctx);
+      const team = ctx.registries.teamDesk;
       if (team) {
         // Team mode: the team server synced Stripe; this desk takes its snapshot (first time, or
         // behind the pruned point) and the feed after it. No Stripe request is made here.

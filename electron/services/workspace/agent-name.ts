@@ -1,5 +1,4 @@
 import type { ServiceContext } from '../core/context';
-import { teamDeskOf } from '../team/team-desk';
 
 // The person at this desk, as they named themselves in Settings: the actor of every audit row and
 // the first name offered as an assignee. Every transport (the app, the web harness, the CLI) reads
@@ -11,7 +10,7 @@ const SETTING = 'agent_name';
 export const DEFAULT_AGENT_NAME = 'agent';
 
 export function agentName(ctx: ServiceContext): string {
-  const team = teamDeskOf(ctx)?.replica.identity();
+  const team = ctx.registries.teamDesk?.replica.identity();
   if (team) return team.name;
   return ctx.settings.get<string>(SETTING, ctx.options.defaultAgentName || DEFAULT_AGENT_NAME);
 }

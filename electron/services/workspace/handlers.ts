@@ -5,7 +5,6 @@ import type { HandlerTable } from '../core/handler-table';
 import { schemaVersion } from '../db/migrate';
 import { parseExternalUrl } from '../../../shared/domain/external-url';
 import { agentName, setAgentName } from './agent-name';
-import { teamDeskOf } from '../team/team-desk';
 import { teamStatus } from '../team/handlers';
 
 export interface WorkspaceRuntime {
@@ -22,7 +21,7 @@ export function workspaceStatus(ctx: ServiceContext, runtime: WorkspaceRuntime):
     accounts: ctx.workspace.accounts(),
     lastSyncedAt: sync?.last_synced_at_ms ?? null,
     // A team desk is online when it hears the team server (it never talks to Stripe itself).
-    online: teamDeskOf(ctx) ? teamDeskOf(ctx)!.replica.status === 'online' : runtime.online(),
+    online: ctx.registries.teamDesk ? ctx.registries.teamDesk.replica.status === 'online' : runtime.online(),
     schemaVersion: schemaVersion(ctx.db),
     cacheRecovered: runtime.cacheRecovered,
     agentName: agentName(ctx),
