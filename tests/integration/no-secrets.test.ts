@@ -162,8 +162,11 @@ describe('no secret reaches the renderer or a log line', () => {
     await both('workspace.switchAccount', { accountId: 'demo' });
     expect(customerId).toBeDefined();
     {
-      await both('copilot.chat', { customerId, messages: [{ role: 'user', content: `My key is ${KEYS.stripeRejected}, why was I charged twice?` }] });
-      await both('copilot.analyze', { customerId, message: `Here is our key ${KEYS.openaiSet}` });
+      // Both must be accepted: a refused input (bad_input) would skip the step this test is about.
+      const chat = await both('copilot.chat', { customerId, messages: [{ role: 'user', text: `My key is ${KEYS.stripeRejected}, why was I charged twice?` }] });
+      expect(chat, JSON.stringify(chat.error)).toMatchObject({ ok: true });
+      const analyzed = await both('copilot.analyze', { customerId, message: `Here is our key ${KEYS.openaiSet}` });
+      expect(analyzed, JSON.stringify(analyzed.error)).toMatchObject({ ok: true });
     }
     await both('workspace.switchAccount', { accountId: ACCOUNTS[KEYS.stripeEnv] });
     await both('sync.start', { full: true });

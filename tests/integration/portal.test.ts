@@ -122,6 +122,8 @@ describe('portal links against the Stripe test server', () => {
     expect(b).toEqual(a);
     expect(sessionRequests()).toHaveLength(1);
     expect(server.store.all('billing_portal.session')).toHaveLength(1);
+    // Answered from the cache: not even a replayed request (it works offline and spends no rate budget).
+    expect(server.requests.filter((r) => r.method === 'POST' && r.path === '/v1/billing_portal/sessions')).toHaveLength(1);
   });
 
   it('refuses a canceled subscription in words before asking Stripe', async () => {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { setPacing } from '../../electron/services/sync/clients';
@@ -7,6 +6,7 @@ import { SyncManager } from '../../electron/services/sync/manager';
 import { startStripeServer, type StripeServer } from '../stripe-server';
 import { randomMutation } from '../stripe-server/mutations';
 import { rng, seedAccount } from '../stripe-server/seed';
+import { spawnCliSync, sleep, type CliRun } from '../helpers/cli-sync';
 import { tempDir, testServices } from '../helpers/services';
 import { cachedMirror, expectedMirror, mirrorDiff } from '../helpers/stripe-mirror';
 
@@ -19,7 +19,6 @@ import { cachedMirror, expectedMirror, mirrorDiff } from '../helpers/stripe-mirr
 // backfill (mid-request, mid-transaction) however fast or slow the machine is. The account keeps
 // changing while the CLI is down, so the last run also has events to catch up on.
 
-const ROOT = path.resolve(__dirname, '../..');
 const ACCOUNT = 'acct_1KillTest00000001';
 const KEY = 'sk_test_killTest000001';
 const KILLS = 22;
@@ -40,28 +39,13 @@ afterAll(async () => {
   cleanup();
 });
 
-interface Run {
-  child: ChildProcess;
-  stdout: string;
-  stderr: string;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+/** The CLI sync in its own process, against this file's server and key. */
+function cliSync(db: string, ...args: string[]): CliRun {
+  return spawnCliSync({ db, key: KEY, apiBase: server.url, rate: RATE }, ...args);
 }
-
-/** The CLI as a person runs it, in its own process: node + tsx, no wrapper process to kill instead. */
-function cliSync(db: string, ...args: string[]): Run {
-  const env = { ...process.env, STRIPE_SECRET_KEY: KEY, STRIPE_API_BASE: server.url };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/cli/main.ts', 'sync', '--db', db, '--rate', RATE, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const run: Run = { child, stdout: '', stderr: '', exit: null! };
-  child.stdout!.on('data', (d: Buffer) => (run.stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (run.stderr += d.toString()));
-  run.exit = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return run;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Resolves once the server has received `count` requests after index `from` (or the run ended). */
-async function requestsSeen(from: number, count: number, run: Run): Promise<void> {
+async function requestsSeen(from: number, count: number, run: CliRun): Promise<void> {
   let ended = false;
   void run.exit.then(() => (ended = true));
   while (!ended && server.requests.length - from < count) await sleep(1);
@@ -170,5 +154,7 @@ describe('kill -9 during the CLI sync', () => {
     // Resumed, not restarted: the last run cost less than a whole backfill does.
     const whole = await fullBackfillRequests();
     expect(totals.requests).toBeLessThan(whole);
-  });
+    // 23 CLI processes (each starting node + tsx) and ~850 paced requests: a minute on an idle
+    // machine, more on a loaded one.
+  }, 300_000);
 });

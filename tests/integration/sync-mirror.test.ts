@@ -68,6 +68,16 @@ describe('sync mirrors the server', () => {
     // The mix really exercised declines, deletions, detaches, pauses and renewals.
     for (const k of ['pay_with_decline', 'delete_customer', 'detach_pm', 'pause', 'renew', 'draft_then_delete', 'void_invoice'] as MutationKind[]) expect(kinds.get(k) ?? 0).toBeGreaterThan(0);
     expect(compare()).toEqual([]);
+    // The data can tell the money columns apart (a mapper mixing them up would show): partly and
+    // fully paid invoices, failed attempts with a decline code, subscriptions with a period.
+    const expected = expectedMirror(server.store, new Set());
+    const invoices = Object.values(expected.invoices);
+    expect(invoices.filter((i) => i.amount_remaining !== i.amount_due).length).toBeGreaterThan(5);
+    expect(invoices.filter((i) => i.amount_paid !== i.amount_due).length).toBeGreaterThan(5);
+    expect(invoices.filter((i) => i.next_payment_attempt != null).length).toBeGreaterThan(0);
+    expect(new Set(invoices.map((i) => i.status)).size).toBeGreaterThanOrEqual(3);
+    expect(Object.values(expected.attempts).filter((a) => a.status === 'failed' && a.decline_code != null).length).toBeGreaterThan(5);
+    expect(Object.values(expected.subscriptions).filter((x) => x.current_period_end != null).length).toBeGreaterThan(10);
 
     const attempts = s.ctx.db.prepare("SELECT COUNT(*) AS n FROM payment_attempts WHERE status = 'failed' AND decline_code IS NOT NULL").get() as { n: number };
     expect(attempts.n).toBeGreaterThan(5);

@@ -83,9 +83,39 @@ describe('copilot entity extraction', () => {
     expect(extractPlan('I do not use the product anymore', ['Pro'])).toBeNull();
   });
 
-  it('never throws and always returns well-formed entities', () => {
+  // Messages that really hold an amount and a date (a random string almost never does), in the
+  // forms customers write, between words: the extracted values are exactly the ones written.
+  const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+  const words = fc.array(fc.constantFrom('hi', 'my', 'card', 'was', 'charged', 'please', 'why', 'the', 'bill', 'thanks', 'again', 'for', 'plan'), { maxLength: 6 }).map((w) => w.join(' '));
+  const grouped = (n: number, sep: string) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, sep);
+  const amountText = fc.oneof(
+    fc.record({ major: fc.integer({ min: 1, max: 99_999 }), cents: fc.integer({ min: 0, max: 99 }) }).map(({ major, cents }) => ({ text: `$${grouped(major, ',')}.${String(cents).padStart(2, '0')}`, amount: major * 100 + cents, currency: 'usd' })),
+    fc.record({ major: fc.integer({ min: 1, max: 99_999 }), cents: fc.integer({ min: 0, max: 99 }) }).map(({ major, cents }) => ({ text: `£${grouped(major, ',')}.${String(cents).padStart(2, '0')}`, amount: major * 100 + cents, currency: 'gbp' })),
+    fc.record({ major: fc.integer({ min: 1, max: 99_999 }), cents: fc.integer({ min: 0, max: 99 }) }).map(({ major, cents }) => ({ text: `€${grouped(major, '.')},${String(cents).padStart(2, '0')}`, amount: major * 100 + cents, currency: 'eur' })),
+    fc.integer({ min: 1, max: 9_999_999 }).map((yen) => ({ text: `¥${grouped(yen, ',')}`, amount: yen, currency: 'jpy' })),
+  );
+  const dateText = fc.integer({ min: 1, max: 360 }).chain((daysAgo) => {
+    const d = new Date(FIXTURE_NOW_MS - daysAgo * 86_400_000);
+    const iso = d.toISOString().slice(0, 10);
+    const [y, m, day] = [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()];
+    return fc.constantFrom(iso, `${MONTHS[m]} ${day}, ${y}`, `${day} ${MONTHS[m]} ${y}`).map((text) => ({ text: `on ${text}`, iso }));
+  });
+
+  it('reads back exactly the amount and the date a message holds, wherever they sit in it', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 300 }), (s) => {
+      fc.property(words, amountText, words, dateText, words, fc.boolean(), (a, amount, b, date, c, dateFirst) => {
+        const s = dateFirst ? `${a} ${date.text} ${b} ${amount.text} ${c}` : `${a} ${amount.text} ${b} ${date.text} ${c}`;
+        const e = extractEntities(s, hints);
+        expect({ amount: e.amount, currency: e.currency, date: e.date }).toEqual({ amount: amount.amount, currency: amount.currency, date: date.iso });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never throws and always returns well-formed entities', () => {
+    const text = fc.oneof(fc.string({ maxLength: 300 }), fc.tuple(fc.string({ maxLength: 60 }), amountText, fc.string({ maxLength: 60 }), dateText, fc.string({ maxLength: 60 })).map((p) => p.map((x) => (typeof x === 'string' ? x : x.text)).join('')));
+    fc.assert(
+      fc.property(text, (s) => {
         const e = extractEntities(s, hints);
         if (e.amount != null) expect(Number.isInteger(e.amount)).toBe(true);
         if (e.currency != null) expect(e.currency).toMatch(/^[a-z]{3}$/);

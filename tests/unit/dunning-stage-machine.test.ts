@@ -36,6 +36,8 @@ const observation: fc.Arbitrary<(mark: number) => StripeObservation> = fc.oneof(
   fc.constant(() => ({ kind: 'voided' as const })),
   fc.constant(() => ({ kind: 'uncollectible' as const })),
   fc.constant(() => ({ kind: 'subscription_canceled' as const })),
+  // The subscription active again (paid elsewhere, or the amount unknown: null).
+  fc.option(fc.nat(5_000)).map((amount) => () => ({ kind: 'subscription_active' as const, amountPaid: amount })),
   fc.constant(() => ({ kind: 'gone' as const })),
   fc.constant(() => ({ kind: 'quiet' as const })),
 );
@@ -89,11 +91,38 @@ describe('dunning stage machine (property)', () => {
     );
   });
 
-  it('recovered implies paid: only a paid (or subscription active again) observation recovers a case', () => {
+  it('the generator produces every observation, and recoveries by both paid and subscription_active', () => {
+    const kinds = new Set<string>();
+    const recoveredBy = new Set<string>();
+    for (const seq of fc.sample(events, { numRuns: 300, seed: 7 })) {
+      let chain: ChainCase[] = [];
+      for (const event of seq) {
+        if (event.type === 'stripe') kinds.add(event.observation.kind);
+        chain = apply(chain, event).chain;
+      }
+      for (const c of chain) if (c.stage === 'recovered' && c.closedBy?.type === 'stripe') recoveredBy.add(c.closedBy.observation.kind);
+    }
+    expect([...kinds].sort()).toEqual(['failing', 'gone', 'paid', 'quiet', 'subscription_active', 'subscription_canceled', 'uncollectible', 'voided']);
+    expect([...recoveredBy].sort()).toEqual(['paid', 'subscription_active']);
+  });
+
+  it('recovered implies paid: only a paid (or subscription active again) observation recovers a case, and an open case it reaches always recovers', () => {
     fc.assert(
       fc.property(events, (seq) => {
         let chain: ChainCase[] = [];
-        for (const event of seq) chain = apply(chain, event).chain;
+        for (const event of seq) {
+          const headOpen = chain.length > 0 && isOpenDunningStage(chain.at(-1)!.stage);
+          const { chain: after, decision } = apply(chain, event);
+          if (headOpen && event.type === 'stripe' && (event.observation.kind === 'paid' || event.observation.kind === 'subscription_active')) {
+            expect(after.at(-1)!.stage).toBe('recovered');
+            const atRisk = chain.at(-1)!.amountAtRisk;
+            expect(decision).toMatchObject({ kind: 'move', to: 'recovered' });
+            const amount = (decision as { recoveredAmount: number }).recoveredAmount;
+            expect(amount).toBeGreaterThanOrEqual(0);
+            expect(amount).toBeLessThanOrEqual(atRisk);
+          }
+          chain = after;
+        }
         for (const c of chain) {
           if (c.stage === 'recovered') {
             expect(c.closedBy?.type).toBe('stripe');

@@ -7,6 +7,8 @@ import { searchCommand } from './search';
 import { customerCommand } from './customer';
 import { syncCommand } from './sync';
 import { copilotCommand } from './copilot';
+import { teamCommand } from './team';
+import { teamServerCommand } from './team-server';
 
 // One line per command so parallel work touches separate lines.
 export const COMMANDS: CliCommand[] = [
@@ -18,4 +20,6 @@ export const COMMANDS: CliCommand[] = [
   customerCommand,
   syncCommand,
   copilotCommand,
+  teamCommand,
+  teamServerCommand,
 ];

@@ -64,10 +64,15 @@ export class HandlerTable {
   }
 
   private toCallError(name: string, err: unknown): CallError {
-    if (err instanceof AppError) {
-      return { code: err.code, message: this.redactor.text(err.message), ...(err.details ? { details: this.redactor.value(err.details) } : {}) };
-    }
+    const typed = typedCallError(err, this.redactor);
+    if (typed) return typed;
     this.log.error('call failed', { call: name, error: err });
     return { code: 'internal', message: 'Something went wrong on our side. The details are in the app log; your data is unchanged.' };
   }
+}
+
+/** A service's AppError as the contract's typed error, secrets redacted; null for anything else (a bug). */
+export function typedCallError(err: unknown, redactor: Redactor): CallError | null {
+  if (!(err instanceof AppError)) return null;
+  return { code: err.code, message: redactor.text(err.message), ...(err.details ? { details: redactor.value(err.details) } : {}) };
 }

@@ -45,7 +45,8 @@ export function reciprocalRankFusion(lists: number[][], k = 60): Map<number, num
   return scores;
 }
 
-function snippet(text: string, max = 320): string {
+/** A hit's passage: whole sentences up to `max` characters. */
+export function snippet(text: string, max = 320): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   if (flat.length <= max) return flat;
   const cut = flat.slice(0, max);

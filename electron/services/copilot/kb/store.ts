@@ -1,19 +1,13 @@
 import type Database from 'better-sqlite3';
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { AppError } from '../../../../shared/contract/errors';
 import type { KbArticle, KbStatus } from '../../../../shared/contract/copilot';
-import { parseMarkdownArticle } from './chunk';
+import { readKbFolder } from './read-folder';
 import { deleteVectors } from './vectors';
 
 // The knowledge base: Markdown articles imported from a folder, one row per article and one per
 // chunk (the FTS index follows kb_chunks through triggers). An article is identified by its slug
 // (file name), which is also its citation id `kb:<slug>`: importing a folder with refunds.md
 // replaces the article cited as [kb:refunds], wherever it came from.
-
-const MAX_FILE_BYTES = 1_000_000;
-const MAX_FILES = 2_000;
 
 export interface ImportResult {
   documents: number;
@@ -24,64 +18,16 @@ export interface ImportResult {
   newChunkIds: number[];
 }
 
-function listMarkdown(folder: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string, depth: number) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (entry.name.startsWith('.')) continue;
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory() && depth < 3) walk(full, depth + 1);
-      else if (entry.isFile() && /\.(md|markdown)$/i.test(entry.name)) out.push(full);
-      if (out.length >= MAX_FILES) return;
-    }
-  };
-  walk(folder, 0);
-  return out;
-}
-
 export function importKbFolder(db: Database.Database, folder: string, nowMs: number): ImportResult {
-  const abs = path.resolve(folder);
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(abs);
-  } catch {
-    throw new AppError('bad_input', `There is no folder at ${abs}. Choose a folder that holds Markdown (.md) articles.`);
-  }
-  if (!stat.isDirectory()) throw new AppError('bad_input', `${abs} is a file, not a folder. Choose the folder that holds the Markdown articles.`);
-  const files = listMarkdown(abs);
-  if (files.length === 0) throw new AppError('bad_input', `No Markdown (.md) files in ${abs}.`);
-
-  const result: ImportResult = { documents: 0, chunks: 0, unchanged: 0, problems: [], newChunkIds: [] };
+  const { articles, problems } = readKbFolder(folder);
+  const result: ImportResult = { documents: 0, chunks: 0, unchanged: 0, problems, newChunkIds: [] };
   const findBySlug = db.prepare('SELECT id, content_hash FROM kb_documents WHERE slug = ?');
   const chunkIds = db.prepare('SELECT id FROM kb_chunks WHERE document_id = ?');
   const deleteDoc = db.prepare('DELETE FROM kb_documents WHERE id = ?');
   const insertDoc = db.prepare('INSERT INTO kb_documents (source_path, slug, title, body, content_hash, imported_at_ms) VALUES (?, ?, ?, ?, ?, ?)');
   const insertChunk = db.prepare('INSERT INTO kb_chunks (document_id, ord, heading, text) VALUES (?, ?, ?, ?)');
-  const seenSlugs = new Set<string>();
 
-  for (const file of files) {
-    let text: string;
-    try {
-      if (fs.statSync(file).size > MAX_FILE_BYTES) {
-        result.problems.push(`${path.basename(file)}: larger than 1 MB, skipped`);
-        continue;
-      }
-      text = fs.readFileSync(file, 'utf8');
-    } catch (err) {
-      result.problems.push(`${path.basename(file)}: could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-      continue;
-    }
-    const article = parseMarkdownArticle(path.basename(file), text);
-    if (seenSlugs.has(article.slug)) {
-      result.problems.push(`${path.relative(abs, file)}: another file in this folder is also cited as kb:${article.slug}; skipped`);
-      continue;
-    }
-    seenSlugs.add(article.slug);
-    if (article.chunks.length === 0) {
-      result.problems.push(`${path.basename(file)}: no text, skipped`);
-      continue;
-    }
-    const hash = crypto.createHash('sha256').update(text).digest('hex');
+  for (const { file, article, hash } of articles) {
     const existing = findBySlug.get(article.slug) as { id: number; content_hash: string } | undefined;
     if (existing?.content_hash === hash) {
       result.unchanged++;

@@ -1,0 +1,116 @@
+import type pg from 'pg';
+import { createLogger, type Logger } from '../services/core/log';
+import { Redactor } from '../services/core/redact';
+import { TeamCallTable } from './calls/table';
+import { openTeamPool } from './db';
+import { FeedHub } from './feed/live-hub';
+import { startTeamHttpServer, type TeamHttpServer, type TeamRoute } from './http/server';
+import type { RateLimit } from './http/agent-rate-limit';
+import { parseListenAddress } from './listen-address';
+import { migrateTeamDb } from './migrate';
+import { staticAccounts, type AccountHealthSource } from './stores/account-health';
+import { PgAgentStore } from './stores/agents';
+import { PgFeedStore } from './stores/feed';
+import { FeedPruner } from './feed/pruner';
+import { modelProxyRoutes } from './http/model-proxy';
+import { SecretBox, TeamSecretMissingError } from './secret-box';
+import { DEFAULT_MODEL_BASE_URL, PgModelSettingsStore } from './stores/model-settings';
+
+// Assembles one team-server instance: pool → migrations → stores → live feed → HTTP. Stateless
+// apart from the database: any number of instances may run on one DATABASE_URL.
+
+export interface TeamServerOptions {
+  env: NodeJS.ProcessEnv;
+  /** Overrides DATABASE_URL (the --demo private cluster). */
+  databaseUrl?: string;
+  behindTlsProxy?: boolean;
+  /** Where account health comes from (the mirror/sync store); default: none configured yet. */
+  health?: AccountHealthSource;
+  /** The account's Stripe client, for Stripe writes (portal links, retries). */
+  stripe?: (accountId: string) => Promise<import('stripe').default>;
+  /** Extra routes: the Stripe webhook, the model proxy. */
+  routes?: (parts: TeamServerParts) => TeamRoute[];
+  rateLimit?: RateLimit;
+  maxBodyBytes?: number;
+  streamBufferBytes?: number;
+  feedPollMs?: number;
+  log?: Logger;
+  redactor?: Redactor;
+}
+
+export interface TeamServerParts {
+  pool: pg.Pool;
+  agents: PgAgentStore;
+  feed: PgFeedStore;
+  hub: FeedHub;
+  log: Logger;
+  redactor: Redactor;
+  /** Seals keys at rest; null when BSC_TEAM_SECRET is not set (then no key can be stored). */
+  box: SecretBox | null;
+  modelSettings: PgModelSettingsStore;
+}
+
+export interface TeamServer extends TeamServerParts {
+  http: TeamHttpServer;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Every secret the server is given is masked wherever it might surface. */
+function redactorFor(env: NodeJS.ProcessEnv, databaseUrl: string): Redactor {
+  const r = new Redactor();
+  for (const k of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'OPENAI_API_KEY', 'BSC_TEAM_SECRET']) r.remember(env[k]);
+  try {
+    r.remember(decodeURIComponent(new URL(databaseUrl).password));
+  } catch {
+    // Not a URL (a libpq keyword string): nothing to pick out; the driver never echoes it.
+  }
+  return r;
+}
+
+export async function startTeamServer(opts: TeamServerOptions): Promise<TeamServer> {
+  const databaseUrl = opts.databaseUrl ?? opts.env.DATABASE_URL ?? '';
+  const redactor = opts.redactor ?? redactorFor(opts.env, databaseUrl);
+  const log = opts.log ?? createLogger(redactor);
+  const listen = parseListenAddress(opts.env.BSC_TEAM_LISTEN);
+  const pool = openTeamPool(databaseUrl, { max: Number(opts.env.BSC_TEAM_DB_POOL ?? 10) || 10 });
+  try {
+    await migrateTeamDb(pool);
+    const box = opts.env.BSC_TEAM_SECRET ? SecretBox.fromEnv(opts.env) : null;
+    const modelSettings = new PgModelSettingsStore(pool, box);
+    const modelKey = opts.env.OPENAI_API_KEY?.trim();
+    if (modelKey) {
+      if (!box) throw new TeamSecretMissingError();
+      await modelSettings.set({ baseUrl: opts.env.OPENAI_BASE_URL?.trim() || DEFAULT_MODEL_BASE_URL, model: opts.env.COPILOT_MODEL?.trim() || null, key: modelKey });
+    }
+    const agents = new PgAgentStore(pool);
+    const feed = new PgFeedStore(pool);
+    const hub = new FeedHub(databaseUrl, pool, feed, log, { pollMs: opts.feedPollMs });
+    await hub.start();
+    const parts: TeamServerParts = { pool, agents, feed, hub, log, redactor, box, modelSettings };
+    const pruner = new FeedPruner(feed, log, { retentionDays: Number(opts.env.BSC_TEAM_FEED_RETENTION_DAYS ?? 30) || 30 });
+    pruner.start();
+    const http = await startTeamHttpServer(
+      { pool, agents, feed, hub, calls: new TeamCallTable(log, redactor), health: opts.health ?? staticAccounts([]), stripe: opts.stripe, log, redactor, routes: [...modelProxyRoutes({ pool, settings: modelSettings, redactor, log }), ...(opts.routes?.(parts) ?? [])] },
+      { host: listen.host, port: listen.port, behindTlsProxy: opts.behindTlsProxy, rateLimit: opts.rateLimit, maxBodyBytes: opts.maxBodyBytes, streamBufferBytes: opts.streamBufferBytes },
+    ).catch(async (err) => {
+      pruner.stop();
+      await hub.stop();
+      throw err;
+    });
+    return {
+      ...parts,
+      http,
+      url: http.url,
+      async stop() {
+        pruner.stop();
+        await hub.stop();
+        await http.close();
+        await pool.end();
+      },
+    };
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw err;
+  }
+}

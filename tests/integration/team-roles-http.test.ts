@@ -1,0 +1,136 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TeamServer } from '../../electron/team-server/app';
+import { openDunningCase } from '../../electron/team-server/calls/dunning';
+import { inTransaction } from '../../electron/team-server/db';
+import { isWriteCall, ROLES, type Role } from '../../electron/team-server/roles';
+import { TeamCallTable } from '../../electron/team-server/calls/table';
+import { silentLogger } from '../../electron/services/core/log';
+import { Redactor } from '../../electron/services/core/redact';
+import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
+import { addAgent, startTestTeamServer, TEAM_ACCOUNT, type TestAgent } from '../helpers/team-server';
+
+// Every write call × every role through the server: allowed calls change data (and the feed);
+// refused ones answer 403 in words and change nothing at all. Calls the server does not serve yet
+// are still authorised first: a role that may not make them is refused before "not served".
+
+let pgs: TestPostgres;
+let server: TeamServer;
+const as: Record<Role, TestAgent> = {} as Record<Role, TestAgent>;
+beforeAll(async () => {
+  pgs = await startTestPostgres();
+  server = await startTestTeamServer(await pgs.newDatabase(), { rateLimit: { perSecond: 1000, burst: 1000 } });
+  for (const r of ROLES) as[r] = await addAgent(server, `The ${r}`, r);
+});
+afterAll(async () => {
+  await server?.stop();
+  await pgs?.close();
+});
+
+async function newCase(category = 'soft'): Promise<number> {
+  const c = await inTransaction(server.pool, (tx) => openDunningCase(tx, server.feed, { accountId: TEAM_ACCOUNT, customerId: 'cus_R', invoiceId: 'in_R', subscriptionId: null, amountAtRisk: 500, currency: 'usd', failureMark: 1, declineCode: category === 'hard' ? 'stolen_card' : 'card_declined', category, openedAt: 1_700_000_000 }));
+  return c.id;
+}
+
+/** Everything a write could touch: if a refused call moved any of it, the test sees it. */
+/** A copy of the sample knowledge base with one article made unique, so an import always changes something. */
+function kbCopy(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'team-kb-'));
+  fs.cpSync(path.resolve(import.meta.dirname, '../../resources/kb'), dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'unique.md'), `# Unique\n\nMade for one test: ${Math.random()}.\n`);
+  return dir;
+}
+
+async function fingerprint(): Promise<string> {
+  const q = async (sql: string) => JSON.stringify((await server.pool.query(sql)).rows);
+  return [await q('SELECT max(seq) FROM feed_entries'), await q('SELECT * FROM dunning_cases ORDER BY id'), await q('SELECT * FROM team_notes ORDER BY id'), await q('SELECT * FROM saved_views ORDER BY id'), await q('SELECT count(*) FROM dunning_history'), await q('SELECT * FROM team_settings ORDER BY key'), await q('SELECT count(*) FROM portal_links'), await q('SELECT ref, content_hash FROM kb_documents ORDER BY ref')].join('\n');
+}
+
+type Row = { call: string; least: Role; input: (author: TestAgent) => Promise<unknown>; served: boolean; /** Allowed by role but stopped after the role check: no Stripe on this server, or the retry policy. */ stops?: 'no_stripe' | 'policy' | 'per_case' };
+
+const ROWS: Row[] = [
+  { call: 'notes.add', least: 'agent', served: true, input: async () => ({ customerId: 'cus_R', body: 'hello' }) },
+  {
+    call: 'notes.update',
+    least: 'agent',
+    served: true,
+    // Each role edits a note of its own (editing someone else's is the separate author rule).
+    input: async (author) => {
+      const r = await author.call<{ id: number }>('notes.add', { customerId: 'cus_R', body: 'own' });
+      return { noteId: r.body.ok ? r.body.value.id : 0, body: 'edited' };
+    },
+  },
+  { call: 'dunning.addNote', least: 'agent', served: true, input: async () => ({ caseId: await newCase(), body: 'case note' }) },
+  { call: 'dunning.setStage', least: 'agent', served: true, input: async () => ({ caseIds: [await newCase()], stage: 'awaiting_customer' }) },
+  { call: 'dunning.setStage', least: 'lead', served: true, input: async () => ({ caseIds: [await newCase()], stage: 'lost' }) },
+  { call: 'dunning.setStage', least: 'lead', served: true, input: async () => ({ caseIds: [await newCase(), await newCase()], stage: 'contacted' }) },
+  { call: 'dunning.assign', least: 'lead', served: true, input: async () => ({ caseIds: [await newCase()], assignee: 'The agent' }) },
+  { call: 'dunning.views.save', least: 'lead', served: true, input: async () => ({ name: `View ${Math.random()}`, filters: {}, sort: { by: 'amount', dir: 'desc' } }) },
+  {
+    call: 'dunning.views.delete',
+    least: 'lead',
+    served: true,
+    input: async () => {
+      const r = await as.admin.call<{ id: number }>('dunning.views.save', { name: `Doomed ${Math.random()}`, filters: {}, sort: {} });
+      return { id: r.body.ok ? r.body.value.id : 0 };
+    },
+  },
+  { call: 'portal.createLink', least: 'agent', served: true, stops: 'no_stripe', input: async () => ({ customerId: 'cus_R', flow: 'home', returnUrl: 'https://example.com/back' }) },
+  { call: 'dunning.retry', least: 'agent', served: true, stops: 'no_stripe', input: async () => ({ caseId: await newCase('soft') }) },
+  { call: 'dunning.retry', least: 'lead', served: true, stops: 'policy', input: async () => ({ caseId: await newCase('hard') }) },
+  { call: 'dunning.sendPortalLinks', least: 'agent', served: true, stops: 'per_case', input: async () => ({ caseIds: [await newCase()] }) },
+  { call: 'dunning.sendPortalLinks', least: 'lead', served: true, stops: 'per_case', input: async () => ({ caseIds: [await newCase(), await newCase()] }) },
+  { call: 'portal.settings.set', least: 'admin', served: true, input: async () => ({ returnUrl: `https://example.com/${Math.random()}` }) },
+  { call: 'dunning.exportCsv', least: 'lead', served: false, input: async () => ({}) },
+  { call: 'portal.configurations.create', least: 'admin', served: false, input: async () => ({ name: 'x', features: {} }) },
+  // The first admin import writes the articles; later ones find them unchanged (fingerprint: the audit-free tables), so each role gets a fresh copy.
+  { call: 'kb.import', least: 'admin', served: true, input: async () => ({ folder: kbCopy() }) },
+];
+
+describe('team server: write call × role', () => {
+  for (const row of ROWS) {
+    for (const role of ROLES) {
+      const allowed = ROLES.indexOf(role) >= ROLES.indexOf(row.least);
+      it(`${row.call} (needs ${row.least}) as ${role}: ${allowed ? (row.served ? 'done' : 'not served yet') : 'refused, nothing changed'}`, async () => {
+        const input = await row.input(as[role]);
+        const before = await fingerprint();
+        const r = await as[role].call(row.call, input);
+        if (!allowed) {
+          expect(r.status).toBe(403);
+          expect(r.body.ok).toBe(false);
+          expect(!r.body.ok && r.body.error.message).toMatch(/^Refused: .+ needs (a team lead|an admin) \(or higher\); you are (an agent|a team lead)\.$/);
+          expect(await fingerprint()).toBe(before);
+        } else if (row.stops === 'no_stripe') {
+          expect(r.status).toBe(503);
+          expect(!r.body.ok && r.body.error.message).toMatch(/no Stripe key/);
+        } else if (row.stops === 'per_case') {
+          // Bulk sends report each case: here every one fails in words (no return URL or Stripe on this server).
+          expect(r.status).toBe(200);
+          const v = r.body.ok ? (r.body.value as { sent: unknown[]; failed: Array<{ message: string }> }) : { sent: [1], failed: [] };
+          expect(v.sent).toEqual([]);
+          expect(v.failed.length).toBeGreaterThan(0);
+          for (const f of v.failed) expect(f.message).toMatch(/No return URL|no Stripe key/);
+        } else if (row.stops === 'policy') {
+          expect(r.status).toBe(422);
+          expect(!r.body.ok && r.body.error.message).toMatch(/^Retry refused: the card was declined with "stolen_card"/);
+        } else if (row.served) {
+          expect(r.body).toMatchObject({ ok: true });
+          expect(r.status).toBe(200);
+          expect(await fingerprint()).not.toBe(before);
+        } else {
+          // Zod may refuse the made-up input first; either way nothing is served or changed.
+          expect([400, 404]).toContain(r.status);
+          expect(await fingerprint()).toBe(before);
+        }
+      });
+    }
+  }
+
+  it('covers every served write call', () => {
+    const inTable = new Set(ROWS.filter((r) => r.served).map((r) => r.call));
+    const servedWrites = new TeamCallTable(silentLogger, new Redactor()).served().filter(isWriteCall);
+    expect(new Set(servedWrites)).toEqual(inTable);
+  });
+});
