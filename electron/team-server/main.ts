@@ -21,7 +21,7 @@ export async function runTeamServer(argv: string[], env: NodeJS.ProcessEnv, out:
     out(`demo: a private PostgreSQL in ${cluster.dir} (removed when the server stops)`);
   }
   try {
-    const server = await startTeamServer({ env, databaseUrl, behindTlsProxy: Boolean(values['behind-tls-proxy']) });
+    const server = await startTeamServer({ env, databaseUrl, behindTlsProxy: Boolean(values['behind-tls-proxy']), demo: Boolean(values.demo) });
     out(`team server listening on ${server.url}`);
     return {
       server,

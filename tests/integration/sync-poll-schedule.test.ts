@@ -71,7 +71,7 @@ describe('the watch over the loopback server', () => {
     vi.spyOn(engine, 'syncOnce').mockImplementation(async (): Promise<SyncPassResult> => {
       const outcome = script[pass++] ?? 'idle';
       if (outcome === 'failed') throw Object.assign(new Error('connect ECONNREFUSED'), { type: 'StripeConnectionError' });
-      return { backfill: null, eventsApplied: outcome === 'changed' ? 2 : 0, resynced: false };
+      return { backfill: null, eventsApplied: outcome === 'changed' ? 2 : 0, resynced: false, missingPermissions: [] };
     });
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const timers = vi.spyOn(globalThis, 'setTimeout');

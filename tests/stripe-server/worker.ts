@@ -25,6 +25,7 @@ const ops: Record<string, (...args: never[]) => unknown> = {
     return true;
   },
   clearFaults: () => server.clearFaults(),
+  setLatency: (latency: { ms: number; jitter?: number } | null) => server.setLatency(latency),
   mutate: (count: number, firstSeed: number) => {
     let applied = 0;
     for (let i = 0; i < count; i++) if (randomMutation(server.store, firstSeed + i)) applied++;

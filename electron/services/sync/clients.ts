@@ -3,7 +3,8 @@ import { AppError } from '../../../shared/contract/errors';
 import type { ServiceContext } from '../core/context';
 import { createStripeClient } from '../stripe/client';
 import { PacedHttpClient } from '../stripe/paced-http-client';
-import { DEFAULT_LIVE_RATE, DEFAULT_MAX_CONCURRENT, DEFAULT_TEST_RATE, RateLimiter } from '../stripe/rate-limiter';
+import { ConcurrencyGauge, DEFAULT_MAX_IN_FLIGHT } from '../stripe/concurrency';
+import { DEFAULT_ENDPOINT_RATE, DEFAULT_LIVE_RATE, DEFAULT_TEST_RATE, RateLimiter } from '../stripe/rate-limiter';
 import { connectivityOf } from './connectivity';
 
 // One paced Stripe client per account, shared by everything that talks to Stripe for it: the
@@ -13,7 +14,10 @@ import { connectivityOf } from './connectivity';
 export interface PacingSettings {
   /** Requests per second; default 25 for test keys, 100 for live keys. */
   ratePerSecond?: number;
+  /** The most requests in flight; below it the number follows the observed latency (default 48). */
   maxConcurrent?: number;
+  /** Requests per second to any one endpoint (Stripe's: 25; default 25 unless ratePerSecond is chosen). */
+  endpointRatePerSecond?: number;
   /** HTTP-level retries after the first attempt. */
   maxRetries?: number;
   retryBaseMs?: number;
@@ -26,6 +30,10 @@ export interface AccountStripe {
   accountId: string;
   client: Stripe;
   limiter: RateLimiter;
+  /** Observed latency -> how many requests to keep in flight (the limiter's cap follows it). */
+  gauge: ConcurrencyGauge;
+  /** Requests worth keeping in flight now (the backfill plans its parallel work from it). */
+  parallelism(): number;
   /** Attempts by outcome, for progress and the CLI's request count. */
   stats: { requests: number; rateLimited: number; serverErrors: number; networkErrors: number; recent: number[] };
   livemode: boolean;
@@ -67,9 +75,15 @@ export function accountStripe(ctx: ServiceContext, accountId: string): AccountSt
   const row = ctx.db.prepare('SELECT livemode FROM accounts WHERE id = ?').get(accountId) as { livemode: number } | undefined;
   const livemode = row ? row.livemode === 1 : key.startsWith('sk_live_') || key.startsWith('rk_live_');
   const o = pacingOverrides.get(ctx) ?? {};
+  const chosenRate = o.ratePerSecond ?? envNumber(ctx, 'BSC_STRIPE_RATE');
+  const ratePerSecond = chosenRate ?? (livemode ? DEFAULT_LIVE_RATE : DEFAULT_TEST_RATE);
+  const gauge = new ConcurrencyGauge(o.maxConcurrent ?? envNumber(ctx, 'BSC_STRIPE_CONCURRENCY') ?? DEFAULT_MAX_IN_FLIGHT);
   const limiter = new RateLimiter({
-    ratePerSecond: o.ratePerSecond ?? envNumber(ctx, 'BSC_STRIPE_RATE') ?? (livemode ? DEFAULT_LIVE_RATE : DEFAULT_TEST_RATE),
-    maxConcurrent: o.maxConcurrent ?? envNumber(ctx, 'BSC_STRIPE_CONCURRENCY') ?? DEFAULT_MAX_CONCURRENT,
+    ratePerSecond,
+    maxConcurrent: gauge.target(ratePerSecond),
+    // Stripe's limits: 25 req/s per endpoint under the account's 25 or 100. A rate chosen by hand
+    // (a raised limit, a local server) is the whole budget unless an endpoint rate is named too.
+    endpointRatePerSecond: o.endpointRatePerSecond ?? envNumber(ctx, 'BSC_STRIPE_ENDPOINT_RATE') ?? (chosenRate === undefined ? DEFAULT_ENDPOINT_RATE : Infinity),
     guardMs: o.guardMs,
   });
   const stats: AccountStripe['stats'] = { requests: 0, rateLimited: 0, serverErrors: 0, networkErrors: 0, recent: [] };
@@ -77,8 +91,11 @@ export function accountStripe(ctx: ServiceContext, accountId: string): AccountSt
     limiter,
     maxRetries: o.maxRetries,
     retryBaseMs: o.retryBaseMs,
-    onAttempt: ({ status, error, startedMs }) => {
+    onAttempt: ({ status, error, startedMs, durationMs }) => {
       connectivityOf(ctx).observeAttempt(accountId, { status, error, startedMs });
+      gauge.observe(durationMs);
+      const wanted = gauge.target(limiter.ratePerSecond);
+      if (wanted !== limiter.concurrencyCap) limiter.setConcurrency(wanted);
       stats.requests++;
       stats.recent.push(Date.now());
       if (stats.recent.length > 5_000) stats.recent.splice(0, stats.recent.length - 5_000);
@@ -91,7 +108,7 @@ export function accountStripe(ctx: ServiceContext, accountId: string): AccountSt
   // Retries happen in the paced HTTP layer (it also retries 429); the SDK's own are off so they do not multiply.
   const client = createStripeClient(key, { apiBase: ctx.options.stripeApiBase, httpClient: http, maxNetworkRetries: 0, timeoutMs: o.timeoutMs ?? 30_000 });
   ctx.workspace.setClient(accountId, client);
-  const access: AccountStripe = { accountId, client, limiter, stats, livemode };
+  const access: AccountStripe = { accountId, client, limiter, gauge, parallelism: () => gauge.target(limiter.ratePerSecond), stats, livemode };
   byAccount.set(accountId, access);
   return access;
 }

@@ -5,6 +5,8 @@ import type { HandlerTable } from '../core/handler-table';
 import { schemaVersion } from '../db/migrate';
 import { parseExternalUrl } from '../../../shared/domain/external-url';
 import { agentName, setAgentName } from './agent-name';
+import { teamDeskOf } from '../team/team-desk';
+import { teamStatus } from '../team/handlers';
 
 export interface WorkspaceRuntime {
   cacheRecovered: { movedTo: string; reason: string } | null;
@@ -19,11 +21,13 @@ export function workspaceStatus(ctx: ServiceContext, runtime: WorkspaceRuntime):
     account,
     accounts: ctx.workspace.accounts(),
     lastSyncedAt: sync?.last_synced_at_ms ?? null,
-    online: runtime.online(),
+    // A team desk is online when it hears the team server (it never talks to Stripe itself).
+    online: teamDeskOf(ctx) ? teamDeskOf(ctx)!.replica.status === 'online' : runtime.online(),
     schemaVersion: schemaVersion(ctx.db),
     cacheRecovered: runtime.cacheRecovered,
     agentName: agentName(ctx),
     appVersion: ctx.options.appVersion ?? '0.1.0',
+    team: teamStatus(ctx),
   };
 }
 
