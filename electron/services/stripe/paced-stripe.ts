@@ -19,9 +19,11 @@ export interface PacedStripeOptions {
   maxConcurrent?: number;
   /** Per endpoint (Stripe's: 25); default 25 unless ratePerSecond is chosen (then the whole budget). */
   endpointRatePerSecond?: number;
+  /** HTTP-level retries after the first attempt. */
   maxRetries?: number;
   retryBaseMs?: number;
   timeoutMs?: number;
+  /** Extra milliseconds on the limiter's one-second window, for the trip to the server (default 20). */
   guardMs?: number;
   /** Every attempt, after the pacing has learnt from it. */
   onAttempt?: (info: { status: number | null; error: string | null; startedMs: number; durationMs: number }) => void;

@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import { AppError } from '../../../shared/contract/errors';
 import type { ServiceContext } from '../core/context';
 import type { ConcurrencyGauge } from '../stripe/concurrency';
-import { buildPacedStripe } from '../stripe/paced-stripe';
+import { buildPacedStripe, type PacedStripeOptions } from '../stripe/paced-stripe';
 import type { RateLimiter } from '../stripe/rate-limiter';
 import { connectivityOf } from './connectivity';
 
@@ -10,20 +10,8 @@ import { connectivityOf } from './connectivity';
 // sync, the on-demand refresh, and other services through `ctx.workspace.stripe()` (this client is
 // installed with Workspace.setClient), so all of them spend one rate budget.
 
-export interface PacingSettings {
-  /** Requests per second; default 25 for test keys, 100 for live keys. */
-  ratePerSecond?: number;
-  /** The most requests in flight; below it the number follows the observed latency (default 48). */
-  maxConcurrent?: number;
-  /** Requests per second to any one endpoint (Stripe's: 25; default 25 unless ratePerSecond is chosen). */
-  endpointRatePerSecond?: number;
-  /** HTTP-level retries after the first attempt. */
-  maxRetries?: number;
-  retryBaseMs?: number;
-  timeoutMs?: number;
-  /** Extra milliseconds on the limiter's one-second window, for the trip to the server (default 20). */
-  guardMs?: number;
-}
+/** What tests, the CLI and the bench may choose about the pacing (see stripe/paced-stripe.ts). */
+export type PacingSettings = Pick<PacedStripeOptions, 'ratePerSecond' | 'maxConcurrent' | 'endpointRatePerSecond' | 'maxRetries' | 'retryBaseMs' | 'timeoutMs' | 'guardMs'>;
 
 export interface AccountStripe {
   accountId: string;
