@@ -28,6 +28,8 @@ export interface WorkspaceStatus {
   /** The name recorded in audit rows for this agent. */
   agentName: string;
   appVersion: string;
+  /** Set when this desk follows a team server (its copy, shared writes); null on a solo desk. */
+  team: import('./team').TeamStatus | null;
 }
 
 export interface KeyCheck {

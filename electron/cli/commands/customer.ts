@@ -52,6 +52,8 @@ export const customerCommand: CliCommand = {
         io.out(`  ${pm.id}  ${pm.brand ?? pm.type} •••• ${pm.last4 ?? '—'}  ${pm.expMonth ?? '?'}/${pm.expYear ?? '?'}${flags ? `  (${flags})` : ''}`);
       }
       const open = c.dunning.filter((d) => OPEN_STAGES.has(d.stage));
+      io.out(`notes (${c.notes.length})`);
+      for (const n of c.notes) io.out(`  ${new Date(n.createdAt).toISOString().slice(0, 16).replace('T', ' ')}  ${n.author}${n.pending ? ' (pending: not on the team server yet)' : ''}${n.notSaved ? ` (${n.notSaved})` : ''}: ${n.body.replace(/\s+/g, ' ').slice(0, 200)}`);
       io.out(`dunning: ${open.length ? open.map((d) => `${d.stage} ${formatMoney(d.amountAtRisk, d.currency)} at risk`).join('; ') : 'no open case'}`);
     } finally {
       await services.close();

@@ -29,6 +29,11 @@ export interface ServicesOptions {
   now?: () => number;
   host?: HostHooks;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Team mode: follow this team server instead of holding a Stripe key (the app passes what
+   * Settings → Team stored; unset: BSC_TEAM_URL + BSC_TEAM_TOKEN from env; null: solo, whatever env says).
+   */
+  team?: import('../team/team-config').TeamConfig | null;
   /** A packaged app: the copilot ignores OPENAI_* / COPILOT_* in the environment (model/config.ts). */
   packaged?: boolean;
 }

@@ -1,3 +1,4 @@
+import { prepared } from '../db/statements';
 import type { ServiceContext } from '../core/context';
 import { classifyDecline } from '../../../shared/domain/decline-codes';
 import { addHistory, insertCase, latestCasesBySubject, updateCase, type CaseRecord } from './case-store';
@@ -56,6 +57,10 @@ function changedFields<T extends object>(current: T, next: Partial<T>): Partial<
   return out;
 }
 
+function isTeamReplica(db: ServiceContext['db'], accountId: string): boolean {
+  return prepared(db, 'SELECT 1 FROM team_replica WHERE account_id = ?').get(accountId) !== undefined;
+}
+
 export function reconcileDunning(ctx: ServiceContext, accountId: string, customerIds?: readonly string[]): ReconcileResult {
   const { db } = ctx;
   const nowMs = ctx.now();
@@ -63,6 +68,8 @@ export function reconcileDunning(ctx: ServiceContext, accountId: string, custome
   const scope: ObserveScope = { accountId, customerIds: customerIds ? [...new Set(customerIds)] : undefined };
   const result: ReconcileResult = { opened: 0, refreshed: 0, closed: 0, historical: 0, observed: 0, customerIds: [] };
   if (scope.customerIds && scope.customerIds.length === 0) return result;
+  // A team's cases are the team server's (its ids, its people's decisions): a replica never opens or moves one itself.
+  if (isTeamReplica(db, accountId)) return result;
   const touched = new Set<string>();
 
   db.transaction(() => {

@@ -33,12 +33,13 @@ export function registerSyncHandlers(table: HandlerTable, ctx: ServiceContext, o
     // Deferred a moment: a short-lived host (a CLI command) closes before any request is made.
     timer = setTimeout(() => {
       timer = null;
-      manager.watchCurrent();
+      // A team desk follows the team server's feed instead (services/team).
+      if (!ctx.workspace.isTeam()) manager.watchCurrent();
     }, 500);
     timer.unref?.();
     // An account added, switched or removed moves the watch.
     unsubscribe = ctx.hub.subscribe((channel, payload) => {
-      if (channel === 'data.changed' && (payload as { kinds: string[] }).kinds.includes('accounts') && !timer) manager.watchCurrent();
+      if (channel === 'data.changed' && (payload as { kinds: string[] }).kinds.includes('accounts') && !timer && !ctx.workspace.isTeam()) manager.watchCurrent();
     });
   }
   onClose(async () => {

@@ -4,6 +4,8 @@ import type { ServiceContext } from '../core/context';
 import type { HandlerTable } from '../core/handler-table';
 import { schemaVersion } from '../db/migrate';
 import { parseExternalUrl } from '../../../shared/domain/external-url';
+import { teamDeskOf } from '../team/team-desk';
+import { teamStatus } from '../team/handlers';
 
 export interface WorkspaceRuntime {
   cacheRecovered: { movedTo: string; reason: string } | null;
@@ -19,16 +21,21 @@ export function workspaceStatus(ctx: ServiceContext, runtime: WorkspaceRuntime):
     account,
     accounts: ctx.workspace.accounts(),
     lastSyncedAt: sync?.last_synced_at_ms ?? null,
-    online: runtime.online(),
+    // A team desk is online when it hears the team server (it never talks to Stripe itself).
+    online: teamDeskOf(ctx) ? teamDeskOf(ctx)!.replica.status === 'online' : runtime.online(),
     schemaVersion: schemaVersion(ctx.db),
     cacheRecovered: runtime.cacheRecovered,
     copilotConfigured: runtime.copilotConfigured(),
     agentName: agentName(ctx),
     appVersion: ctx.options.appVersion ?? '0.1.0',
+    team: teamStatus(ctx),
   };
 }
 
+/** The name on this agent's notes and actions: on a team, the server's name for the token's agent. */
 export function agentName(ctx: ServiceContext): string {
+  const team = teamDeskOf(ctx)?.replica.identity();
+  if (team) return team.name;
   return ctx.settings.get<string>('agent_name', 'agent');
 }
 

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useApp } from '../../../app/store';
 import type { NoteView } from '../../../../../shared/contract/customers';
 import { errorMessage } from '../../../api/client';
 import { isTyping } from '../../../app/shortcuts';
@@ -15,6 +16,7 @@ const MAX = 10_000;
  */
 export function NotesSection({ customerId, notes }: { customerId: string; notes: NoteView[] }) {
   const addNote = useCustomers((s) => s.addNote);
+  const team = useApp((s) => s.workspace?.team ?? null);
   // The unsaved text lives in the store, by customer: Esc out of the customer and back keeps it.
   const draft = useCustomers((s) => s.noteDrafts[customerId] ?? '');
   const setNoteDraft = useCustomers((s) => s.setNoteDraft);
@@ -52,7 +54,7 @@ export function NotesSection({ customerId, notes }: { customerId: string; notes:
   return (
     <section className="section" aria-labelledby="c360-notes-h" data-testid="c360-notes">
       <h2 id="c360-notes-h">
-        Notes <span className="section-aside">kept on this computer, not in Stripe</span>
+        Notes <span className="section-aside">{team ? 'shared with your team, not in Stripe' : 'kept on this computer, not in Stripe'}</span>
       </h2>
       <form
         className="note-form"
