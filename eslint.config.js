@@ -16,7 +16,7 @@ const NODE_BUILTIN_IMPORTS = {
 };
 const ELECTRON_IMPORTS = {
   regex: '^electron(/.*)?$',
-  message: 'Only electron/main and electron/preload may import electron (DESIGN.md §1): services, the CLI, the harness and the tests run them under plain Node.',
+  message: 'Only electron/main and electron/preload may import electron (DESIGN.md §1): the services, the CLI, the harness and the team server run under plain Node.',
 };
 // Relative paths are checked as written: a file in shared/ that climbs out of shared/ (to electron/,
 // renderer/, tests/) reaches `../../<dir>/`, and nothing inside shared/ is named like those.
@@ -88,7 +88,7 @@ export default defineConfig(
     },
   },
   {
-    files: ['electron/services/**/*.ts', 'electron/cli/**/*.ts', 'electron/harness/**/*.ts'],
+    files: ['electron/services/**/*.ts', 'electron/cli/**/*.ts', 'electron/harness/**/*.ts', 'electron/team-server/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [ELECTRON_IMPORTS] }],
     },

@@ -32,6 +32,7 @@ const PROBES: Probe[] = [
   { what: 'shared/ using Node globals', dir: 'shared/domain', source: 'export const home = (): string | undefined => process.env.HOME;\n', refusedBy: 'no-restricted-globals' },
   { what: 'shared/ importing shared/', dir: 'shared/domain', source: "import { minorUnitExponent } from './money';\nexport const yen = minorUnitExponent('jpy');\n", refusedBy: null },
   { what: 'services importing electron', dir: 'electron/services/core', source: "import { app } from 'electron';\nexport const name = (): string => app.getName();\n", refusedBy: 'no-restricted-imports' },
+  { what: 'the team server importing electron', dir: 'electron/team-server', source: "import { app } from 'electron';\nexport const name = (): string => app.getName();\n", refusedBy: 'no-restricted-imports' },
   { what: 'the CLI importing electron', dir: 'electron/cli', source: "import { app } from 'electron';\nexport const name = (): string => app.getName();\n", refusedBy: 'no-restricted-imports' },
   { what: 'main using raw ipcMain outside the adapter', dir: 'electron/main', source: "import { ipcMain } from 'electron';\nipcMain.handle('x', () => 1);\n", refusedBy: 'no-restricted-imports' },
   { what: 'the renderer importing a service', dir: 'renderer/src', ext: 'tsx', source: "import { LATEST_SCHEMA_VERSION } from '../../electron/services/db/migrations';\nexport const v = LATEST_SCHEMA_VERSION;\n", refusedBy: 'no-restricted-imports' },

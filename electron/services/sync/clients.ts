@@ -1,10 +1,9 @@
 import Stripe from 'stripe';
 import { AppError } from '../../../shared/contract/errors';
 import type { ServiceContext } from '../core/context';
-import { createStripeClient } from '../stripe/client';
-import { PacedHttpClient } from '../stripe/paced-http-client';
-import { ConcurrencyGauge, DEFAULT_MAX_IN_FLIGHT } from '../stripe/concurrency';
-import { DEFAULT_ENDPOINT_RATE, DEFAULT_LIVE_RATE, DEFAULT_TEST_RATE, RateLimiter } from '../stripe/rate-limiter';
+import type { ConcurrencyGauge } from '../stripe/concurrency';
+import { buildPacedStripe, type PacedStripeOptions } from '../stripe/paced-stripe';
+import type { RateLimiter } from '../stripe/rate-limiter';
 import type { Connectivity } from './connectivity';
 
 // One paced Stripe client per account, shared by everything that talks to Stripe for it: the
@@ -12,20 +11,8 @@ import type { Connectivity } from './connectivity';
 // installed with Workspace.setClient), so all of them spend one rate budget. The clients live on
 // the service context (`ctx.registries.stripeClients`) and are closed with the services.
 
-export interface PacingSettings {
-  /** Requests per second; default 25 for test keys, 100 for live keys. */
-  ratePerSecond?: number;
-  /** The most requests in flight; below it the number follows the observed latency (default 48). */
-  maxConcurrent?: number;
-  /** Requests per second to any one endpoint (Stripe's: 25; default 25 unless ratePerSecond is chosen). */
-  endpointRatePerSecond?: number;
-  /** HTTP-level retries after the first attempt. */
-  maxRetries?: number;
-  retryBaseMs?: number;
-  timeoutMs?: number;
-  /** Extra milliseconds on the limiter's one-second window, for the trip to the server (default 20). */
-  guardMs?: number;
-}
+/** What tests, the CLI and the bench may choose about the pacing (see stripe/paced-stripe.ts). */
+export type PacingSettings = Pick<PacedStripeOptions, 'ratePerSecond' | 'maxConcurrent' | 'endpointRatePerSecond' | 'maxRetries' | 'retryBaseMs' | 'timeoutMs' | 'guardMs'>;
 
 export interface AccountStripe {
   accountId: string;
@@ -83,27 +70,21 @@ export class AccountStripeClients {
     const row = ctx.db.prepare('SELECT livemode FROM accounts WHERE id = ?').get(accountId) as { livemode: number } | undefined;
     const livemode = row ? row.livemode === 1 : key.startsWith('sk_live_') || key.startsWith('rk_live_');
     const o = this.pacing;
-    const chosenRate = o.ratePerSecond ?? envNumber(ctx, 'BSC_STRIPE_RATE');
-    const ratePerSecond = chosenRate ?? (livemode ? DEFAULT_LIVE_RATE : DEFAULT_TEST_RATE);
-    const gauge = new ConcurrencyGauge(o.maxConcurrent ?? envNumber(ctx, 'BSC_STRIPE_CONCURRENCY') ?? DEFAULT_MAX_IN_FLIGHT);
-    const limiter = new RateLimiter({
-      ratePerSecond,
-      maxConcurrent: gauge.target(ratePerSecond),
-      // Stripe's limits: 25 req/s per endpoint under the account's 25 or 100. A rate chosen by hand
-      // (a raised limit, a local server) is the whole budget unless an endpoint rate is named too.
-      endpointRatePerSecond: o.endpointRatePerSecond ?? envNumber(ctx, 'BSC_STRIPE_ENDPOINT_RATE') ?? (chosenRate === undefined ? DEFAULT_ENDPOINT_RATE : Infinity),
-      guardMs: o.guardMs,
-    });
     const stats: AccountStripe['stats'] = { requests: 0, rateLimited: 0, serverErrors: 0, networkErrors: 0, recent: [] };
-    const http = new PacedHttpClient({
-      limiter,
+    ctx.redactor.remember(key);
+    const { client, limiter, gauge, parallelism } = buildPacedStripe({
+      key,
+      apiBase: ctx.options.stripeApiBase,
+      livemode,
+      ratePerSecond: o.ratePerSecond ?? envNumber(ctx, 'BSC_STRIPE_RATE'),
+      maxConcurrent: o.maxConcurrent ?? envNumber(ctx, 'BSC_STRIPE_CONCURRENCY'),
+      endpointRatePerSecond: o.endpointRatePerSecond ?? envNumber(ctx, 'BSC_STRIPE_ENDPOINT_RATE'),
       maxRetries: o.maxRetries,
       retryBaseMs: o.retryBaseMs,
-      onAttempt: ({ status, error, startedMs, durationMs }) => {
+      timeoutMs: o.timeoutMs,
+      guardMs: o.guardMs,
+      onAttempt: ({ status, error, startedMs }) => {
         this.connectivity.observeAttempt(accountId, { status, error, startedMs });
-        gauge.observe(durationMs);
-        const wanted = gauge.target(limiter.ratePerSecond);
-        if (wanted !== limiter.concurrencyCap) limiter.setConcurrency(wanted);
         stats.requests++;
         stats.recent.push(Date.now());
         if (stats.recent.length > 5_000) stats.recent.splice(0, stats.recent.length - 5_000);
@@ -112,11 +93,8 @@ export class AccountStripeClients {
         else if (error) stats.networkErrors++;
       },
     });
-    ctx.redactor.remember(key);
-    // Retries happen in the paced HTTP layer (it also retries 429); the SDK's own are off so they do not multiply.
-    const client = createStripeClient(key, { apiBase: ctx.options.stripeApiBase, httpClient: http, maxNetworkRetries: 0, timeoutMs: o.timeoutMs ?? 30_000 });
     ctx.workspace.setClient(accountId, client);
-    const access: AccountStripe = { accountId, client, limiter, gauge, parallelism: () => gauge.target(limiter.ratePerSecond), stats, livemode };
+    const access: AccountStripe = { accountId, client, limiter, gauge, parallelism, stats, livemode };
     this.byAccount.set(accountId, access);
     return access;
   }

@@ -3,6 +3,7 @@ import { AppError } from '../../../shared/contract/errors';
 import type { ServiceContext } from '../core/context';
 import type { HandlerMap, HandlerTable } from '../core/handler-table';
 import { prepared } from '../db/statements';
+import { agentName } from '../workspace/agent-name';
 import { ensureAccount } from '../stripe/ingest';
 import { newIdempotencyKey, TeamOutbox } from './outbox';
 import { TeamReplica } from './replica';
@@ -73,7 +74,7 @@ export async function startTeamDesk(ctx: ServiceContext, table: HandlerTable, co
   const desk: TeamDesk = { client, replica, outbox, accountId };
   ctx.registries.teamDesk = desk;
 
-  const me = () => replica.identity()?.name ?? ctx.settings.get<string>('agent_name', 'agent');
+  const me = () => agentName(ctx);
   // Online / offline / signed out is part of what the window shows about the workspace.
   replica.onStatus(() => ctx.hub.emit('data.changed', { accountId, kinds: ['accounts'], customerIds: [] }));
 
