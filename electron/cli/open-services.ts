@@ -4,6 +4,11 @@ import { Redactor } from '../services/core/redact';
 import type { CliGlobals, CliIo } from './command';
 import { accountLine, chooseAccount } from './choose-account';
 
+/** A CLI command is short-lived: a team desk catches up when the command asks (sync), it does not follow live. */
+function cliEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return env.BSC_TEAM_URL && env.BSC_TEAM_FOLLOW === undefined ? { ...env, BSC_TEAM_FOLLOW: '0' } : env;
+}
+
 /**
  * The same services as the app, over the cache given by --db; logs go to stderr (redacted). The
  * account shown is chosen (choose-account.ts) and named: the first line of human output, or a
@@ -14,7 +19,7 @@ export async function openServices(globals: CliGlobals, io: CliIo, opts: { skipD
   const redactor = io.redactor ?? new Redactor();
   const logger = createLogger(redactor, (line) => io.err(line), io.env.BSC_LOG_LEVEL === 'debug' ? 'debug' : 'warn');
   const services = await createServices(
-    { dbPath: globals.db, stripeApiBase: io.env.STRIPE_API_BASE, env: io.env, skipDemoSeed: opts.skipDemoSeed ?? true, privateCacheFolder: globals.defaultDb ?? false },
+    { dbPath: globals.db, stripeApiBase: io.env.STRIPE_API_BASE, env: cliEnvironment(io.env), skipDemoSeed: opts.skipDemoSeed ?? true, privateCacheFolder: globals.defaultDb ?? false, defaultAgentName: io.env.USER },
     { redactor, logger },
   );
   if (services.cacheRecovered) {

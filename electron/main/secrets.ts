@@ -28,7 +28,7 @@ interface SecretsFile {
   entries: StoredEntry[];
 }
 
-const SECRET_NAMES: readonly SecretName[] = ['stripe_key', 'openai_key'];
+const SECRET_NAMES: readonly SecretName[] = ['stripe_key', 'openai_key', 'team_token'];
 
 export const ENCRYPTION_UNAVAILABLE_MESSAGE =
   "This computer's keychain is not available to the app, so the key cannot be stored safely and nothing was stored. " +

@@ -5,7 +5,10 @@ import { StreamHub } from './core/events';
 import { HandlerTable } from './core/handler-table';
 import { createLogger, type Logger } from './core/log';
 import { Redactor } from './core/redact';
-import { EnvSecretStore, type SecretStore } from './core/secrets';
+import { EnvSecretStore, TeamDeskSecretStore, type SecretStore } from './core/secrets';
+import { storedTeamConfig, teamConfigFromEnv } from './team/team-config';
+import { registerTeamHandlers } from './team/handlers';
+import { startTeamDesk } from './team/team-desk';
 import { Settings } from './core/settings';
 import { Workspace, DEMO_ACCOUNT } from './workspace/workspace';
 import { registerWorkspaceHandlers } from './workspace/handlers';
@@ -13,10 +16,10 @@ import { ensureAccount } from './stripe/ingest';
 import { seedDemoWorkspace, demoIsSeeded } from './demo/seed';
 import { startOfUtcDay } from './demo/time';
 import { registerDomainHandlers } from './register';
-import { connectivityOf } from './sync/connectivity';
+import { closeRegistries, createServiceContext } from './registries';
 import type { AccountSummary } from '../../shared/contract/workspace';
 import { assertKeyMayUseBase } from './stripe/api-base';
-import { readCopilotConfig, servicesEnvironment } from './copilot/model/config';
+import { servicesEnvironment } from './copilot/model/config';
 
 export interface Services {
   ctx: ServiceContext;
@@ -25,7 +28,7 @@ export interface Services {
   cacheRecovered: { movedTo: string; reason: string } | null;
   /** The account of the environment's STRIPE_SECRET_KEY (CLI, harness), when one was given and resolved. */
   environmentAccount: AccountSummary | null;
-  /** Stops timers and closes the cache. */
+  /** Stops timers, closes the registries (syncs, paced clients) and then the cache. */
   close(): Promise<void>;
 }
 
@@ -42,18 +45,24 @@ export interface CreateServicesDeps {
 export async function createServices(options: ServicesOptions, deps: CreateServicesDeps = {}): Promise<Services> {
   const redactor = deps.redactor ?? new Redactor();
   const log = deps.logger ?? createLogger(redactor);
-  const secrets = deps.secrets ?? new EnvSecretStore(servicesEnvironment(options));
+  const envTeam = options.team === undefined ? teamConfigFromEnv(options.env ?? process.env) : options.team;
+  const anySecrets = deps.secrets ?? new EnvSecretStore(servicesEnvironment(options));
   const now = options.now ?? Date.now;
-  const envKey = secrets.get('stripe_key', 'default');
+  const rawEnvKey = envTeam ? null : anySecrets.get('stripe_key', 'default');
   // Refused before the cache is touched, so the CLI and the harness stop with the reason instead of
   // quietly opening the demo workspace.
-  if (envKey) assertKeyMayUseBase(envKey, options.stripeApiBase);
+  if (rawEnvKey) assertKeyMayUseBase(rawEnvKey, options.stripeApiBase);
   const opened = openCache(options.dbPath, { nativeBinding: options.nativeBinding, privateFolder: options.privateCacheFolder });
   if (opened.recovered) log.warn('cache file was unreadable and was moved aside', opened.recovered);
   const db = opened.db;
   const settings = new Settings(db);
+  // The environment names a team (CLI, harness), or Settings → Team joined one (the app).
+  const team = envTeam ?? (options.team === undefined ? storedTeamConfig(settings, anySecrets) : null);
+  // A team desk holds no Stripe key and no model key, even when the environment or the keychain has one.
+  const secrets = team ? new TeamDeskSecretStore(anySecrets) : anySecrets;
+  const envKey = team ? null : rawEnvKey;
   const workspace = new Workspace(db, secrets, settings, redactor, log, options.stripeApiBase);
-  const ctx: ServiceContext = { db, log, redactor, hub: new StreamHub(), secrets, settings, audit: new AuditLog(db, now, redactor), workspace, now, options };
+  const ctx = createServiceContext({ db, log, redactor, hub: new StreamHub(), secrets, settings, audit: new AuditLog(db, now, redactor), workspace, now, options });
 
   let environmentAccount: AccountSummary | null = null;
   if (envKey) {
@@ -64,7 +73,7 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
     }
   }
   ensureAccount(db, DEMO_ACCOUNT);
-  if (!options.skipDemoSeed && workspace.isDemo() && !demoIsSeeded(db)) {
+  if (!team && !options.skipDemoSeed && workspace.isDemo() && !demoIsSeeded(db)) {
     seedDemoWorkspace(db, { seed: options.demo?.seed, customers: options.demo?.customers, anchor: startOfUtcDay(now()) });
   }
 
@@ -72,10 +81,19 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
   const closers: Array<() => void | Promise<void>> = [];
   registerWorkspaceHandlers(table, ctx, {
     cacheRecovered: opened.recovered ?? null,
-    online: () => connectivityOf(ctx).isOnline(ctx.workspace.current().id),
-    copilotConfigured: () => readCopilotConfig(ctx).configured,
+    online: () => ctx.registries.connectivity.isOnline(ctx.workspace.current().id),
   });
   registerDomainHandlers(table, ctx, (fn) => closers.push(fn));
+  registerTeamHandlers(table, ctx, anySecrets);
+  if (team) {
+    try {
+      await startTeamDesk(ctx, table, team, (fn) => closers.push(fn));
+    } catch (err) {
+      for (const c of closers.reverse()) await c();
+      db.close();
+      throw err;
+    }
+  }
 
   const missing = table.missing();
   if (missing.length) log.warn('contract calls without a handler', { missing });
@@ -87,6 +105,7 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
     environmentAccount,
     async close() {
       for (const c of closers.reverse()) await c();
+      await closeRegistries(ctx.registries);
       db.close();
     },
   };

@@ -8,13 +8,14 @@ import { startTeamHttpServer, type TeamHttpServer, type TeamRoute } from './http
 import type { RateLimit } from './http/agent-rate-limit';
 import { parseListenAddress } from './listen-address';
 import { migrateTeamDb } from './migrate';
-import { staticAccounts, type AccountHealthSource } from './stores/account-health';
+import type { AccountHealthSource } from './stores/account-health';
 import { PgAgentStore } from './stores/agents';
 import { PgFeedStore } from './stores/feed';
 import { FeedPruner } from './feed/pruner';
 import { modelProxyRoutes } from './http/model-proxy';
 import { SecretBox, TeamSecretMissingError } from './secret-box';
 import { DEFAULT_MODEL_BASE_URL, PgModelSettingsStore } from './stores/model-settings';
+import { startTeamSync, type TeamSync } from './sync/team-sync';
 
 // Assembles one team-server instance: pool → migrations → stores → live feed → HTTP. Stateless
 // apart from the database: any number of instances may run on one DATABASE_URL.
@@ -24,6 +25,8 @@ export interface TeamServerOptions {
   /** Overrides DATABASE_URL (the --demo private cluster). */
   databaseUrl?: string;
   behindTlsProxy?: boolean;
+  /** Seed the demo data set into the mirror (team-server --demo). */
+  demo?: boolean;
   /** Where account health comes from (the mirror/sync store); default: none configured yet. */
   health?: AccountHealthSource;
   /** The account's Stripe client, for Stripe writes (portal links, retries). */
@@ -48,6 +51,8 @@ export interface TeamServerParts {
   /** Seals keys at rest; null when BSC_TEAM_SECRET is not set (then no key can be stored). */
   box: SecretBox | null;
   modelSettings: PgModelSettingsStore;
+  /** The Stripe side: accounts, their sync writers, the webhook endpoint. */
+  sync: TeamSync;
 }
 
 export interface TeamServer extends TeamServerParts {
@@ -87,14 +92,31 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<TeamServ
     const feed = new PgFeedStore(pool);
     const hub = new FeedHub(databaseUrl, pool, feed, log, { pollMs: opts.feedPollMs });
     await hub.start();
-    const parts: TeamServerParts = { pool, agents, feed, hub, log, redactor, box, modelSettings };
+    const sync = await startTeamSync({ pool, feed, box, connectionString: databaseUrl, env: opts.env, log, redactor, demo: opts.demo }).catch(async (err) => {
+      await hub.stop();
+      throw err;
+    });
+    const parts: TeamServerParts = { pool, agents, feed, hub, log, redactor, box, modelSettings, sync };
     const pruner = new FeedPruner(feed, log, { retentionDays: Number(opts.env.BSC_TEAM_FEED_RETENTION_DAYS ?? 30) || 30 });
     pruner.start();
     const http = await startTeamHttpServer(
-      { pool, agents, feed, hub, calls: new TeamCallTable(log, redactor), health: opts.health ?? staticAccounts([]), stripe: opts.stripe, log, redactor, routes: [...modelProxyRoutes({ pool, settings: modelSettings, redactor, log }), ...(opts.routes?.(parts) ?? [])] },
+      {
+        pool,
+        agents,
+        feed,
+        hub,
+        calls: new TeamCallTable(log, redactor),
+        health: opts.health ?? sync.health,
+        // Stripe writes spend the same paced budget as the account's sync.
+        stripe: opts.stripe ?? sync.stripeFor,
+        log,
+        redactor,
+        routes: [...sync.routes, ...modelProxyRoutes({ pool, settings: modelSettings, redactor, log }), ...(opts.routes?.(parts) ?? [])],
+      },
       { host: listen.host, port: listen.port, behindTlsProxy: opts.behindTlsProxy, rateLimit: opts.rateLimit, maxBodyBytes: opts.maxBodyBytes, streamBufferBytes: opts.streamBufferBytes },
     ).catch(async (err) => {
       pruner.stop();
+      await sync.stop();
       await hub.stop();
       throw err;
     });
@@ -104,6 +126,7 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<TeamServ
       url: http.url,
       async stop() {
         pruner.stop();
+        await sync.stop();
         await hub.stop();
         await http.close();
         await pool.end();

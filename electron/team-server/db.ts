@@ -1,5 +1,6 @@
 import pg from 'pg';
 import './pg-types';
+import { recordReplyInTransaction } from './calls/idempotent';
 
 // The team server's one way to reach PostgreSQL: a pool per process, and transactions that always
 // end (COMMIT on success, ROLLBACK on any error, the error rethrown).
@@ -27,6 +28,7 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>
   try {
     await client.query(`BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`);
     const out = await fn(client);
+    await recordReplyInTransaction(client, out, Date.now());
     await client.query('COMMIT');
     return out;
   } catch (err) {

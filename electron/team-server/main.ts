@@ -21,7 +21,7 @@ export async function runTeamServer(argv: string[], env: NodeJS.ProcessEnv, out:
     out(`demo: a private PostgreSQL in ${cluster.dir} (removed when the server stops)`);
   }
   try {
-    const server = await startTeamServer({ env, databaseUrl, behindTlsProxy: Boolean(values['behind-tls-proxy']) });
+    const server = await startTeamServer({ env, databaseUrl, behindTlsProxy: Boolean(values['behind-tls-proxy']), demo: Boolean(values.demo) });
     out(`team server listening on ${server.url}`);
     return {
       server,
@@ -41,7 +41,13 @@ if (isEntry) {
   runTeamServer(process.argv.slice(2), process.env, (l) => process.stdout.write(l + '\n')).then(
     (running) => {
       const shutdown = () => {
-        running.stop().finally(() => process.exit(0));
+        running.stop().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            process.stderr.write(`team server did not stop cleanly: ${err instanceof Error ? err.message : String(err)}\n`);
+            process.exit(1);
+          },
+        );
       };
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);

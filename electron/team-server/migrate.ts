@@ -40,7 +40,8 @@ export async function teamSchemaVersion(pool: pg.Pool): Promise<number> {
 }
 
 export async function migrateTeamDb(pool: pg.Pool, migrations: readonly TeamMigration[] = TEAM_MIGRATIONS, target?: number): Promise<number> {
-  const supported = migrations[migrations.length - 1]?.version ?? 0;
+  // The highest known step, wherever it sits in the list (desk-owned steps are numbered from 901).
+  const supported = migrations.reduce((max, m) => Math.max(max, m.version), 0);
   const latest = target ?? supported;
   const client = await pool.connect();
   try {

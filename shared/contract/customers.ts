@@ -137,6 +137,10 @@ export interface NoteView {
   author: string;
   createdAt: number;
   updatedAt: number;
+  /** Team mode: written on this desk while the team server could not be reached; sent on reconnect. */
+  pending?: boolean;
+  /** Team mode: the team server refused this queued note (role, conflict), in words. */
+  notSaved?: string;
 }
 
 export interface TimelineEntry {

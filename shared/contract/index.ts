@@ -6,9 +6,10 @@ import { syncCalls } from './sync';
 import { dunningCalls } from './dunning';
 import { portalCalls } from './portal';
 import { copilotCalls } from './copilot';
+import { teamCalls } from './team';
 
 /** The one contract between the renderer and the services: every call, its input schema and output type. */
-export const calls = defineContract(workspaceCalls, customerCalls, syncCalls, dunningCalls, portalCalls, copilotCalls);
+export const calls = defineContract(workspaceCalls, customerCalls, syncCalls, dunningCalls, portalCalls, copilotCalls, teamCalls);
 
 export type Calls = typeof calls;
 export type CallName = keyof Calls & string;
@@ -32,3 +33,4 @@ export * from './sync';
 export * from './dunning';
 export * from './portal';
 export * from './copilot';
+export * from './team';

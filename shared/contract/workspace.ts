@@ -24,10 +24,11 @@ export interface WorkspaceStatus {
   schemaVersion: number;
   /** Set once after start-up when an unreadable cache was moved aside. */
   cacheRecovered: { movedTo: string; reason: string } | null;
-  copilotConfigured: boolean;
   /** The name recorded in audit rows for this agent. */
   agentName: string;
   appVersion: string;
+  /** Set when this desk follows a team server (its copy, shared writes); null on a solo desk. */
+  team: import('./team').TeamStatus | null;
 }
 
 export interface KeyCheck {

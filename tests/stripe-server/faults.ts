@@ -1,12 +1,13 @@
 import type { PaymentError } from './shapes';
 import { seededRandom } from '../helpers/seeded-random';
 
-// Fault injection: 429 (rate limited, no Stripe-Should-Retry), 500 (api_error), timeout (the
+// Fault injection: 429 (rate limited, no Stripe-Should-Retry), lock_timeout (429 with code
+// lock_timeout and Stripe-Should-Retry: true: another request holds the object), 500 (api_error), timeout (the
 // request is never answered), reset (the connection is dropped), slow (answered after delayMs) and
 // decline (applies to POST /v1/invoices/:id/pay only). Rules are drawn from a seeded generator so
 // a failing test can be replayed.
 
-export type FaultKind = '429' | '500' | 'timeout' | 'reset' | 'slow' | 'decline';
+export type FaultKind = '429' | 'lock_timeout' | '500' | 'timeout' | 'reset' | 'slow' | 'decline';
 
 export interface FaultRule {
   kind: FaultKind;

@@ -7,6 +7,8 @@ import { applyExpansions, expandPaths } from './expand';
 import { FaultController, type ActiveFault, type FaultRule } from './faults';
 import { FormError, parseForm, type FormObject } from './form';
 import { requestId } from './ids';
+import { checkPermission } from './permissions';
+import { seededRandom } from '../helpers/seeded-random';
 import { Router, type RouteModule } from './router';
 import { ROUTE_MODULES } from './routes';
 import { API_VERSION } from './shapes';
@@ -46,6 +48,14 @@ export interface StripeServerOptions {
   faultSeed?: number;
   /** Extra route modules (tests may add endpoints without touching routes/index.ts). */
   extraRoutes?: RouteModule[];
+  /**
+   * Every answer takes about this long, like the real API seen from a desk: `ms` (the mean) and
+   * `jitter` (the spread as a share of it, uniform: 0.3 = 300 ms +-30%). Half of the delay passes
+   * before the request is handled, half after, as on a network. Seeded by `faultSeed`.
+   */
+  latency?: { ms: number; jitter?: number };
+  /** Restricted keys: key -> permissions it lacks (`rak_product_read`); such requests get Stripe's 403. */
+  restrictedKeys?: Record<string, string[]>;
 }
 
 export interface StripeServer {
@@ -58,6 +68,8 @@ export interface StripeServer {
   requests: RequestLogEntry[];
   inject(rule: FaultRule): ActiveFault;
   clearFaults(): void;
+  /** Changes the latency of answers from now on (see StripeServerOptions.latency). */
+  setLatency(latency: { ms: number; jitter?: number } | null): void;
   close(): Promise<void>;
 }
 
@@ -81,6 +93,25 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
   const requests: RequestLogEntry[] = [];
   const idempotency = new Map<string, StoredResponse>();
   const pending = new Set<NodeJS.Timeout>();
+  let latencyMs = 0;
+  let jitter = 0;
+  const setLatency = (l: { ms: number; jitter?: number } | null | undefined) => {
+    const ms = l?.ms ?? 0;
+    const j = l?.jitter ?? 0;
+    if (!(ms >= 0) || !(j >= 0 && j <= 1)) throw new Error(`latency: ms must be >= 0 and jitter within 0..1, got ${JSON.stringify(l)}`);
+    latencyMs = ms;
+    jitter = j;
+  };
+  setLatency(opts.latency);
+  const latencyRandom = seededRandom((opts.faultSeed ?? 1) + 7_919);
+  const later = (ms: number, fn: () => void) => {
+    if (ms <= 0) return fn();
+    const t = setTimeout(() => {
+      pending.delete(t);
+      fn();
+    }, ms);
+    pending.add(t);
+  };
 
   const server = http.createServer((req, res) => {
     const started = Date.now();
@@ -103,7 +134,9 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
     req.on('end', () => {
       const rawBody = Buffer.concat(chunks).toString('utf8');
       const reqId = requestId();
-      const send = (status: number, body: string, headers: Record<string, string> = {}) => {
+      const delay = latencyMs > 0 ? latencyMs * (1 + jitter * (2 * latencyRandom() - 1)) : 0;
+      const send = (status: number, body: string, headers: Record<string, string> = {}) => later(delay / 2, () => sendNow(status, body, headers));
+      const sendNow = (status: number, body: string, headers: Record<string, string>) => {
         if (res.writableEnded || res.destroyed) return;
         entry.status = status;
         entry.durationMs = Date.now() - started;
@@ -123,6 +156,12 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
         const key = auth.startsWith('Bearer ') ? auth.slice(7) : '';
         if (!key || !KEY_SHAPE.test(key) || (opts.apiKeys && !opts.apiKeys.includes(key))) {
           return send(401, errorJson({ type: 'invalid_request_error', message: key ? `Invalid API Key provided: ${key.slice(0, 8)}****` : 'You did not provide an API key.' }));
+        }
+        try {
+          checkPermission(key, opts.restrictedKeys?.[key], store.accountObject.id as string, method, url.pathname);
+        } catch (err) {
+          const e = err as StripeApiError;
+          return send(e.status, errorJson(e.body));
         }
         const matched = router.match(method, url.pathname);
         if (!matched) {
@@ -173,11 +212,14 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
       };
 
       const fault = faults.takeTransportFault(method, url.pathname);
-      if (!fault) return handle();
+      if (!fault) return later(delay / 2, handle);
       entry.injected = fault.kind;
       switch (fault.kind) {
         case '429':
           return send(429, errorJson({ type: 'invalid_request_error', code: 'rate_limit', message: 'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.' }));
+        case 'lock_timeout':
+          // Another request holds the object; Stripe says the request may be tried again.
+          return send(429, errorJson({ type: 'invalid_request_error', code: 'lock_timeout', message: 'This object cannot be accessed right now because another API request or Stripe process is currently accessing it. If you see this error intermittently, retry the request.' }), { 'Stripe-Should-Retry': 'true' });
         case '500':
           return send(500, errorJson({ type: 'api_error', message: 'An unknown error occurred (injected by the test server).' }));
         case 'reset':
@@ -204,7 +246,7 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
           return;
         }
         default:
-          return handle();
+          return later(delay / 2, handle);
       }
     });
   });
@@ -224,6 +266,7 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
     requests,
     inject: (rule) => faults.inject(rule),
     clearFaults: () => faults.clear(),
+    setLatency,
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of pending) clearTimeout(t);

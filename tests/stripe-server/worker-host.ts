@@ -16,7 +16,7 @@ export interface RemoteStripeServer {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-export async function startStripeServerWorker(opts: Pick<StripeServerOptions, 'port' | 'accountId' | 'accountName' | 'faultSeed' | 'apiKeys'> = {}): Promise<RemoteStripeServer> {
+export async function startStripeServerWorker(opts: Pick<StripeServerOptions, 'port' | 'accountId' | 'accountName' | 'faultSeed' | 'apiKeys' | 'latency' | 'restrictedKeys'> = {}): Promise<RemoteStripeServer> {
   const worker = new Worker(path.join(here, 'worker-entry.mjs'), { workerData: opts });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;

@@ -53,6 +53,54 @@ describe('rate limiter', () => {
     );
   });
 
+  it('keeps every endpoint under its own cap while the others use the rest of the budget (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 4, max: 40 }), fc.integer({ min: 1, max: 10 }), fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 400 })), { minLength: 1, maxLength: 100 }), async (rate, endpointRate, calls) => {
+        const limiter = new RateLimiter({ ratePerSecond: rate, maxConcurrent: 64, endpointRatePerSecond: endpointRate, guardMs: 0 });
+        const starts: Array<{ t: number; e: number }> = [];
+        const done = Promise.all(
+          calls.map(async ([e, ms]) => {
+            const permit = await limiter.acquire(undefined, `GET /v1/e${e}`);
+            starts.push({ t: Date.now(), e });
+            await new Promise((r) => setTimeout(r, ms));
+            permit.release();
+          }),
+        );
+        await vi.runAllTimersAsync();
+        await done;
+        expect(starts.length).toBe(calls.length);
+        expect(peakInWindow(starts.map((x) => x.t), 1000)).toBeLessThanOrEqual(rate);
+        for (let e = 0; e < 4; e++) expect(peakInWindow(starts.filter((x) => x.e === e).map((x) => x.t), 1000)).toBeLessThanOrEqual(Math.min(rate, endpointRate));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('lets a request to another endpoint go first when the one ahead of it is at its cap', async () => {
+    const limiter = new RateLimiter({ ratePerSecond: 100, maxConcurrent: 100, endpointRatePerSecond: 2, guardMs: 0 });
+    const order: string[] = [];
+    const take = (e: string) => limiter.acquire(undefined, e).then((p) => (order.push(`${e}@${Date.now()}`), p.release()));
+    const all = Promise.all([take('A'), take('A'), take('A'), take('B')]);
+    await vi.runAllTimersAsync();
+    await all;
+    // The third A waits for A's window; B does not wait behind it.
+    expect(order.indexOf(order.find((o) => o.startsWith('B'))!)).toBeLessThan(3);
+    expect(Number(order.filter((o) => o.startsWith('A'))[2].split('@')[1])).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('follows a new concurrency cap', async () => {
+    const limiter = new RateLimiter({ ratePerSecond: Infinity, maxConcurrent: 1 });
+    const first = await limiter.acquire();
+    let second = false;
+    void limiter.acquire().then(() => (second = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(second).toBe(false);
+    limiter.setConcurrency(2);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(second).toBe(true);
+    first.release();
+  });
+
   it('keeps the recent starts when the rate changes, so a new budget does not start on top of them', async () => {
     const limiter = new RateLimiter({ ratePerSecond: 10, maxConcurrent: 100, guardMs: 0 });
     const starts: number[] = [];

@@ -4,6 +4,8 @@ import { formatMoney } from '../../../shared/domain/money';
 import { CASE_COLUMNS, caseRecord, toCsv } from '../../services/dunning/csv';
 import { UsageError, type CliCommand } from '../command';
 import { openServices } from '../open-services';
+import { agentName } from '../../services/workspace/agent-name';
+import { changeDunningCase } from './dunning-change';
 
 const PAGE = 1000;
 
@@ -15,9 +17,10 @@ function asList(value: unknown): string[] {
 export const dunningCommand: CliCommand = {
   name: 'dunning',
   summary: 'the dunning queue: open cases by amount at risk (--json array, --csv with a header row)',
-  usage: 'dunning [--csv] [--stage S[,S…]] [--category C[,C…]] [--currency CUR]',
+  usage: 'dunning [--csv] [--stage S[,S…]] [--category C[,C…]] [--currency CUR] | dunning assign <in_…> <agent> | dunning stage <in_…> <stage>',
   options: { csv: { type: 'boolean' }, stage: { type: 'string', multiple: true }, category: { type: 'string', multiple: true }, currency: { type: 'string' } },
   async run({ positionals, values, globals, io }) {
+    if (positionals[0] === 'assign' || positionals[0] === 'stage') return changeDunningCase(positionals[0], positionals.slice(1), globals, io);
     if (positionals.length) throw new UsageError(`dunning: unexpected argument ${positionals[0]}`);
     if (values.csv && globals.json) throw new UsageError('dunning: choose --json or --csv, not both');
     const stages = asList(values.stage);
@@ -35,7 +38,7 @@ export const dunningCommand: CliCommand = {
       // Through the handler table (the same validation as the app), page by page.
       const rows: DunningCaseRow[] = [];
       for (let offset = 0; ; offset += PAGE) {
-        const r = await services.table.dispatch('dunning.list', { filters, offset, limit: PAGE }, { actor: 'cli' });
+        const r = await services.table.dispatch('dunning.list', { filters, offset, limit: PAGE }, { actor: agentName(services.ctx) });
         if (!r.ok) throw new AppError(r.error.code, r.error.message, r.error.details);
         const page = r.value as { rows: DunningCaseRow[]; total: number };
         rows.push(...page.rows);

@@ -9,6 +9,7 @@ import { syncCommand } from './sync';
 import { copilotCommand } from './copilot';
 import { teamCommand } from './team';
 import { teamServerCommand } from './team-server';
+import { noteCommand } from './note';
 
 // One line per command so parallel work touches separate lines.
 export const COMMANDS: CliCommand[] = [
@@ -22,4 +23,5 @@ export const COMMANDS: CliCommand[] = [
   copilotCommand,
   teamCommand,
   teamServerCommand,
+  noteCommand,
 ];

@@ -2,8 +2,6 @@ import { AppError } from '../../../shared/contract/errors';
 import type { SyncProgress } from '../../../shared/contract/streams';
 import { UsageError, type CliCommand } from '../command';
 import { openServices } from '../open-services';
-import { setPacing } from '../../services/sync/clients';
-import { SyncManager } from '../../services/sync/manager';
 
 // `sync`: backfill the account of STRIPE_SECRET_KEY into the cache if it has not been, then apply
 // the new events once. `--full` reads everything again; `--watch` keeps polling until Ctrl-C.
@@ -31,7 +29,7 @@ function progressLine(p: SyncProgress): string {
 
 export const syncCommand: CliCommand = {
   name: 'sync',
-  summary: 'sync the Stripe account of STRIPE_SECRET_KEY into the cache (backfill if needed, then events)',
+  summary: 'sync the Stripe account of STRIPE_SECRET_KEY into the cache (backfill if needed, then events); with BSC_TEAM_URL, catch up with the team server',
   usage: 'sync [--full] [--watch] [--rate N] [--concurrency N]',
   options: { full: { type: 'boolean' }, watch: { type: 'boolean' }, rate: { type: 'string' }, concurrency: { type: 'string' } },
   async run({ values, globals, io }) {
@@ -42,11 +40,33 @@ export const syncCommand: CliCommand = {
     const started = performance.now();
     try {
       const ctx = services.ctx;
+      const team = ctx.registries.teamDesk;
+      if (team) {
+        // Team mode: the team server synced Stripe; this desk takes its snapshot (first time, or
+        // behind the pruned point) and the feed after it. No Stripe request is made here.
+        if (values.full || rate !== undefined || concurrency !== undefined || values.watch) throw new UsageError('sync: --full, --watch, --rate and --concurrency are for a desk with its own Stripe key; a team desk follows the team server (BSC_TEAM_URL).');
+        const r = await team.replica.pull();
+        await team.outbox.flush(team.client);
+        const count = (sql: string) => (ctx.db.prepare(sql).get(team.accountId) as { n: number }).n;
+        const totals = {
+          customers: count('SELECT COUNT(*) AS n FROM customers WHERE account_id = ? AND deleted = 0'),
+          subscriptions: count('SELECT COUNT(*) AS n FROM subscriptions WHERE account_id = ?'),
+          invoices: count('SELECT COUNT(*) AS n FROM invoices WHERE account_id = ?'),
+          events_applied: r.applied,
+          requests: 0,
+          seconds: Math.round(performance.now() - started) / 1000,
+          source: 'team',
+          seq: r.seq,
+        };
+        if (globals.json) io.out(JSON.stringify(totals));
+        else io.out(`caught up with the team server ${team.client.url} (${team.accountId}) at seq ${r.seq}${r.snapshot ? ' from a snapshot' : ''}: ${totals.customers} customers, ${totals.subscriptions} subscriptions, ${totals.invoices} invoices; ${r.applied} changes applied in ${totals.seconds}s`);
+        return;
+      }
       const account = ctx.workspace.current();
       if (account.isDemo) throw new AppError('not_configured', 'No Stripe account to sync: set STRIPE_SECRET_KEY (and STRIPE_API_BASE for a local test server).');
       if (!ctx.workspace.hasKey(account.id)) throw new AppError('not_configured', `No key for ${account.id}: set STRIPE_SECRET_KEY to that account's key to sync it (reading its cache needs none).`);
-      if (rate !== undefined || concurrency !== undefined) setPacing(ctx, { ratePerSecond: rate, maxConcurrent: concurrency });
-      const manager = SyncManager.of(ctx);
+      if (rate !== undefined || concurrency !== undefined) ctx.registries.stripeClients.setPacing({ ratePerSecond: rate, maxConcurrent: concurrency });
+      const manager = ctx.registries.sync;
       const engine = manager.engine(account.id);
       let lastLine = 0;
       const unsubscribe = ctx.hub.subscribe((channel, payload) => {

@@ -32,6 +32,22 @@ export class HandlerTable {
     }
   }
 
+  /**
+   * Puts another handler in front of registered names (team mode forwards writes to the team
+   * server). Only names already registered: a replacement cannot add a call nobody declared.
+   */
+  replace(domain: string, map: HandlerMap): void {
+    for (const [name, handler] of Object.entries(map)) {
+      if (!isCallName(name) || !this.handlers.has(name)) throw new Error(`handlers(${domain}): "${name}" is not registered, so it cannot be replaced`);
+      this.handlers.set(name, handler as Handler<CallName>);
+    }
+  }
+
+  /** The handler registered for a name (a replacement may fall back to it). */
+  handler<N extends CallName>(name: N): Handler<N> | undefined {
+    return this.handlers.get(name) as Handler<N> | undefined;
+  }
+
   has(name: string): boolean {
     return isCallName(name) && this.handlers.has(name);
   }

@@ -1,7 +1,7 @@
 // Where keys live. The app stores them encrypted with Electron's safeStorage (electron/main);
 // the CLI and the web harness read environment variables. Services only see this interface.
 
-export type SecretName = 'stripe_key' | 'openai_key';
+export type SecretName = 'stripe_key' | 'openai_key' | 'team_token';
 
 export interface SecretStore {
   get(name: SecretName, accountId?: string): string | null;
@@ -38,5 +38,29 @@ export class EnvSecretStore implements SecretStore {
 
   accountsWithKeys(): string[] {
     return [...this.values.keys()].filter((k) => k.startsWith('stripe_key:')).map((k) => k.slice('stripe_key:'.length));
+  }
+}
+
+/**
+ * A team desk's view of any store: no Stripe key and no model key, whatever the store or the
+ * environment holds (the team server holds them). Writes of those keys are refused in words.
+ */
+export class TeamDeskSecretStore implements SecretStore {
+  readonly persistent: boolean;
+  constructor(private readonly inner: SecretStore) {
+    this.persistent = inner.persistent;
+  }
+  get(name: SecretName, accountId?: string): string | null {
+    return name === 'team_token' ? this.inner.get(name, accountId) : null;
+  }
+  set(name: SecretName, value: string, accountId?: string): void {
+    if (name === 'team_token') return this.inner.set(name, value, accountId);
+    throw new Error(`A desk on a team keeps no ${name === 'stripe_key' ? 'Stripe' : 'model'} key: the team server holds it.`);
+  }
+  delete(name: SecretName, accountId?: string): void {
+    this.inner.delete(name, accountId);
+  }
+  accountsWithKeys(): string[] {
+    return [];
   }
 }

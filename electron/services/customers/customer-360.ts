@@ -1,3 +1,4 @@
+import { pendingNotes } from '../team/outbox';
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../shared/contract/errors';
 import type { Customer360, DunningSummary, InvoiceView, PaymentAttemptView, PaymentMethodView, SubscriptionView } from '../../../shared/contract/customers';
@@ -175,7 +176,7 @@ export function buildCustomer360(db: Database.Database, accountId: string, custo
     invoices: invoices.views,
     paymentMethods: paymentMethods.views,
     dunning: dunningView(db, accountId, customerId),
-    notes: read.readNotes(db, accountId, customerId).map((n) => ({ id: n.id, body: n.body, author: n.author, createdAt: n.created_at_ms, updatedAt: n.updated_at_ms })),
+    notes: [...pendingNotes(db, accountId, customerId), ...read.readNotes(db, accountId, customerId).map((n) => ({ id: n.id, body: n.body, author: n.author, createdAt: n.created_at_ms, updatedAt: n.updated_at_ms }))],
     timeline: read.readTimeline(db, accountId, customerId).map((t) => ({ id: t.id, type: t.type, summary: t.summary, objectId: t.object_id, created: t.created })),
     portalLinks: read.readPortalLinks(db, accountId, customerId).map((p) => ({
       id: p.id,

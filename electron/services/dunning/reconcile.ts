@@ -1,8 +1,10 @@
+import { prepared } from '../db/statements';
 import type { ServiceContext } from '../core/context';
 import { classifyDecline } from '../../../shared/domain/decline-codes';
 import { addHistory, insertCase, latestCasesBySubject, updateCase, type CaseRecord } from './case-store';
 import { invoiceSubject, observeInvoices, observeSettledHistory, observeSubscriptions, type ObserveScope, type ObservedSubject } from './observe';
-import { decide, isOpenStage, type CaseState } from './stage-machine';
+import { decide, type CaseState } from './stage-machine';
+import { isOpenDunningStage } from '../../../shared/contract/dunning';
 
 // Derives dunning cases from the cache: observe every relevant subject, ask the stage machine what
 // each observation means for the subject's latest case, write only what changed. Runs in one
@@ -56,6 +58,10 @@ function changedFields<T extends object>(current: T, next: Partial<T>): Partial<
   return out;
 }
 
+function isTeamReplica(db: ServiceContext['db'], accountId: string): boolean {
+  return prepared(db, 'SELECT 1 FROM team_replica WHERE account_id = ?').get(accountId) !== undefined;
+}
+
 export function reconcileDunning(ctx: ServiceContext, accountId: string, customerIds?: readonly string[]): ReconcileResult {
   const { db } = ctx;
   const nowMs = ctx.now();
@@ -63,6 +69,8 @@ export function reconcileDunning(ctx: ServiceContext, accountId: string, custome
   const scope: ObserveScope = { accountId, customerIds: customerIds ? [...new Set(customerIds)] : undefined };
   const result: ReconcileResult = { opened: 0, refreshed: 0, closed: 0, historical: 0, observed: 0, customerIds: [] };
   if (scope.customerIds && scope.customerIds.length === 0) return result;
+  // A team's cases are the team server's (its ids, its people's decisions): a replica never opens or moves one itself.
+  if (isTeamReplica(db, accountId)) return result;
   const touched = new Set<string>();
 
   db.transaction(() => {
@@ -72,7 +80,7 @@ export function reconcileDunning(ctx: ServiceContext, accountId: string, custome
     // An open subscription-only case whose subscription now has a failing open invoice is the
     // same episode: the invoice adopts the case rather than opening a second one.
     const openBySubscription = new Map<string, CaseRecord>();
-    for (const c of latest.values()) if (c.invoice_id == null && c.subscription_id && isOpenStage(c.stage)) openBySubscription.set(c.subscription_id, c);
+    for (const c of latest.values()) if (c.invoice_id == null && c.subscription_id && isOpenDunningStage(c.stage)) openBySubscription.set(c.subscription_id, c);
 
     for (const s of subjects) {
       let current = latest.get(s.subject) ?? null;

@@ -3,24 +3,20 @@ import { parseWorkspaceId } from '../../../shared/domain/workspace-id';
 import type Stripe from 'stripe';
 import { idOf, mapCustomer, mapInvoice, mapInvoicePayment, mapPaymentMethod, mapSubscription, type PaymentAttemptRow, type SubscriptionItemRow } from './mappers';
 import { prepared } from '../db/statements';
+import { guardVerdict, type GuardMode } from './version-guard';
 
 // Writes mapped Stripe objects into the cache. The one write path for the sync, the on-demand
 // refresh and the demo workspace. Each upsert carries `source_ts` (the Stripe-side time of this
 // version: event.created, or the Date of the response it came in) and is ignored when the row
 // already holds a newer one, so an old event replayed after a fresh fetch cannot roll a row back.
 //
-// Two guard modes:
-// - 'latest' (default): writes when source_ts >= the row's. For a fetch made now (refresh, user
-//   actions): it is at least as new as anything seen before it.
-// - 'strict': writes only when source_ts > the row's, and reports a `conflict` when they are
-//   equal. Stripe second-resolution timestamps cannot order two versions of the same second
-//   (several events on one object in one second, a page fetched in the second of a change), so
-//   the sync re-fetches the object on a conflict instead of guessing.
+// The guard's two modes ('latest', 'strict') are in version-guard.ts, shared with the team server's
+// PostgreSQL mirror.
 // Objects Stripe deleted outright (draft invoices) and deleted customers leave a tombstone: no
 // later-applied older copy brings them back.
 
 type Row = object;
-export type GuardMode = 'latest' | 'strict';
+export type { GuardMode };
 export interface IngestOptions {
   mode?: GuardMode;
 }
@@ -69,8 +65,8 @@ function upsert(db: Database.Database, table: string, accountId: string, row: Ro
     prepared(db, sql.insert).run(params);
     return { written: true, conflict: false };
   }
-  const newer = mode === 'strict' ? sourceTs > held.source_ts : sourceTs >= held.source_ts;
-  if (!newer) return { written: false, conflict: mode === 'strict' && held.source_ts === sourceTs };
+  const verdict = guardVerdict(mode, sourceTs, held.source_ts);
+  if (!verdict.write) return { written: false, conflict: verdict.conflict };
   prepared(db, sql.update).run(params);
   return { written: true, conflict: false };
 }
@@ -165,7 +161,7 @@ function upsertAttempt(db: Database.Database, accountId: string, a: PaymentAttem
     prepared(db, sql.insert).run(params);
     return true;
   }
-  if (mode === 'strict' ? sourceTs <= held.source_ts : sourceTs < held.source_ts) return false;
+  if (!guardVerdict(mode, sourceTs, held.source_ts).write) return false;
   prepared(db, sql.update).run(params);
   return true;
 }
@@ -210,6 +206,11 @@ export function pruneAttempts(db: Database.Database, accountId: string, invoiceI
   const keep = new Set(keepIds);
   const existing = prepared(db, 'SELECT id FROM payment_attempts WHERE account_id = ? AND invoice_id = ?').all(accountId, invoiceId) as { id: string }[];
   for (const e of existing) if (!keep.has(e.id)) prepared(db, 'DELETE FROM payment_attempts WHERE account_id = ? AND id = ?').run(accountId, e.id);
+}
+
+/** One invoice payment Stripe no longer lists for its invoice (the team server's feed says so). */
+export function deleteInvoicePayment(db: Database.Database, accountId: string, paymentId: string): void {
+  prepared(db, 'DELETE FROM payment_attempts WHERE account_id = ? AND id = ?').run(accountId, paymentId);
 }
 
 /** A draft invoice deleted in Stripe: the row and its attempts go, and a tombstone stays. */

@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { deleteInvoice, ingestCustomer, ingestInvoice, ingestInvoicePayment, ingestPaymentMethod, ingestSubscription, markCustomerDeleted, pruneAttempts, type IngestResult } from '../stripe/ingest';
 import type { ProductNames } from '../stripe/product-names';
 import { ChangeSet } from './changes';
+import { planEvent, type RefetchRef, type RefetchType } from './event-plan';
 import { timelineRowFor, writeTimeline } from './timeline';
 
 // Applying Events API events to the cache, in two steps so the network stays out of transactions:
@@ -15,11 +16,7 @@ import { timelineRowFor, writeTimeline } from './timeline';
 //    timeline lines written, and the cursor moved - in one transaction.
 // Replaying a batch (a crash between the steps) is harmless: the guard and the dedup make it so.
 
-export type RefetchType = 'customer' | 'subscription' | 'invoice' | 'payment_method' | 'invoice_payments';
-export interface RefetchRef {
-  type: RefetchType;
-  id: string;
-}
+export type { RefetchRef, RefetchType };
 
 export interface FetchedObject {
   ref: RefetchRef;
@@ -37,8 +34,6 @@ export interface PayloadOutcome {
   refetch: RefetchRef[];
   changes: ChangeSet;
 }
-
-const INVOICE_PAYMENT_EVENTS = new Set(['invoice.paid', 'invoice.payment_failed', 'invoice.payment_succeeded', 'invoice.payment_action_required', 'invoice.voided', 'invoice.marked_uncollectible', 'invoice.overpaid']);
 
 export function isApplied(db: Database.Database, accountId: string, eventId: string): boolean {
   return db.prepare('SELECT 1 FROM applied_events WHERE account_id = ? AND event_id = ?').get(accountId, eventId) !== undefined;
@@ -62,71 +57,61 @@ function note(changes: ChangeSet, r: IngestResult): void {
   if (r.written) changes.add(r.kind, r.customerId);
 }
 
+function ingestPayload(db: Database.Database, accountId: string, obj: { object: string }, ts: number, productNames?: ProductNames): IngestResult | null {
+  const strict = { mode: 'strict' as const };
+  switch (obj.object) {
+    case 'customer':
+      return ingestCustomer(db, accountId, obj as unknown as Stripe.Customer, ts, strict);
+    case 'subscription':
+      return ingestSubscription(db, accountId, obj as unknown as Stripe.Subscription, ts, { ...strict, productNames: productNames?.lookup });
+    case 'invoice':
+      return ingestInvoice(db, accountId, obj as unknown as Stripe.Invoice, ts, strict);
+    case 'payment_method':
+      return ingestPaymentMethod(db, accountId, obj as unknown as Stripe.PaymentMethod, ts, strict);
+    default:
+      return null;
+  }
+}
+
 /** Step 1 (inside a transaction). `apiVersion`: the SDK's; payloads in another version are re-fetched. */
 export function applyEventPayloads(db: Database.Database, accountId: string, events: Stripe.Event[], opts: { apiVersion: string; productNames?: ProductNames }): PayloadOutcome {
   const changes = new ChangeSet();
   const refetch = new RefSet();
   const seen = new Set<string>();
   const fresh: Stripe.Event[] = [];
-  const strict = { mode: 'strict' as const };
   for (const event of events) {
     if (seen.has(event.id) || isApplied(db, accountId, event.id)) continue;
     seen.add(event.id);
     fresh.push(event);
-    const obj = event.data.object as unknown as { id: string; object: string; customer?: unknown; invoice?: unknown };
-    const trusted = !event.api_version || event.api_version === opts.apiVersion;
-    const type = event.type;
-    const ts = event.created;
-
-    if (type === 'customer.deleted') {
-      note(changes, markCustomerDeleted(db, accountId, obj.id, ts));
-      changes.add('customers', obj.id);
-      continue;
-    }
-    if (type === 'invoice.deleted') {
-      deleteInvoice(db, accountId, obj.id, ts);
-      changes.add('invoices', typeof obj.customer === 'string' ? obj.customer : null);
-      continue;
-    }
-    if (type === 'product.created' || type === 'product.updated') {
-      if (opts.productNames && trusted) {
-        opts.productNames.set(obj.id, (obj as unknown as Stripe.Product).name ?? null);
-        changes.add('subscriptions');
-      }
-      continue;
-    }
-    let result: IngestResult | null = null;
-    let ref: RefetchType | null = null;
-    switch (obj.object) {
-      case 'customer':
-        ref = 'customer';
-        if (trusted) result = ingestCustomer(db, accountId, obj as unknown as Stripe.Customer, ts, strict);
-        break;
-      case 'subscription':
-        ref = 'subscription';
-        if (trusted) result = ingestSubscription(db, accountId, obj as unknown as Stripe.Subscription, ts, { ...strict, productNames: opts.productNames?.lookup });
-        break;
-      case 'invoice':
-        ref = 'invoice';
-        if (trusted) result = ingestInvoice(db, accountId, obj as unknown as Stripe.Invoice, ts, strict);
-        if (INVOICE_PAYMENT_EVENTS.has(type)) refetch.add('invoice_payments', obj.id);
-        break;
-      case 'payment_method':
-        ref = 'payment_method';
-        if (trusted) result = ingestPaymentMethod(db, accountId, obj as unknown as Stripe.PaymentMethod, ts, strict);
-        if (type === 'payment_method.detached') {
-          const prev = (event.data as { previous_attributes?: { customer?: string } }).previous_attributes;
-          changes.add('payment_methods', prev?.customer ?? null);
+    const plan = planEvent(event, opts.apiVersion);
+    switch (plan.kind) {
+      case 'delete':
+        if (plan.type === 'customer') {
+          note(changes, markCustomerDeleted(db, accountId, plan.id, plan.ts));
+          changes.add('customers', plan.id);
+        } else {
+          deleteInvoice(db, accountId, plan.id, plan.ts);
+          changes.add('invoices', plan.customerId);
         }
         break;
-      case 'invoice_payment':
-        refetch.add('invoice_payments', typeof obj.invoice === 'string' ? obj.invoice : null);
+      case 'product':
+        if (opts.productNames && plan.trusted) {
+          opts.productNames.set(plan.id, plan.name);
+          changes.add('subscriptions');
+        }
         break;
-      default:
+      case 'object': {
+        for (const r of plan.refetch) refetch.add(r.type, r.id);
+        if (plan.detached) changes.add('payment_methods', plan.detached.customerId);
+        if (!plan.object) break;
+        const result = ingestPayload(db, accountId, plan.object, plan.ts, opts.productNames);
+        if (result?.conflict && plan.ref) refetch.add(plan.ref.type, plan.ref.id);
+        if (result) note(changes, result);
+        break;
+      }
+      case 'ignore':
         break;
     }
-    if (ref && (!trusted || result?.conflict)) refetch.add(ref, obj.id);
-    if (result) note(changes, result);
   }
   return { fresh, refetch: refetch.list(), changes };
 }

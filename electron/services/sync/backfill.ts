@@ -1,24 +1,36 @@
-import type Database from 'better-sqlite3';
 import type Stripe from 'stripe';
-import type { ServiceContext } from '../core/context';
-import { ingestCustomer, ingestInvoice, ingestInvoicePayment, ingestPaymentMethod, ingestSubscription } from '../stripe/ingest';
-import { ProductNames } from '../stripe/product-names';
-import { beginBulkWrites } from './bulk-writes';
-import { ChangeSet } from './changes';
 import { responseTime } from './clients';
-import { CUSTOMER_EXPAND, INVOICE_PAYMENTS_EXPAND } from './fetch-objects';
-import { type BackfillCheckpoint, type BackfillResource, type ResourceCheckpoint, completeBackfill, emptyCheckpoint, readSyncState, startBackfill, writeCheckpoint, type SyncStateRow } from './sync-state';
+import { ensureProductNames } from './ensure-product-names';
+import { INVOICE_PAYMENTS_EXPAND } from './fetch-objects';
+import { missingPermission } from './permissions';
+import type { SyncSink } from './sink';
+import { PAGE_SIZE, advanceSlice, createdFilter, planSlices, slicesOf, splitSlice, summarize } from './slices';
+import { type BackfillCheckpoint, type BackfillResource, type ResourceCheckpoint, type SliceCheckpoint, emptyCheckpoint, type SyncStateRow } from './sync-state';
 
-// The resumable backfill: every list the product reads, in pages of 100, newest first. Each page
-// is written in ONE short transaction together with its checkpoint (the id to continue after), so
-// a killed backfill resumes from its last committed page and a reader never waits long for the
-// database. Four streams run side by side under the account's one rate budget: customers (then
-// their payment methods), subscriptions (status=all), invoices, and invoice payments (the attempts
-// with decline data; they may land before their invoice, which migration 003 allows).
+export { ingestPage } from './sqlite-sink';
+export { PAGE_SIZE } from './slices';
 
-export const PAGE_SIZE = 100;
+// The resumable backfill: every list the product reads, in pages of 100, newest first. At internet
+// latency one page at a time per list cannot fill the rate budget (a 300 ms answer allows ~3
+// pages/s per stream), so each list is cut into created-time slices (slices.ts) that are paged
+// side by side, and customers' payment methods are listed several customers at once - as many
+// requests in flight as the account's observed latency calls for (`parallelism`), all under the one
+// rate limiter. Each page is written in ONE transaction together with the checkpoint (every
+// slice's cursor), so a killed backfill resumes from its last committed pages: a finished slice is
+// never read again, an unfinished one continues after its cursor. Invoice payments (the attempts
+// with decline data) may land before their invoice, which migration 003 allows.
+//
+// A restricted key without the permission for a list leaves that list out (the checkpoint names
+// the permission) and the rest carries on; the engine says in words what is missing.
+
 /** Payment methods are listed customer by customer up to this many customers (else: the defaults). */
 export const DEFAULT_PAYMENT_METHODS_ALL_LIMIT = 5_000;
+
+type ListResource = Exclude<BackfillResource, 'payment_methods'>;
+const LISTS: ListResource[] = ['customers', 'subscriptions', 'invoices', 'invoice_payments'];
+/** Slices planned per list: one per this many requests worth keeping in flight. */
+const REQUESTS_PER_INITIAL_SLICE = 4;
+const MAX_INITIAL_SLICES = 16;
 
 export interface BackfillOptions {
   full?: boolean;
@@ -28,6 +40,12 @@ export interface BackfillOptions {
   paymentMethodsAllLimit?: number;
   onPage?: (info: { resource: BackfillResource; resources: BackfillCheckpoint['resources'] }) => void;
   signal?: AbortSignal;
+  /** The host's clock (ms) for "last synced". */
+  now?: () => number;
+  /** Requests worth keeping in flight now (follows the observed latency; default 4). */
+  parallelism?: () => number;
+  /** The account's `created` (unix s): the oldest time slices are planned from (may still be on its way). */
+  accountCreated?: number | null | Promise<number | null>;
 }
 
 export interface BackfillRunResult {
@@ -35,6 +53,8 @@ export interface BackfillRunResult {
   pages: number;
   objects: number;
   counts: Partial<Record<BackfillResource, number>>;
+  /** Permissions the (restricted) key lacked: what they cover was left out. */
+  missingPermissions: string[];
 }
 
 interface Page<T> {
@@ -43,65 +63,46 @@ interface Page<T> {
   ts: number;
 }
 
-/** Writes one page of a resource (used by the backfill, and directly by the property tests). */
-export function ingestPage(db: Database.Database, accountId: string, resource: BackfillResource, items: unknown[], ts: number, productNames?: ProductNames): ChangeSet {
-  const changes = new ChangeSet();
-  const strict = { mode: 'strict' as const };
-  for (const item of items) {
-    switch (resource) {
-      case 'customers': {
-        const r = ingestCustomer(db, accountId, item as Stripe.Customer, ts, strict);
-        if (r.written) changes.add('customers', r.customerId);
-        if ((item as Stripe.Customer).invoice_settings?.default_payment_method) changes.add('payment_methods');
-        break;
-      }
-      case 'payment_methods': {
-        const r = ingestPaymentMethod(db, accountId, item as Stripe.PaymentMethod, ts, strict);
-        if (r.written) changes.add('payment_methods', r.customerId);
-        break;
-      }
-      case 'subscriptions': {
-        const r = ingestSubscription(db, accountId, item as Stripe.Subscription, ts, { ...strict, productNames: productNames?.lookup });
-        if (r.written) changes.add('subscriptions', r.customerId);
-        break;
-      }
-      case 'invoices': {
-        const r = ingestInvoice(db, accountId, item as Stripe.Invoice, ts, strict);
-        if (r.written) changes.add('invoices', r.customerId);
-        break;
-      }
-      case 'invoice_payments': {
-        const r = ingestInvoicePayment(db, accountId, item as Stripe.InvoicePayment, ts, strict);
-        if (r.written) changes.add('invoices', r.customerId);
-        break;
-      }
-    }
-  }
-  return changes;
-}
+type Listed = { id: string; created: number };
 
-function listParams(after: string | null): { limit: number; starting_after?: string } {
-  return after ? { limit: PAGE_SIZE, starting_after: after } : { limit: PAGE_SIZE };
-}
-
-async function fetchPage(client: Stripe, resource: Exclude<BackfillResource, 'payment_methods'>, after: string | null): Promise<Page<{ id: string; created: number }>> {
+async function fetchPage(client: Stripe, resource: ListResource, slice: SliceCheckpoint): Promise<Page<Listed>> {
   const now = Date.now();
-  let page: Stripe.ApiList<{ id: string; created: number }>;
+  const created = createdFilter(slice);
+  const params = { limit: PAGE_SIZE, ...(slice.after ? { starting_after: slice.after } : {}), ...(created ? { created } : {}) };
+  let page: Stripe.ApiList<Listed>;
   switch (resource) {
     case 'customers':
-      page = (await client.customers.list({ ...listParams(after), expand: ['data.invoice_settings.default_payment_method'] })) as never;
+      page = (await client.customers.list({ ...params, expand: ['data.invoice_settings.default_payment_method'] })) as never;
       break;
     case 'subscriptions':
-      page = (await client.subscriptions.list({ ...listParams(after), status: 'all' })) as never;
+      page = (await client.subscriptions.list({ ...params, status: 'all' })) as never;
       break;
     case 'invoices':
-      page = (await client.invoices.list(listParams(after))) as never;
+      page = (await client.invoices.list(params)) as never;
       break;
     case 'invoice_payments':
-      page = (await client.invoicePayments.list({ ...listParams(after), expand: INVOICE_PAYMENTS_EXPAND })) as never;
+      page = (await client.invoicePayments.list({ ...params, expand: INVOICE_PAYMENTS_EXPAND })) as never;
       break;
   }
   return { data: page.data, has_more: page.has_more, ts: responseTime(page as never, now) };
+}
+
+/** Every payment method of one customer (null: the customer is gone; its deletion event follows). */
+async function fetchPaymentMethods(client: Stripe, customerId: string): Promise<{ items: Stripe.PaymentMethod[]; ts: number } | null> {
+  const items: Stripe.PaymentMethod[] = [];
+  let after: string | undefined;
+  let ts = 0;
+  for (;;) {
+    const page = await client.customers.listPaymentMethods(customerId, { limit: PAGE_SIZE, ...(after ? { starting_after: after } : {}) }).catch((err: { code?: string }) => {
+      if (err?.code === 'resource_missing') return null;
+      throw err;
+    });
+    if (!page) return items.length ? { items, ts } : null;
+    ts = responseTime(page as never, Date.now());
+    items.push(...page.data);
+    if (!page.has_more || !page.data.length) return { items, ts };
+    after = page.data[page.data.length - 1].id;
+  }
 }
 
 function checkpointOf(cp: BackfillCheckpoint, r: BackfillResource): ResourceCheckpoint {
@@ -109,136 +110,272 @@ function checkpointOf(cp: BackfillCheckpoint, r: BackfillResource): ResourceChec
 }
 
 /**
- * Runs (or resumes) the backfill of one account. Returns ran=false when the cache is already
- * backfilled and no full resync was asked for.
+ * Runs (or resumes) the backfill of one account into `sink`. Returns ran=false when the sink is
+ * already backfilled and no full resync was asked for.
  */
-export async function runBackfill(ctx: ServiceContext, accountId: string, client: Stripe, opts: BackfillOptions = {}): Promise<BackfillRunResult> {
-  const state = readSyncState(ctx.db, accountId);
-  if (state.backfillComplete && !opts.full) return { ran: false, pages: 0, objects: 0, counts: {} };
-  const endBulkWrites = beginBulkWrites(ctx.db);
+export async function runBackfill(sink: SyncSink, client: Stripe, opts: BackfillOptions = {}): Promise<BackfillRunResult> {
+  const state = await sink.readState();
+  if (state.backfillComplete && !opts.full) return { ran: false, pages: 0, objects: 0, counts: {}, missingPermissions: [] };
+  const endBulkWrites = await sink.beginBulkWrites();
   try {
-    return await backfillStreams(ctx, accountId, client, opts, state);
+    return await new Backfill(sink, client, opts).run(state);
   } finally {
-    endBulkWrites();
+    await endBulkWrites();
   }
 }
 
-async function backfillStreams(ctx: ServiceContext, accountId: string, client: Stripe, opts: BackfillOptions, state: SyncStateRow): Promise<BackfillRunResult> {
-  const db = ctx.db;
-  let cp: BackfillCheckpoint = !opts.full && state.backfill ? state.backfill : emptyCheckpoint(Boolean(opts.full) || Boolean(state.backfill?.full));
-  if (opts.full && state.backfill?.full && !state.backfillComplete) cp = state.backfill; // resume an interrupted resync
-  if (cp.startedAt === null) {
-    // Where the events poller will continue: the newest event before any page is read.
-    const probe = await client.events.list({ limit: 1 });
-    cp.eventsCursorAtStart = probe.data[0]?.id ?? null;
-    cp.eventsCursorCreatedAtStart = probe.data[0]?.created ?? null;
-    cp.startedAt = responseTime(probe as never, Date.now());
-    startBackfill(db, accountId, cp);
+/** Payment methods of the customers, in ascending id order, committed in that order. */
+interface PaymentMethodWalk {
+  mode: 'all' | 'defaults';
+  /** Ids loaded from the sink and not yet started. */
+  pending: string[];
+  /** The last id loaded (the next load starts after it). */
+  loadedUpTo: string | null;
+  exhausted: boolean;
+  /** Started, in id order: the result once fetched. */
+  started: Array<{ id: string; result?: { items: Stripe.PaymentMethod[]; ts: number } | null }>;
+}
+
+class Backfill {
+  private cp!: BackfillCheckpoint;
+  private readonly result: BackfillRunResult = { ran: true, pages: 0, objects: 0, counts: {}, missingPermissions: [] };
+  private failed: unknown = null;
+  /** Slices with a page in flight (each slice is paged one page at a time). */
+  private readonly busy = new Set<SliceCheckpoint>();
+  private readonly jobs = new Set<Promise<void>>();
+  private wake: (() => void) | null = null;
+  private commits: Promise<void> = Promise.resolve();
+  private pm: PaymentMethodWalk | null = null;
+  private nextList = 0;
+  private accountCreated: number | null = null;
+
+  constructor(
+    private readonly sink: SyncSink,
+    private readonly client: Stripe,
+    private readonly opts: BackfillOptions,
+  ) {}
+
+  private get parallelism(): number {
+    return Math.max(1, Math.floor(this.opts.parallelism?.() ?? 4));
   }
-  const productNames = new ProductNames(db, accountId);
-  const result: BackfillRunResult = { ran: true, pages: 0, objects: 0, counts: {} };
-  let failed: unknown = null;
 
-  const commitPage = (resource: BackfillResource, items: Array<{ id: string; created?: number }>, ts: number, nextAfter: string | null, done: boolean, pageChanges?: ChangeSet) => {
-    let changes!: ChangeSet;
-    db.transaction(() => {
-      changes = pageChanges ?? ingestPage(db, accountId, resource, items, ts, productNames);
-      const rc = checkpointOf(cp, resource);
-      rc.after = nextAfter;
-      rc.done = done;
-      rc.pages += 1;
-      rc.objects += items.length;
-      const last = items[items.length - 1];
-      if (last?.created != null) rc.lastCreated = last.created;
-      if (rc.firstCreated == null && items[0]?.created != null) rc.firstCreated = items[0].created!;
-      writeCheckpoint(db, accountId, cp);
-    })();
-    result.pages++;
-    result.objects += items.length;
-    result.counts[resource] = (result.counts[resource] ?? 0) + items.length;
-    changes.emit(ctx, accountId);
-    opts.onPage?.({ resource, resources: cp.resources });
-  };
+  private stopped(): boolean {
+    return this.failed !== null || this.opts.signal?.aborted === true;
+  }
 
-  const stop = () => failed !== null || opts.signal?.aborted === true;
+  private deny(permission: string): void {
+    if (!this.result.missingPermissions.includes(permission)) this.result.missingPermissions.push(permission);
+  }
 
-  const listStream = async (resource: Exclude<BackfillResource, 'payment_methods'>) => {
-    const rc = checkpointOf(cp, resource);
-    while (!rc.done && !stop()) {
-      const page = await fetchPage(client, resource, rc.after);
-      if (stop()) return;
-      if (resource === 'subscriptions') await productNames.ensure(client, page.data as unknown as Stripe.Subscription[]);
-      const last = page.data[page.data.length - 1];
-      commitPage(resource, page.data, page.ts, last ? last.id : rc.after, !page.has_more || !last);
+  async run(state: SyncStateRow): Promise<BackfillRunResult> {
+    const opts = this.opts;
+    let cp: BackfillCheckpoint = !opts.full && state.backfill ? state.backfill : emptyCheckpoint(Boolean(opts.full) || Boolean(state.backfill?.full));
+    if (opts.full && state.backfill?.full && !state.backfillComplete) cp = state.backfill; // resume an interrupted resync
+    this.cp = cp;
+    if (cp.startedAt === null) {
+      // Where the events poller will continue: the newest event before any page is read.
+      try {
+        const probe = await this.client.events.list({ limit: 1 });
+        cp.eventsCursorAtStart = probe.data[0]?.id ?? null;
+        cp.eventsCursorCreatedAtStart = probe.data[0]?.created ?? null;
+        cp.startedAt = responseTime(probe as never, Date.now());
+      } catch (err) {
+        const permission = missingPermission(err);
+        if (!permission) throw err;
+        // No events for this key: the poller will say so; the backfill still fills the cache.
+        this.deny(permission);
+        cp.startedAt = Math.floor(Date.now() / 1000);
+      }
+      await this.sink.startBackfill(cp);
     }
-  };
+    for (const rc of Object.values(cp.resources)) if (rc?.denied) this.deny(rc.denied);
+    this.accountCreated = (await opts.accountCreated) ?? null;
+    const top = cp.startedAt;
+    const perList = Math.min(MAX_INITIAL_SLICES, Math.max(1, Math.round(this.parallelism / REQUESTS_PER_INITIAL_SLICE)));
+    for (const r of LISTS) slicesOf(checkpointOf(cp, r), () => planSlices(perList, this.accountCreated, top));
 
-  const paymentMethodStream = async () => {
-    const rc = checkpointOf(cp, 'payment_methods');
-    if (rc.done) return;
-    const customerCount = (db.prepare('SELECT COUNT(*) AS n FROM customers WHERE account_id = ? AND deleted = 0').get(accountId) as { n: number }).n;
-    const mode = opts.paymentMethods ?? (customerCount <= (opts.paymentMethodsAllLimit ?? DEFAULT_PAYMENT_METHODS_ALL_LIMIT) ? 'all' : 'defaults');
-    if (mode === 'defaults') {
-      commitPage('payment_methods', [], cp.startedAt ?? 0, null, true);
-      return;
-    }
-    const nextCustomer = db.prepare('SELECT id FROM customers WHERE account_id = ? AND deleted = 0 AND id > ? ORDER BY id LIMIT 1');
-    while (!stop()) {
-      const row = nextCustomer.get(accountId, rc.after ?? '') as { id: string } | undefined;
-      if (!row) {
-        commitPage('payment_methods', [], cp.startedAt ?? 0, rc.after, true);
+    await this.schedule();
+    await Promise.allSettled([...this.jobs]);
+    await this.commits;
+    if (this.failed) throw this.failed;
+    if (opts.signal?.aborted) return this.result;
+
+    const pmCheckpoint = checkpointOf(cp, 'payment_methods');
+    await this.sink.completeBackfill({
+      checkpoint: cp,
+      paymentMethodsListed: pmCheckpoint.pages > 1 && !pmCheckpoint.denied,
+      eventsCursor: cp.eventsCursorAtStart,
+      eventsCursorCreated: cp.eventsCursorCreatedAtStart ?? cp.startedAt,
+      nowMs: (opts.now ?? Date.now)(),
+      missingPermissions: this.result.missingPermissions,
+    });
+    return this.result;
+  }
+
+  /** Keeps `parallelism` requests' worth of work going until every list and the payment methods are done. */
+  private async schedule(): Promise<void> {
+    for (;;) {
+      if (this.stopped()) return;
+      if (checkpointOf(this.cp, 'customers').done && !checkpointOf(this.cp, 'payment_methods').done) await this.preparePaymentMethods();
+      while (this.jobs.size < this.parallelism) {
+        const job = this.nextJob();
+        if (!job) break;
+        const p: Promise<void> = job()
+          .catch((err) => {
+            this.failed ??= err;
+          })
+          .finally(() => {
+            this.jobs.delete(p);
+            this.wake?.();
+          });
+        this.jobs.add(p);
+      }
+      if (this.jobs.size === 0) {
+        // Nothing in flight and nothing to start: done, or only the payment methods' closing page is due.
+        if (this.pm && this.pm.exhausted && !this.pm.pending.length && !this.pm.started.length && !checkpointOf(this.cp, 'payment_methods').done) {
+          await this.commit(() => {
+            const rc = checkpointOf(this.cp, 'payment_methods');
+            rc.done = true;
+            rc.pages += 1;
+            return { resource: 'payment_methods', items: [], ts: this.cp.startedAt ?? 0 };
+          });
+          continue;
+        }
         return;
       }
-      const items: Stripe.PaymentMethod[] = [];
-      let after: string | undefined;
-      let ts = 0;
-      for (;;) {
-        const page = await client.customers.listPaymentMethods(row.id, { limit: PAGE_SIZE, ...(after ? { starting_after: after } : {}) }).catch((err: { code?: string }) => {
-          if (err?.code === 'resource_missing') return null; // deleted meanwhile: its deletion event follows
-          throw err;
-        });
-        if (!page) break;
-        ts = responseTime(page as never, Date.now());
-        items.push(...page.data);
-        if (!page.has_more || !page.data.length) break;
-        after = page.data[page.data.length - 1].id;
-      }
-      if (stop()) return;
-      commitPage('payment_methods', items, ts, row.id, false);
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
     }
-  };
+  }
 
-  const guard = (p: Promise<void>) =>
-    p.catch((err) => {
-      failed ??= err;
+  /** The next piece of work: a page of a slice with none in flight (lists in turn), else a customer's payment methods. */
+  private nextJob(): (() => Promise<void>) | null {
+    for (let k = 0; k < LISTS.length; k++) {
+      const resource = LISTS[(this.nextList + k) % LISTS.length];
+      const rc = checkpointOf(this.cp, resource);
+      if (rc.done) continue;
+      const slice = rc.slices!.find((s) => !s.done && !this.busy.has(s));
+      if (!slice) continue;
+      this.nextList = (this.nextList + k + 1) % LISTS.length;
+      this.busy.add(slice);
+      return () => this.listPage(resource, slice).finally(() => this.busy.delete(slice));
+    }
+    const pm = this.pm;
+    if (pm && pm.mode === 'all' && pm.pending.length) {
+      const entry: PaymentMethodWalk['started'][number] = { id: pm.pending.shift()! };
+      pm.started.push(entry);
+      return () => this.paymentMethodsOf(entry);
+    }
+    return null;
+  }
+
+  /** Requests that could start now besides a split (one per unfinished, idle slice; waiting customers). */
+  private openWork(): number {
+    let n = 0;
+    for (const r of LISTS) for (const s of checkpointOf(this.cp, r).slices ?? []) if (!s.done) n++;
+    return n + (this.pm?.pending.length ?? 0);
+  }
+
+  private async listPage(resource: ListResource, slice: SliceCheckpoint): Promise<void> {
+    const rc = checkpointOf(this.cp, resource);
+    let page: Page<Listed>;
+    try {
+      page = await fetchPage(this.client, resource, slice);
+    } catch (err) {
+      const permission = missingPermission(err);
+      if (!permission) throw err;
+      this.deny(permission);
+      if (rc.denied) return;
+      await this.commit(() => {
+        rc.denied = permission;
+        summarize(rc);
+        return { resource, items: [], ts: this.cp.startedAt ?? 0 };
+      });
+      return;
+    }
+    if (this.stopped()) return;
+    if (resource === 'subscriptions') {
+      const denied = await ensureProductNames(this.sink, this.client, page.data as unknown as Stripe.Subscription[]);
+      if (denied) this.deny(denied);
+    }
+    await this.commit(() => {
+      advanceSlice(slice, page.data, page.has_more);
+      // Work for another stream while there is room for one: split what this slice has left.
+      summarize(rc);
+      if (!slice.done && this.openWork() < this.parallelism) splitSlice(rc.slices!, slice, this.accountCreated, rc.firstCreated);
+      return { resource, items: page.data, ts: page.ts };
     });
-  await Promise.all([
-    guard(listStream('customers').then(() => (stop() ? undefined : paymentMethodStream()))),
-    guard(listStream('subscriptions')),
-    guard(listStream('invoices')),
-    guard(listStream('invoice_payments')),
-  ]);
-  if (failed) throw failed;
-  if (opts.signal?.aborted) return result;
+  }
 
-  db.transaction(() => {
-    if (cp.full && cp.startedAt !== null) removeUnseen(db, accountId, cp.startedAt, checkpointOf(cp, 'payment_methods').pages > 1);
-    completeBackfill(db, accountId, cp.eventsCursorAtStart, cp.eventsCursorCreatedAtStart ?? cp.startedAt, ctx.now());
-  })();
-  return result;
-}
+  /** Decides how payment methods are read (once customers are done) and keeps customer ids loaded. */
+  private async preparePaymentMethods(): Promise<void> {
+    const rc = checkpointOf(this.cp, 'payment_methods');
+    if (!this.pm) {
+      const customers = await this.sink.countCustomers();
+      const mode = this.opts.paymentMethods ?? (customers <= (this.opts.paymentMethodsAllLimit ?? DEFAULT_PAYMENT_METHODS_ALL_LIMIT) ? 'all' : 'defaults');
+      this.pm = { mode, pending: [], loadedUpTo: rc.after, exhausted: mode === 'defaults' || Boolean(rc.denied), started: [] };
+    }
+    const pm = this.pm;
+    if (pm.exhausted || pm.pending.length >= this.parallelism * 2) return;
+    const ids = await this.sink.customerIdsAfter(pm.loadedUpTo, Math.max(100, this.parallelism * 4));
+    pm.pending.push(...ids);
+    if (ids.length) pm.loadedUpTo = ids[ids.length - 1];
+    else pm.exhausted = true;
+  }
 
-/**
- * After a full resync: what the resync did not see (source_ts older than its start) is gone from
- * Stripe - deleted customers are not listed, deleted drafts neither. The events that said so may
- * have expired, which is why the resync ran.
- */
-function removeUnseen(db: Database.Database, accountId: string, startedAt: number, paymentMethodsListed: boolean): void {
-  const gone = db.prepare('SELECT id FROM customers WHERE account_id = ? AND deleted = 0 AND source_ts < ?').all(accountId, startedAt) as { id: string }[];
-  for (const c of gone) db.prepare('INSERT OR IGNORE INTO sync_tombstones (account_id, object_type, id, deleted_ts) VALUES (?, ?, ?, ?)').run(accountId, 'customer', c.id, startedAt);
-  db.prepare('UPDATE customers SET deleted = 1 WHERE account_id = ? AND deleted = 0 AND source_ts < ?').run(accountId, startedAt);
-  db.prepare('DELETE FROM subscriptions WHERE account_id = ? AND source_ts < ?').run(accountId, startedAt);
-  db.prepare('DELETE FROM payment_attempts WHERE account_id = ? AND source_ts < ?').run(accountId, startedAt);
-  db.prepare('DELETE FROM invoices WHERE account_id = ? AND source_ts < ?').run(accountId, startedAt);
-  if (paymentMethodsListed) db.prepare('UPDATE payment_methods SET customer_id = NULL WHERE account_id = ? AND customer_id IS NOT NULL AND source_ts < ?').run(accountId, startedAt);
+  private async paymentMethodsOf(entry: PaymentMethodWalk['started'][number]): Promise<void> {
+    const pm = this.pm!;
+    try {
+      entry.result = await fetchPaymentMethods(this.client, entry.id);
+    } catch (err) {
+      const permission = missingPermission(err);
+      if (!permission) throw err;
+      // Without PaymentMethods: Read only the defaults (expanded on each customer) are kept.
+      this.deny(permission);
+      pm.pending.length = 0;
+      pm.started.length = 0;
+      pm.exhausted = true;
+      const rc = checkpointOf(this.cp, 'payment_methods');
+      if (!rc.denied)
+        await this.commit(() => {
+          rc.denied = permission;
+          return { resource: 'payment_methods', items: [], ts: this.cp.startedAt ?? 0 };
+        });
+      return;
+    }
+    if (this.stopped()) return;
+    // Committed in id order (the checkpoint is "every customer up to this id"): whatever has
+    // arrived at the head of the line goes in one transaction.
+    await this.commit(() => {
+      const ready: typeof pm.started = [];
+      while (pm.started.length && pm.started[0].result !== undefined) ready.push(pm.started.shift()!);
+      if (!ready.length) return null;
+      const rc = checkpointOf(this.cp, 'payment_methods');
+      const items = ready.flatMap((e) => e.result?.items ?? []);
+      rc.after = ready[ready.length - 1].id;
+      rc.pages += ready.length;
+      rc.objects += items.length;
+      return { resource: 'payment_methods', items, ts: Math.max(...ready.map((e) => e.result?.ts ?? 0)) };
+    });
+  }
+
+  /**
+   * Writes of one account are sequential (the sink's contract): `change` updates the checkpoint
+   * in memory and names the page it goes with, then the page and a copy of the whole checkpoint
+   * are committed together. `change` returning null: nothing to write this time.
+   */
+  private commit(change: () => { resource: BackfillResource; items: Array<{ id: string; created?: number }>; ts: number } | null): Promise<void> {
+    const run = this.commits.then(async () => {
+      if (this.failed) return;
+      const page = change();
+      if (!page) return;
+      await this.sink.commitPage({ ...page, checkpoint: structuredClone(this.cp) });
+      this.result.pages++;
+      this.result.objects += page.items.length;
+      this.result.counts[page.resource] = (this.result.counts[page.resource] ?? 0) + page.items.length;
+      this.opts.onPage?.({ resource: page.resource, resources: this.cp.resources });
+    });
+    this.commits = run.catch(() => undefined);
+    return run;
+  }
 }

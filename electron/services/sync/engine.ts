@@ -2,12 +2,15 @@ import type Stripe from 'stripe';
 import type { SyncStatus } from '../../../shared/contract/sync';
 import type { SyncProgress } from '../../../shared/contract/streams';
 import type { ServiceContext } from '../core/context';
-import { accountStripe, recentRate, type AccountStripe } from './clients';
+import { recentRate, type AccountStripe } from './clients';
 import { DEFAULT_PAYMENT_METHODS_ALL_LIMIT, runBackfill, type BackfillOptions, type BackfillRunResult } from './backfill';
 import { etaSeconds, remainingRequests } from './eta';
 import { CursorLostError, pollEvents } from './events-poller';
+import { missingPermission, missingPermissionWords } from './permissions';
 import { DEFAULT_POLL_SCHEDULE, nextPollDelay, type PollSchedule } from './poll-schedule';
-import { emptyCheckpoint, markSynced, readSyncState, recordError, requireResync, type BackfillCheckpoint } from './sync-state';
+import type { SyncSink } from './sink';
+import { SqliteSyncSink } from './sqlite-sink';
+import { emptyCheckpoint, readSyncState, type BackfillCheckpoint } from './sync-state';
 
 // The sync of one account: backfill when the cache has not been filled (or a resync is due), then
 // the events poller. `syncOnce` is one complete pass (the CLI's `sync`); `watch` keeps polling on
@@ -18,12 +21,16 @@ export interface SyncPassResult {
   backfill: BackfillRunResult | null;
   eventsApplied: number;
   resynced: boolean;
+  /** Permissions the (restricted) key lacks: what they cover is not in the cache (see permissions.ts). */
+  missingPermissions: string[];
 }
 
 export type WatchOptions = Partial<PollSchedule>;
 
 function describe(err: unknown): string {
   if (err instanceof CursorLostError) return err.message;
+  const permission = missingPermission(err);
+  if (permission) return missingPermissionWords([permission]).replace('Everything else is synced. ', '');
   const e = err as { type?: string; message?: string; code?: string };
   if (e?.type === 'StripeConnectionError') return 'Stripe could not be reached (network). Showing cached data; retrying automatically.';
   if (e?.type === 'StripeAuthenticationError') return 'Stripe rejected the API key. Check the key in Settings.';
@@ -45,6 +52,8 @@ export class AccountSync {
   private accountCreated: number | null = null;
   private passStartedMs = 0;
   private readonly access: AccountStripe;
+  /** Where the sync writes (the desk's SQLite cache unless another sink is given). */
+  readonly sink: SyncSink;
   lastResult: SyncPassResult | null = null;
   /** Events applied by every completed pass of this engine (the CLI's `events_applied`). */
   eventsAppliedTotal = 0;
@@ -53,8 +62,10 @@ export class AccountSync {
     private readonly ctx: ServiceContext,
     readonly accountId: string,
     private readonly backfillOptions: Omit<BackfillOptions, 'full' | 'onPage' | 'signal'> = {},
+    sink?: SyncSink,
   ) {
-    this.access = accountStripe(ctx, accountId);
+    this.access = ctx.registries.stripeClients.forAccount(accountId);
+    this.sink = sink ?? new SqliteSyncSink(ctx, accountId);
     this.progress = { accountId, phase: 'idle', objects: 0, pages: 0, requestsPerSecond: 0, etaSeconds: null };
   }
 
@@ -113,51 +124,76 @@ export class AccountSync {
   }
 
   private async runPass(full: boolean, signal: AbortSignal): Promise<SyncPassResult> {
-    const out: SyncPassResult = { backfill: null, eventsApplied: 0, resynced: false };
+    const out: SyncPassResult = { backfill: null, eventsApplied: 0, resynced: false, missingPermissions: [] };
     this.passStartedMs = Date.now();
+    const missing = new Set<string>();
+    // A key without Events: Read can still fill the cache; it cannot follow changes, and says so.
+    const events = async () => {
+      try {
+        out.eventsApplied += await this.events(signal, missing);
+      } catch (err) {
+        const permission = missingPermission(err);
+        if (!permission) throw err;
+        missing.add(permission);
+      }
+    };
     try {
       out.backfill = await this.backfill(full, signal);
       if (signal.aborted) return out;
       try {
-        out.eventsApplied += await this.events(signal);
+        await events();
       } catch (err) {
         if (!(err instanceof CursorLostError)) throw err;
         // The cursor is gone: everything again, then continue from the new cursor.
         this.ctx.log.warn('events cursor lost; resyncing the account', { accountId: this.accountId, reason: err.message });
-        requireResync(this.ctx.db, this.accountId, emptyCheckpoint(true));
+        await this.sink.requireResync(emptyCheckpoint(true));
         out.resynced = true;
         out.backfill = await this.backfill(true, signal);
-        if (!signal.aborted) out.eventsApplied += await this.events(signal);
+        if (!signal.aborted) await events();
       }
-      if (!signal.aborted) markSynced(this.ctx.db, this.accountId, this.ctx.now());
+      for (const p of (await this.sink.readState()).missingPermissions) missing.add(p);
+      for (const p of out.backfill?.missingPermissions ?? []) missing.add(p);
+      out.missingPermissions = [...missing];
+      const words = missing.size ? missingPermissionWords(out.missingPermissions) : undefined;
+      if (!signal.aborted) {
+        await this.sink.markSynced(this.ctx.now());
+        // Synced, but not everything: the words stay where the status shows them.
+        if (words) await this.sink.recordError(words);
+      }
+      if (words) this.ctx.log.warn('the Stripe key lacks permissions; synced the rest', { accountId: this.accountId, missing: out.missingPermissions });
       this.lastResult = out;
       this.eventsAppliedTotal += out.eventsApplied;
-      this.emitProgress({ phase: 'idle', resource: undefined, etaSeconds: null, message: undefined });
+      this.emitProgress({ phase: 'idle', resource: undefined, etaSeconds: null, message: words });
       return out;
     } catch (err) {
       const message = describe(err);
-      recordError(this.ctx.db, this.accountId, message);
+      await this.sink.recordError(message).catch((e) => this.ctx.log.warn('could not record the sync error', { accountId: this.accountId, error: String(e) }));
       this.emitProgress({ phase: isOffline(err) ? 'offline' : 'error', message, etaSeconds: null });
       throw err;
     }
   }
 
   private async backfill(full: boolean, signal: AbortSignal): Promise<BackfillRunResult | null> {
-    const state = readSyncState(this.ctx.db, this.accountId);
+    const state = await this.sink.readState();
     if (state.backfillComplete && !full) return null;
-    if (this.accountCreated === null) {
-      try {
-        this.accountCreated = (await this.client.accounts.retrieveCurrent()).created ?? null;
-      } catch {
-        this.accountCreated = null; // only the ETA needs it
-      }
-    }
+    // The account's creation plans the slices and the ETA; it is asked for beside the backfill's
+    // first request rather than before it (one round trip less at internet latency).
+    const accountCreated =
+      this.accountCreated !== null
+        ? Promise.resolve(this.accountCreated)
+        : this.client.accounts.retrieveCurrent().then(
+            (a) => (this.accountCreated = a.created ?? null),
+            () => null, // the ETA and the slice plan do without it
+          );
     let pages = 0;
     this.emitProgress({ phase: 'backfill', objects: 0, pages: 0, etaSeconds: null, message: full ? 'Resyncing everything' : undefined });
-    return runBackfill(this.ctx, this.accountId, this.client, {
+    return runBackfill(this.sink, this.client, {
       ...this.backfillOptions,
       full,
       signal,
+      now: this.ctx.now,
+      parallelism: this.access.parallelism,
+      accountCreated,
       onPage: ({ resource, resources }) => {
         pages++;
         const objects = Object.values(resources).reduce((s, c) => s + (c?.objects ?? 0), 0);
@@ -166,15 +202,17 @@ export class AccountSync {
     });
   }
 
-  private async events(signal: AbortSignal): Promise<number> {
+  private async events(signal: AbortSignal, missing?: Set<string>): Promise<number> {
     let applied = 0;
-    const r = await pollEvents(this.ctx, this.accountId, this.client, {
+    const r = await pollEvents(this.sink, this.client, {
       signal,
+      now: this.ctx.now,
       onBatch: (n) => {
         applied += n;
         this.emitProgress({ phase: 'events', resource: 'events', objects: applied, pages: 0, etaSeconds: null });
       },
     });
+    for (const p of r.missingPermissions) missing?.add(p);
     return r.applied;
   }
 

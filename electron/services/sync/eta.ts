@@ -2,7 +2,8 @@ import type { BackfillCheckpoint, BackfillResource } from './sync-state';
 
 // How long a backfill has left, in requests. Lists come newest first, so how far back in time a
 // list has reached (from its newest object to the account's creation) says what share of it is
-// read; its remaining pages follow from the pages read so far. Payment methods cost one request
+// read; with created-time slices, the share is the time each slice has covered over the time all
+// of them span. Its remaining pages follow from the pages read so far. Payment methods cost one request
 // per customer, so theirs is the customers not yet visited. The ETA is the remaining requests at
 // the rate the sync is actually getting (or its limit, before there is a rate to measure).
 
@@ -12,8 +13,19 @@ const LISTS: BackfillResource[] = ['customers', 'subscriptions', 'invoices', 'in
 function listShare(c: BackfillCheckpoint['resources'][BackfillResource], accountCreated: number): number | null {
   if (!c) return null;
   if (c.done) return 1;
-  if (c.firstCreated == null || c.lastCreated == null || c.firstCreated <= accountCreated) return null;
-  return Math.min(1, Math.max(0, (c.firstCreated - c.lastCreated) / (c.firstCreated - accountCreated)));
+  if (c.firstCreated == null || c.firstCreated <= accountCreated) return null;
+  const top = c.firstCreated + 1;
+  const slices = c.slices?.length ? c.slices : [{ gte: null, lt: null, done: false, lastCreated: c.lastCreated }];
+  let span = 0;
+  let covered = 0;
+  for (const s of slices) {
+    const lo = Math.min(top, Math.max(accountCreated, s.gte ?? accountCreated));
+    const hi = Math.max(lo, Math.min(top, s.lt ?? top));
+    span += hi - lo;
+    if (s.done) covered += hi - lo;
+    else if (s.lastCreated != null) covered += Math.min(hi - lo, Math.max(0, hi - s.lastCreated));
+  }
+  return span > 0 ? Math.min(1, covered / span) : null;
 }
 
 /**

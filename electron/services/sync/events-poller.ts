@@ -1,10 +1,8 @@
 import type Stripe from 'stripe';
-import type { ServiceContext } from '../core/context';
-import { ProductNames } from '../stripe/product-names';
-import { applyEventPayloads, applyRefetched, finishEvents, pruneAppliedEvents } from './apply-events';
 import { responseTime, SDK_API_VERSION } from './clients';
+import { ensureProductNames } from './ensure-product-names';
 import { fetchRefs } from './fetch-objects';
-import { readSyncState, writeEventsCursor, writeKnownUpTo } from './sync-state';
+import type { SyncSink } from './sink';
 
 // One pass of the incremental sync: from the last applied event forward in time. Stripe lists
 // events newest first; `ending_before=<cursor>` returns the page right after the cursor, and the
@@ -24,6 +22,8 @@ export interface EventsPassResult {
   refetched: number;
   /** The cursor is older than Stripe's retention or unknown to Stripe: a full resync is needed. */
   resyncNeeded: boolean;
+  /** Permissions the key lacked on the way (product names for subscriptions in events). */
+  missingPermissions: string[];
 }
 
 export class CursorLostError extends Error {
@@ -62,28 +62,24 @@ async function eventsSince(client: Stripe, since: number): Promise<{ events: Str
  *   cursor expiring while nothing happened does not force a resync. If the known time itself is
  *   older than the retention, events may have been lost: resync.
  */
-export async function pollEvents(ctx: ServiceContext, accountId: string, client: Stripe, opts: { signal?: AbortSignal; onBatch?: (applied: number) => void } = {}): Promise<EventsPassResult> {
-  const db = ctx.db;
-  const result: EventsPassResult = { applied: 0, batches: 0, refetched: 0, resyncNeeded: false };
-  const productNames = new ProductNames(db, accountId);
-  const state = readSyncState(db, accountId);
+export async function pollEvents(sink: SyncSink, client: Stripe, opts: { signal?: AbortSignal; onBatch?: (applied: number) => void; now?: () => number } = {}): Promise<EventsPassResult> {
+  const result: EventsPassResult = { applied: 0, batches: 0, refetched: 0, resyncNeeded: false, missingPermissions: [] };
+  const noteDenied = (permission: string | null) => {
+    if (permission && !result.missingPermissions.includes(permission)) result.missingPermissions.push(permission);
+  };
+  const now = opts.now ?? Date.now;
+  const state = await sink.readState();
   let cursor = state.eventsCursor;
 
+  const subscriptionsOf = (objects: unknown[]) => objects.filter((o): o is Stripe.Subscription => (o as { object?: string } | null)?.object === 'subscription');
+
   const applyBatch = async (events: Stripe.Event[]) => {
-    const subs = events.filter((e) => (e.data.object as { object?: string }).object === 'subscription').map((e) => e.data.object as Stripe.Subscription);
-    if (subs.length) await productNames.ensure(client, subs);
-    let outcome!: ReturnType<typeof applyEventPayloads>;
-    db.transaction(() => {
-      outcome = applyEventPayloads(db, accountId, events, { apiVersion: SDK_API_VERSION, productNames });
-    })();
-    const fetched = await fetchRefs(client, outcome.refetch, productNames);
+    noteDenied(await ensureProductNames(sink, client, subscriptionsOf(events.map((e) => e.data.object))));
+    const outcome = await sink.applyEventPayloads(events, SDK_API_VERSION);
+    const fetched = await fetchRefs(client, outcome.refetch);
+    noteDenied(await ensureProductNames(sink, client, subscriptionsOf(fetched.map((f) => f.object))));
     const newest = events[events.length - 1];
-    db.transaction(() => {
-      outcome.changes.merge(applyRefetched(db, accountId, fetched, productNames));
-      finishEvents(db, accountId, outcome.fresh, ctx.now());
-      writeEventsCursor(db, accountId, newest.id, newest.created);
-    })();
-    outcome.changes.emit(ctx, accountId);
+    await sink.finishEventBatch({ fresh: outcome.fresh, fetched, cursor: { id: newest.id, created: newest.created }, nowMs: now() });
     result.applied += outcome.fresh.length;
     result.refetched += fetched.length;
     result.batches++;
@@ -96,8 +92,8 @@ export async function pollEvents(ctx: ServiceContext, accountId: string, client:
     const { events, ts } = await eventsSince(client, Math.max(0, since - TIME_MODE_OVERLAP_SECONDS));
     if (since < ts - EVENT_RETENTION_SECONDS + TIME_MODE_OVERLAP_SECONDS) throw new CursorLostError(`time ${since}`);
     for (let i = 0; i < events.length && !opts.signal?.aborted; i += EVENTS_PAGE_SIZE) await applyBatch(events.slice(i, i + EVENTS_PAGE_SIZE));
-    if (!events.length) writeKnownUpTo(db, accountId, Math.max(since, ts - TIME_MODE_OVERLAP_SECONDS));
-    pruneAppliedEvents(db, accountId, ts - EVENT_RETENTION_SECONDS - 86_400);
+    if (!events.length) await sink.writeKnownUpTo(Math.max(since, ts - TIME_MODE_OVERLAP_SECONDS));
+    await sink.pruneAppliedEvents(ts - EVENT_RETENTION_SECONDS - 86_400);
     return result;
   }
 
@@ -111,9 +107,9 @@ export async function pollEvents(ctx: ServiceContext, accountId: string, client:
     }
     if (!page.data.length) {
       const serverNow = responseTime(page as never, Date.now());
-      const cursorCreated = readSyncState(db, accountId).eventsCursorCreated ?? serverNow;
-      if (cursorCreated < serverNow - TIME_MODE_SWITCH_AGE_SECONDS) writeKnownUpTo(db, accountId, serverNow - TIME_MODE_OVERLAP_SECONDS);
-      pruneAppliedEvents(db, accountId, serverNow - EVENT_RETENTION_SECONDS - 86_400);
+      const cursorCreated = (await sink.readState()).eventsCursorCreated ?? serverNow;
+      if (cursorCreated < serverNow - TIME_MODE_SWITCH_AGE_SECONDS) await sink.writeKnownUpTo(serverNow - TIME_MODE_OVERLAP_SECONDS);
+      await sink.pruneAppliedEvents(serverNow - EVENT_RETENTION_SECONDS - 86_400);
       break;
     }
     await applyBatch([...page.data].reverse());

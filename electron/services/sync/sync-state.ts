@@ -7,16 +7,38 @@ import { prepared } from '../db/statements';
 export const BACKFILL_RESOURCES = ['customers', 'payment_methods', 'subscriptions', 'invoices', 'invoice_payments'] as const;
 export type BackfillResource = (typeof BACKFILL_RESOURCES)[number];
 
-export interface ResourceCheckpoint {
-  /** Id of the last object of the last committed page (the next page starts after it). */
+/** How far a stream of pages has got (a slice of a list, or a whole resource). */
+export interface PagingProgress {
+  /**
+   * Id of the last object of the last committed page (the next page starts after it). A list
+   * with `slices` keeps its cursors there (one written before slices resumes as one slice from
+   * here); payment methods: the last customer id (ascending) whose methods are committed.
+   */
   after: string | null;
   done: boolean;
+  /** Pages committed (a resource: over its slices; payment methods: customers visited, plus the closing page). */
   pages: number;
   objects: number;
-  /** `created` of the last object committed (progress: how far back in time we are). */
+  /** `created` of the last object committed (progress: how far back in time the reading is). */
   lastCreated: number | null;
   /** `created` of the first (newest) object listed. */
   firstCreated: number | null;
+}
+
+/**
+ * One created-time slice of a list (`created[gte]` <= created < `created[lt]`, null: unbounded),
+ * paged newest first on its own; the slices of a list never overlap and together cover all time.
+ */
+export interface SliceCheckpoint extends PagingProgress {
+  gte: number | null;
+  lt: number | null;
+}
+
+export interface ResourceCheckpoint extends PagingProgress {
+  /** Lists: the created-time slices, paged side by side. */
+  slices?: SliceCheckpoint[];
+  /** The key may not read this resource: the Stripe permission it lacks (`rak_product_read`). */
+  denied?: string;
 }
 
 export interface BackfillCheckpoint {
@@ -38,6 +60,8 @@ export interface SyncStateRow {
   eventsCursorCreated: number | null;
   lastSyncedAtMs: number | null;
   lastError: string | null;
+  /** Permissions the (restricted) key lacked in the last completed backfill (`rak_product_read`). */
+  missingPermissions: string[];
 }
 
 interface RawRow {
@@ -64,12 +88,23 @@ function parseCheckpoint(json: string): BackfillCheckpoint | null {
   return null;
 }
 
+/** A completed backfill keeps only what the key could not read (no migration: the same column). */
+function parseMissingPermissions(json: string): string[] {
+  try {
+    const v = JSON.parse(json) as { missingPermissions?: unknown };
+    return Array.isArray(v?.missingPermissions) ? v.missingPermissions.filter((p): p is string => typeof p === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 export function readSyncState(db: Database.Database, accountId: string): SyncStateRow {
   prepared(db, 'INSERT OR IGNORE INTO sync_state (account_id) VALUES (?)').run(accountId);
   const r = prepared(db, 'SELECT backfill_json, backfill_complete, events_cursor, events_cursor_created, last_synced_at_ms, last_error FROM sync_state WHERE account_id = ?').get(accountId) as RawRow;
   return {
     backfill: parseCheckpoint(r.backfill_json),
     backfillComplete: r.backfill_complete === 1,
+    missingPermissions: r.backfill_complete === 1 ? parseMissingPermissions(r.backfill_json) : [],
     eventsCursor: r.events_cursor,
     eventsCursorCreated: r.events_cursor_created,
     lastSyncedAtMs: r.last_synced_at_ms,
@@ -85,9 +120,9 @@ export function startBackfill(db: Database.Database, accountId: string, checkpoi
   prepared(db, 'UPDATE sync_state SET backfill_json = ?, backfill_complete = 0 WHERE account_id = ?').run(JSON.stringify(checkpoint), accountId);
 }
 
-export function completeBackfill(db: Database.Database, accountId: string, cursor: string | null, cursorCreated: number | null, nowMs: number): void {
+export function completeBackfill(db: Database.Database, accountId: string, cursor: string | null, cursorCreated: number | null, nowMs: number, missingPermissions: string[] = []): void {
   prepared(db, 'UPDATE sync_state SET backfill_json = ?, backfill_complete = 1, events_cursor = ?, events_cursor_created = ?, last_synced_at_ms = ?, last_error = NULL WHERE account_id = ?')
-    .run('{}', cursor, cursorCreated, nowMs, accountId);
+    .run(missingPermissions.length ? JSON.stringify({ missingPermissions }) : '{}', cursor, cursorCreated, nowMs, accountId);
 }
 
 export function writeEventsCursor(db: Database.Database, accountId: string, cursor: string, created: number): void {

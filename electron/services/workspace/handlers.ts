@@ -4,11 +4,12 @@ import type { ServiceContext } from '../core/context';
 import type { HandlerTable } from '../core/handler-table';
 import { schemaVersion } from '../db/migrate';
 import { parseExternalUrl } from '../../../shared/domain/external-url';
+import { agentName, setAgentName } from './agent-name';
+import { teamStatus } from '../team/handlers';
 
 export interface WorkspaceRuntime {
   cacheRecovered: { movedTo: string; reason: string } | null;
   online: () => boolean;
-  copilotConfigured: () => boolean;
 }
 
 export function workspaceStatus(ctx: ServiceContext, runtime: WorkspaceRuntime): WorkspaceStatus {
@@ -19,17 +20,14 @@ export function workspaceStatus(ctx: ServiceContext, runtime: WorkspaceRuntime):
     account,
     accounts: ctx.workspace.accounts(),
     lastSyncedAt: sync?.last_synced_at_ms ?? null,
-    online: runtime.online(),
+    // A team desk is online when it hears the team server (it never talks to Stripe itself).
+    online: ctx.registries.teamDesk ? ctx.registries.teamDesk.replica.status === 'online' : runtime.online(),
     schemaVersion: schemaVersion(ctx.db),
     cacheRecovered: runtime.cacheRecovered,
-    copilotConfigured: runtime.copilotConfigured(),
     agentName: agentName(ctx),
     appVersion: ctx.options.appVersion ?? '0.1.0',
+    team: teamStatus(ctx),
   };
-}
-
-export function agentName(ctx: ServiceContext): string {
-  return ctx.settings.get<string>('agent_name', 'agent');
 }
 
 export function registerWorkspaceHandlers(table: HandlerTable, ctx: ServiceContext, runtime: WorkspaceRuntime): void {
@@ -53,7 +51,7 @@ export function registerWorkspaceHandlers(table: HandlerTable, ctx: ServiceConte
       return workspaceStatus(ctx, runtime);
     },
     'workspace.setAgentName': ({ name }) => {
-      ctx.settings.set('agent_name', name);
+      setAgentName(ctx, name);
       return { agentName: name };
     },
     'app.openExternal': async ({ url }) => {

@@ -40,6 +40,8 @@ function summaryFor(acct: Stripe.Account, livemode: boolean): AccountSummary {
  */
 export class Workspace {
   private clients = new Map<string, Stripe>();
+  /** Team mode: the team's account, shown without a key (the team server holds it). */
+  private teamAccountId: string | null = null;
   /** A host's explicit choice (the CLI's account): shown even without a key, read from the cache. */
   private pinned: string | null = null;
 
@@ -62,12 +64,23 @@ export class Workspace {
   /** The account shown now: the chosen one if its key is still there, else the first with a key, else demo. */
   current(): AccountSummary {
     const accounts = this.accounts();
+    const team = this.teamAccountId ? accounts.find((a) => a.id === this.teamAccountId) : undefined;
+    if (team) return team;
     const pinned = this.pinned ? accounts.find((a) => a.id === this.pinned) : undefined;
     if (pinned) return pinned;
     const chosen = this.settings.get<string | null>('active_account', null);
     const usable = (a: AccountSummary) => a.isDemo || this.stripeKeyFor(a.id) != null;
     const found = accounts.find((a) => a.id === chosen && usable(a)) ?? accounts.find((a) => !a.isDemo && usable(a));
     return found ?? DEMO_ACCOUNT;
+  }
+
+  /** Team mode: the desk shows the team's account; Stripe calls are the team server's. */
+  pinTeamAccount(accountId: string): void {
+    this.teamAccountId = accountId;
+  }
+
+  isTeam(): boolean {
+    return this.teamAccountId !== null;
   }
 
   mode(account: AccountSummary = this.current()): WorkspaceMode {
@@ -137,6 +150,7 @@ export class Workspace {
   /** The Stripe client of the current (or given) account; refused in the demo workspace. */
   stripe(accountId: string = this.current().id): Stripe {
     if (accountId === DEMO_ACCOUNT.id) throw new AppError('not_configured', 'The demo workspace has no Stripe account. Add a Stripe key in Settings to work on real data.');
+    if (this.teamAccountId) throw new AppError('not_configured', 'On a team the team server holds the Stripe key and talks to Stripe; this desk asks it instead.');
     const key = this.stripeKeyFor(accountId);
     if (!key) throw new AppError('not_configured', 'No Stripe key is stored for this account. Add one in Settings.');
     let client = this.clients.get(accountId);

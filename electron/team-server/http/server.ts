@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 import type Stripe from 'stripe';
 import { AppError } from '../../../shared/contract/errors';
+import { keptReply, parseIdempotencyKey, withIdempotencyKey } from '../calls/idempotent';
 import type { Logger } from '../../services/core/log';
 import type { Redactor } from '../../services/core/redact';
 import type { TeamCallTable } from '../calls/table';
@@ -178,7 +179,19 @@ export async function startTeamHttpServer(deps: TeamHttpDeps, opts: TeamHttpOpti
         if (!(err instanceof AppError)) throw err;
         return sendError(res, statusOf(err.code), { code: err.code, message: err.message });
       }
-      const result = await deps.calls.dispatch(call[1], input, { agent, accountId, pool: deps.pool, feed: deps.feed, agents: deps.agents, stripe: stripeFor, log: deps.log, now });
+      const key = parseIdempotencyKey(req.headers['idempotency-key']);
+      if (key === 'invalid') return sendError(res, 400, { code: 'bad_input', message: 'Idempotency-Key must be 8 to 200 printable characters without spaces.' });
+      const dispatch = () => deps.calls.dispatch(call[1], input, { agent, accountId, pool: deps.pool, feed: deps.feed, agents: deps.agents, stripe: stripeFor, log: deps.log, now });
+      let result;
+      if (key) {
+        // A repeat of a write already applied gets the kept answer; a concurrent repeat that lost the race too.
+        const kept = await keptReply(deps.pool, agent.id, key);
+        if (kept) return sendJson(res, 200, kept);
+        result = await withIdempotencyKey({ agentId: agent.id, key, call: call[1] }, dispatch);
+        if (!result.ok) result = (await keptReply(deps.pool, agent.id, key)) ?? result;
+      } else {
+        result = await dispatch();
+      }
       return sendJson(res, result.ok ? 200 : statusOf(result.error.code), result);
     }
     sendError(res, 404, { code: 'not_found', message: `No such endpoint: ${method} ${path.slice(0, 100)}` });

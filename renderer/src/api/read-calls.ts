@@ -35,6 +35,7 @@ export const READ_CALLS = {
   'kb.status': { shows: ['kb'] },
   'kb.get': { shows: ['kb'] },
   'copilot.settings.get': { shows: [] },
+  'team.status': { shows: [] },
 } as const satisfies Partial<Record<CallName, ReadCall>>;
 
 export type ReadCallName = keyof typeof READ_CALLS;

@@ -7,4 +7,5 @@ export const SUITES: Record<string, BenchSuite> = {
   search: (ctx) => import('./search').then((m) => m.default(ctx)),
   'search-keystroke': (ctx) => import('./search-keystroke').then((m) => m.default(ctx)),
   sync: (ctx) => import('./sync').then((m) => m.default(ctx)),
+  'team-server': (ctx) => import('./team-server').then((m) => m.default(ctx)),
 };

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Stripe from 'stripe';
@@ -7,16 +8,23 @@ import { silentLogger } from '../../../electron/services/core/log';
 import { openCache } from '../../../electron/services/db/open';
 import { INVOICE_PAYMENTS_EXPAND } from '../../../electron/services/sync/fetch-objects';
 import { ingestPage, PAGE_SIZE } from '../../../electron/services/sync/backfill';
-import { beginBulkWrites } from '../../../electron/services/sync/bulk-writes';
-import { setPacing } from '../../../electron/services/sync/clients';
-import { SyncManager } from '../../../electron/services/sync/manager';
+import { BulkWrites } from '../../../electron/services/sync/bulk-writes';
 import type { BackfillResource } from '../../../electron/services/sync/sync-state';
 import { ProductNames } from '../../../electron/services/stripe/product-names';
+import { endpointOf } from '../../../electron/services/stripe/paced-http-client';
 import { startStripeServerWorker, type RemoteStripeServer } from '../../stripe-server/worker-host';
+import type { RequestLogEntry } from '../../stripe-server';
 import { tempDir } from '../../helpers/services';
 
 // `npm run bench -- sync [--json] [--customers 100000] [--invoices 300000] [--rate 100]
 //   [--concurrency 8] [--ingest-pages N] [--skip-paced]`
+// `npm run bench -- sync --latency 0,100,300 [--jitter 0.3] [--account small|bulk] [--rate N]
+//   [--endpoint-rate 25|Infinity] [--concurrency N]`: the backfill under the limiter against a
+//   server that answers after MS (+-jitter), at each latency: wall time, requests, the ratio to the
+//   rate-limit bound and the peak req/s the server saw in any one-second window. `small` is the
+//   test-sized account (seedAccount, 242 customers) at the sandbox's 25 req/s; `bulk` (default)
+//   the 100k-customer account at 100 req/s. Two bounds: requests / rate, and the same with
+//   Stripe's 25 req/s per endpoint (the busiest endpoint's requests / 25, when that is longer).
 // Over the loopback test server (in a worker thread, so it does not share the client's event loop),
 // bulk-seeded with 100k customers and 300k invoices (each with an invoice payment whose intent and
 // charge come expanded):
@@ -47,6 +55,8 @@ async function openSynced(dir: string, name: string, server: RemoteStripeServer)
 
 interface BackfillFigures {
   wallS: number;
+  /** CPU seconds this process spent (user + system): near the wall time, the client was the limit. */
+  cpuS: number;
   requests: number;
   pages: number;
   objects: number;
@@ -54,16 +64,18 @@ interface BackfillFigures {
 }
 
 /** One whole backfill into a fresh cache under the given pacing. */
-async function backfill(dir: string, name: string, server: RemoteStripeServer, pacing: { ratePerSecond: number; maxConcurrent: number }): Promise<BackfillFigures> {
+async function backfill(dir: string, name: string, server: RemoteStripeServer, pacing: { ratePerSecond: number; maxConcurrent?: number; endpointRatePerSecond?: number }): Promise<BackfillFigures> {
   const services = await openSynced(dir, name, server);
   try {
-    setPacing(services.ctx, pacing);
-    const engine = SyncManager.of(services.ctx).engine(ACCOUNT);
+    services.ctx.registries.stripeClients.setPacing(pacing);
+    const engine = services.ctx.registries.sync.engine(ACCOUNT);
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const r = await engine.syncOnce();
     const wallS = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
     if (!r.backfill?.ran) throw new Error('the backfill did not run');
-    return { wallS, requests: engine.stats.requests, pages: r.backfill.pages, objects: r.backfill.objects, rateLimited: engine.stats.rateLimited };
+    return { wallS, cpuS: (used.user + used.system) / 1e6, requests: engine.stats.requests, pages: r.backfill.pages, objects: r.backfill.objects, rateLimited: engine.stats.rateLimited };
   } finally {
     await services.close();
   }
@@ -95,7 +107,7 @@ async function ingestOnly(dir: string, server: RemoteStripeServer, pagesPerResou
   const url = new URL(server.url);
   const stripe = new Stripe(KEY, { host: url.hostname, port: Number(url.port), protocol: 'http', maxNetworkRetries: 2 });
   const { db } = openCache(path.join(dir, 'ingest.db'));
-  const endBulkWrites = beginBulkWrites(db);
+  const endBulkWrites = new BulkWrites(db).begin();
   try {
     db.prepare("INSERT INTO accounts (id, name, livemode, added_at_ms) VALUES (?, 'bench', 0, 0)").run(ACCOUNT);
     const names = new ProductNames(db, ACCOUNT);
@@ -138,7 +150,83 @@ async function ingestOnly(dir: string, server: RemoteStripeServer, pagesPerResou
   }
 }
 
+/** The most request arrivals in any one-second window of the server's log. */
+function peakPerSecond(log: RequestLogEntry[]): number {
+  const t = log.map((r) => r.t).sort((a, b) => a - b);
+  let peak = 0;
+  for (let i = 0, j = 0; i < t.length; i++) {
+    while (t[i] - t[j] >= 1000) j++;
+    peak = Math.max(peak, i - j + 1);
+  }
+  return peak;
+}
+
+function listArg(args: string[], name: string): number[] | null {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return null;
+  const values = (args[i + 1] ?? '').split(',').map(Number);
+  if (!values.length || values.some((v) => !(v >= 0))) throw new Error(`--${name} takes milliseconds, e.g. --${name} 0,100,300`);
+  return values;
+}
+
+function textArg(args: string[], name: string, fallback: string): string {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? (args[i + 1] ?? fallback) : fallback;
+}
+
+/** The backfill at each latency (see the header). */
+async function latencyRuns(ctx: BenchContext, latencies: number[]): Promise<Record<string, unknown>> {
+  const account = textArg(ctx.args, 'account', 'bulk');
+  if (account !== 'small' && account !== 'bulk') throw new Error('--account must be small or bulk');
+  const small = account === 'small';
+  const rate = arg(ctx.args, 'rate', small ? 25 : 100);
+  const endpointRateText = textArg(ctx.args, 'endpoint-rate', '25');
+  const endpointRate = endpointRateText === 'Infinity' ? Infinity : Number(endpointRateText);
+  if (!(endpointRate > 0)) throw new Error('--endpoint-rate must be a positive number or Infinity');
+  const jitter = Number(textArg(ctx.args, 'jitter', '0.3'));
+  const concurrencyIndex = ctx.args.indexOf('--concurrency');
+  const maxConcurrent = concurrencyIndex >= 0 ? arg(ctx.args, 'concurrency', 48) : undefined;
+  const server = await startStripeServerWorker({ accountId: ACCOUNT });
+  const { dir, cleanup } = tempDir('bsc-bench-sync-latency-');
+  const out: Record<string, unknown> = { account, rate_limit_per_s: rate, endpoint_rate_per_s: endpointRate, jitter, runs: [] as unknown[] };
+  try {
+    if (small) {
+      const n = await server.call<number>('seedAccount', { customers: arg(ctx.args, 'customers', 242), seed: 23 });
+      ctx.print(`seeded the test server: the test-sized account (${n} customers, seedAccount)`);
+    } else {
+      const seeded = await server.call<{ customers: number; invoices: number; subscriptions: number; invoicePayments: number }>('seedBulk', { customers: arg(ctx.args, 'customers', 100_000), invoices: arg(ctx.args, 'invoices', 300_000) });
+      ctx.print(`seeded the test server: ${seeded.customers} customers, ${seeded.subscriptions} subscriptions, ${seeded.invoices} invoices, ${seeded.invoicePayments} invoice payments`);
+    }
+    for (const ms of latencies) {
+      await server.call('setLatency', { ms, jitter });
+      await server.call('clearRequests');
+      const f = await backfill(dir, `latency-${ms}.db`, server, { ratePerSecond: rate, endpointRatePerSecond: endpointRate, ...(maxConcurrent ? { maxConcurrent } : {}) });
+      const log = await server.requests();
+      const perEndpoint = new Map<string, number>();
+      for (const r of log) perEndpoint.set(endpointOf(r.method, r.path), (perEndpoint.get(endpointOf(r.method, r.path)) ?? 0) + 1);
+      const [busiest, busiestCount] = [...perEndpoint.entries()].sort((a, b) => b[1] - a[1])[0] ?? ['-', 0];
+      const bound = f.requests / rate;
+      const endpointBound = Math.max(bound, Number.isFinite(endpointRate) && endpointRate < rate ? busiestCount / endpointRate : 0);
+      const peak = peakPerSecond(log);
+      const ratio = f.wallS / bound;
+      const endpointRatio = f.wallS / endpointBound;
+      ctx.print(
+        `latency ${ms} ms +-${Math.round(jitter * 100)}%: ${f.requests} requests (${f.rateLimited} answered 429), ${f.objects} objects in ${round(f.wallS, 2)} s; bound ${f.requests} / ${rate} req/s = ${round(bound, 2)} s, ratio ${round(ratio, 3)}` +
+          (endpointBound > bound ? `; with ${endpointRate} req/s per endpoint (busiest: ${busiest}, ${busiestCount} requests) the bound is ${round(endpointBound, 2)} s, ratio ${round(endpointRatio, 3)}` : '') +
+          `; peak ${peak} req/s in any one-second window (cap ${rate}); client CPU ${round(f.cpuS, 1)} s; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`,
+      );
+      (out.runs as unknown[]).push({ latency_ms: ms, wall_s: round(f.wallS, 2), cpu_s: round(f.cpuS, 1), load_average: round(os.loadavg()[0], 1), requests: f.requests, objects: f.objects, rate_limited: f.rateLimited, bound_s: round(bound, 2), ratio: round(ratio, 3), endpoint_bound_s: round(endpointBound, 2), endpoint_ratio: round(endpointRatio, 3), busiest_endpoint: busiest, busiest_endpoint_requests: busiestCount, peak_per_s: peak });
+    }
+    return out;
+  } finally {
+    await server.close();
+    cleanup();
+  }
+}
+
 export default async function syncBench(ctx: BenchContext): Promise<Record<string, unknown>> {
+  const latencies = listArg(ctx.args, 'latency');
+  if (latencies) return latencyRuns(ctx, latencies);
   const customers = arg(ctx.args, 'customers', 100_000);
   const invoices = arg(ctx.args, 'invoices', 300_000);
   const rate = arg(ctx.args, 'rate', 100);
@@ -149,7 +237,7 @@ export default async function syncBench(ctx: BenchContext): Promise<Record<strin
   const server = await startStripeServerWorker({ accountId: ACCOUNT });
   const { dir, cleanup } = tempDir('bsc-bench-sync-');
   try {
-    let started = performance.now();
+    const started = performance.now();
     const seeded = await server.call<{ customers: number; invoices: number; subscriptions: number; invoicePayments: number }>('seedBulk', { customers, invoices });
     ctx.print(`seeded the test server: ${seeded.customers} customers, ${seeded.subscriptions} subscriptions, ${seeded.invoices} invoices, ${seeded.invoicePayments} invoice payments in ${round(performance.now() - started)} ms`);
     const out: Record<string, unknown> = { customers, invoices, subscriptions: seeded.subscriptions, invoice_payments: seeded.invoicePayments };

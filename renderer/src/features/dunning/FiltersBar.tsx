@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { useWorkspace } from '../../app/workspace';
 import { DECLINE_CATEGORIES, DUNNING_SORT_KEYS, DUNNING_STAGES, type DunningSortKey, type DunningStage } from '../../../../shared/contract/dunning';
 import type { DeclineCategory } from '../../../../shared/domain/decline-codes';
 import { CATEGORY_HINTS, CATEGORY_LABELS, STAGE_LABELS } from './labels';
@@ -39,6 +40,8 @@ export function FiltersBar({ searchRef }: { searchRef: React.RefObject<HTMLInput
   const sort = useDunning((s) => s.sort);
   const { totals } = useQueue();
   const assignees = useAssignees();
+  // On a team the name is the server's for this agent, so "mine" is the same on every desk.
+  const me = useWorkspace()?.agentName ?? null;
   const setFilters = useDunning((s) => s.setFilters);
   const setSort = useDunning((s) => s.setSort);
   const clearFilters = useDunning((s) => s.clearFilters);
@@ -177,7 +180,8 @@ export function FiltersBar({ searchRef }: { searchRef: React.RefObject<HTMLInput
           >
             <option value="">Anyone</option>
             <option value={UNASSIGNED}>Unassigned</option>
-            {assignees.map((a) => (
+            {me && <option value={me}>Assigned to me ({me})</option>}
+            {assignees.filter((a) => a !== me).map((a) => (
               <option key={a} value={a}>
                 {a}
               </option>

@@ -1,5 +1,6 @@
 import { StripeKeySection } from './StripeKeySection';
 import { AppearanceSection } from './AppearanceSection';
+import { TeamSection } from './TeamSection';
 import { PortalSettingsSection } from '../portal/PortalSettingsSection';
 import { CopilotSettingsSection } from '../copilot/CopilotSettingsSection';
 import { SyncSettingsSection } from '../sync/SyncSettingsSection';
@@ -11,6 +12,7 @@ export function SettingsView() {
       <div className="page-header">
         <h1>Settings</h1>
       </div>
+      <TeamSection />
       <StripeKeySection />
       <SyncSettingsSection />
       <PortalSettingsSection />

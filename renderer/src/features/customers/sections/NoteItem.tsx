@@ -95,15 +95,24 @@ export function NoteItem({ note, customerId }: { note: NoteView; customerId: str
           <p className="note-body">{note.body}</p>
           <p className="note-meta muted">
             {note.author} · <When at={note.createdAt} unit="ms" />
+            {note.pending && !note.notSaved && <span className="note-pending"> · pending: sent to the team when the desk is back online</span>}
+            {note.notSaved && (
+              <span className="inline-error" role="alert">
+                {' '}
+                · {note.notSaved}
+              </span>
+            )}
             {note.updatedAt > note.createdAt && (
               <>
                 {' '}
                 · edited <When at={note.updatedAt} unit="ms" />
               </>
             )}{' '}
-            <button ref={editButton} type="button" className="link-button" onClick={start} aria-label={`Edit the note from ${note.author}`}>
-              Edit
-            </button>
+            {!note.pending && (
+              <button ref={editButton} type="button" className="link-button" onClick={start} aria-label={`Edit the note from ${note.author}`}>
+                Edit
+              </button>
+            )}
           </p>
         </>
       )}

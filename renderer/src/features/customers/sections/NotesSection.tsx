@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import { useWorkspace } from '../../../app/workspace';
 import type { NoteView } from '../../../../../shared/contract/customers';
 import { errorMessage } from '../../../api/client';
 import { useShortcut } from '../../../app/key-dispatch';
@@ -16,6 +17,7 @@ import { NoteItem } from './NoteItem';
  */
 export function NotesSection({ customerId, notes }: { customerId: string; notes: NoteView[] }) {
   const addNote = useAddNote(customerId);
+  const team = useWorkspace()?.team ?? null;
   // The unsaved text lives in the store, by customer: Esc out of the customer and back keeps it.
   const draft = useCustomers((s) => s.noteDrafts[customerId] ?? '');
   const setNoteDraft = useCustomers((s) => s.setNoteDraft);
@@ -48,7 +50,7 @@ export function NotesSection({ customerId, notes }: { customerId: string; notes:
   return (
     <section className="section" aria-labelledby="c360-notes-h" data-testid="c360-notes">
       <h2 id="c360-notes-h">
-        Notes <span className="section-aside">kept on this computer, not in Stripe</span>
+        Notes <span className="section-aside">{team ? 'shared with your team, not in Stripe' : 'kept on this computer, not in Stripe'}</span>
       </h2>
       <form
         className="note-form"

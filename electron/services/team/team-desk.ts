@@ -1,0 +1,129 @@
+import type { CallName } from '../../../shared/contract';
+import { AppError } from '../../../shared/contract/errors';
+import type { ServiceContext } from '../core/context';
+import type { HandlerMap, HandlerTable } from '../core/handler-table';
+import { prepared } from '../db/statements';
+import { agentName } from '../workspace/agent-name';
+import { ensureAccount } from '../stripe/ingest';
+import { newIdempotencyKey, TeamOutbox } from './outbox';
+import { TeamReplica } from './replica';
+import { TeamClient, TeamSignedOutError, TeamUnreachableError } from './team-client';
+import type { TeamConfig } from './team-config';
+
+// A desk in team mode: every read stays local (the replica), every write goes to the team server
+// with the agent's token, unchanged, and its outcome comes back through the feed (the desk also
+// catches up at once after a write, so the agent sees it; the feed repeating it is a no-op).
+// Offline: notes wait in the outbox (shown pending); Stripe writes and stage moves are refused in
+// words, never queued: a retry or a move must be decided on the current state.
+
+/** Writes a desk forwards to the team server (the server's role table decides who may). */
+export const FORWARDED_WRITES = [
+  'notes.add',
+  'notes.update',
+  'dunning.addNote',
+  'dunning.setStage',
+  'dunning.assign',
+  'dunning.sendPortalLinks',
+  'dunning.retry',
+  'dunning.views.save',
+  'dunning.views.delete',
+  'portal.createLink',
+  'portal.settings.set',
+  'copilot.confirmAction',
+] as const satisfies readonly CallName[];
+
+const OFFLINE_WORDS: Partial<Record<CallName, string>> = {
+  'dunning.setStage': 'Stage moves need the team server (another agent may be moving the same case)',
+  'dunning.assign': 'Assignments need the team server',
+  'dunning.retry': 'Payment retries go through the team server (it holds the Stripe key)',
+  'portal.createLink': 'Portal links are made by the team server (it holds the Stripe key)',
+  'dunning.sendPortalLinks': 'Portal links are made by the team server (it holds the Stripe key)',
+  'copilot.confirmAction': 'Stripe actions go through the team server (it holds the Stripe key)',
+};
+
+export interface TeamDesk {
+  client: TeamClient;
+  replica: TeamReplica;
+  outbox: TeamOutbox;
+  accountId: string;
+}
+
+/** The team account this desk follows: remembered for offline starts, else asked of the server. */
+async function teamAccount(ctx: ServiceContext, client: TeamClient): Promise<string> {
+  const known = prepared(ctx.db, 'SELECT account_id FROM team_replica WHERE server_url = ? ORDER BY rowid LIMIT 1').get(client.url) as { account_id: string } | undefined;
+  if (known) return known.account_id;
+  let ids: string[];
+  try {
+    ids = await client.accounts();
+  } catch (err) {
+    throw new AppError('offline', `This desk has not joined the team yet and ${err instanceof Error ? err.message : 'the team server cannot be reached'}`);
+  }
+  if (ids.length === 0) throw new AppError('not_configured', 'The team server has no Stripe account yet (an admin sets STRIPE_SECRET_KEY on the server). Nothing to follow.');
+  return ids[0];
+}
+
+export async function startTeamDesk(ctx: ServiceContext, table: HandlerTable, config: TeamConfig, onClose: (fn: () => void | Promise<void>) => void): Promise<TeamDesk> {
+  ctx.redactor.remember(config.token);
+  const client = new TeamClient(config);
+  const accountId = await teamAccount(ctx, client);
+  ensureAccount(ctx.db, { id: accountId, name: 'Team', livemode: accountId.endsWith(':live'), isDemo: false });
+  prepared(ctx.db, 'INSERT OR IGNORE INTO team_replica (account_id, server_url) VALUES (?, ?)').run(accountId, client.url);
+  ctx.workspace.pinTeamAccount(accountId);
+  const replica = new TeamReplica(ctx, client, accountId);
+  const outbox = new TeamOutbox(ctx, accountId);
+  const desk: TeamDesk = { client, replica, outbox, accountId };
+  ctx.registries.teamDesk = desk;
+
+  const me = () => agentName(ctx);
+  // Online / offline / signed out is part of what the window shows about the workspace.
+  replica.onStatus(() => ctx.hub.emit('data.changed', { accountId, kinds: ['accounts'], customerIds: [] }));
+
+  const forward = (name: CallName) => async (input: unknown) => {
+    const key = newIdempotencyKey();
+    try {
+      const value = await client.call(name, input, key);
+      // The outcome is in the feed already: take it now rather than wait for the live stream.
+      await replica.pull().catch((err) => ctx.log.warn('catching up after a team write failed', { error: err }));
+      return value;
+    } catch (err) {
+      if (err instanceof TeamUnreachableError) {
+        if (name === 'notes.add') {
+          const { customerId, body } = input as { customerId: string; body: string };
+          return outbox.queueNote(customerId, body, key, me());
+        }
+        const what = OFFLINE_WORDS[name] ?? 'This change needs the team server';
+        throw new AppError('offline', `Not saved: ${what}, and it cannot be reached right now. Reads keep working from this desk's copy; try again when the desk is back online.`);
+      }
+      throw err;
+    }
+  };
+  const map: HandlerMap = {};
+  for (const name of FORWARDED_WRITES) if (table.has(name)) (map as Record<string, unknown>)[name] = forward(name);
+  map['workspace.setAgentName'] = () => {
+    throw new AppError('refused', `On a team your name comes from the team server (${me()}); a team admin changes it.`);
+  };
+  // Keys stay on the team server: pasting one on a team desk is refused in words, not stored.
+  const keysOnServer = () => {
+    throw new AppError('refused', 'On a team the Stripe key and the model key live on the team server (an admin sets them there); this desk keeps neither. Leave the team in Settings → Team to work with a key of your own.');
+  };
+  map['workspace.setStripeKey'] = keysOnServer;
+  map['copilot.settings.setKey'] = keysOnServer;
+  map['sync.start'] = async () => {
+    void replica.pull().catch((err) => ctx.log.warn('team catch-up failed', { error: err }));
+    return { started: true };
+  };
+  table.replace('team', map);
+
+  const flush = async () => {
+    await outbox.flush(client);
+    await replica.pull();
+  };
+  const env = ctx.options.env ?? process.env;
+  const flag = env.BSC_TEAM_FOLLOW ?? env.BSC_SYNC_AUTOSTART;
+  const follow = flag === '1' || (flag !== '0' && (ctx.options.env === undefined || ctx.options.env === process.env));
+  if (follow) replica.follow(flush);
+  onClose(() => replica.stop());
+  return desk;
+}
+
+export { TeamSignedOutError };

@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import type pg from 'pg';
+import type Stripe from 'stripe';
+import { AppError } from '../../../shared/contract/errors';
+import type { Logger } from '../../services/core/log';
+import type { Redactor } from '../../services/core/redact';
+import { isLiveKey } from '../../services/stripe/api-base';
+import { workspaceIdFor } from '../../../shared/domain/workspace-id';
+import type { TeamRoute } from '../http/server';
+import { sendJson } from '../http/respond';
+import type { SecretBox } from '../secret-box';
+import type { AccountHealthSource } from '../stores/account-health';
+import type { FeedStore } from '../stores/feed';
+import { PgStripeAccounts } from '../stores/stripe-accounts';
+import { PgWebhookInbox } from '../stores/webhook-inbox';
+import { receiveStripeWebhook, WEBHOOK_MAX_BYTES } from '../webhooks/receive';
+import { AccountSync } from './account-sync';
+import { seedDemoMirror } from './demo-mirror';
+import { serverStripe, type ServerStripe } from './stripe-access';
+
+// The Stripe side of one team server instance: the account named by STRIPE_SECRET_KEY (with
+// STRIPE_API_BASE, STRIPE_WEBHOOK_SECRET) is added or updated at start, keys sealed with
+// BSC_TEAM_SECRET; every account with a key gets an AccountSync (only the lease holder syncs);
+// the webhook route; /healthz's account list; `--demo`'s data set in the mirror.
+
+export interface TeamSyncOptions {
+  pool: pg.Pool;
+  feed: Pick<FeedStore, 'append'>;
+  /** Seals keys at rest (BSC_TEAM_SECRET); null: no key can be stored or opened. */
+  box: SecretBox | null;
+  connectionString: string;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  redactor: Redactor;
+  demo?: boolean;
+  /** Tests: pacing and cadences. */
+  ratePerSecond?: number;
+  pollIntervalMs?: number;
+  leaseRetryMs?: number;
+}
+
+export interface TeamSync {
+  health: AccountHealthSource;
+  routes: TeamRoute[];
+  accounts: PgStripeAccounts;
+  syncs: Map<string, AccountSync>;
+  /** Stripe requests made by this instance, per account. */
+  stripeRequests(): Record<string, number>;
+  /** The account's paced client, for Stripe writes (portal links, retries): one budget with the sync. */
+  stripeFor(accountId: string): Promise<Stripe>;
+  stop(): Promise<void>;
+}
+
+function envNumber(v: string | undefined): number | undefined {
+  const n = v === undefined || v === '' ? NaN : Number(v);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+export async function startTeamSync(o: TeamSyncOptions): Promise<TeamSync> {
+  const accounts = new PgStripeAccounts(o.pool, o.box);
+  const instanceId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const clients = new Map<string, ServerStripe>();
+  const syncs = new Map<string, AccountSync>();
+  const rate = o.ratePerSecond ?? envNumber(o.env.BSC_STRIPE_RATE);
+
+  const key = o.env.STRIPE_SECRET_KEY;
+  if (key) {
+    o.redactor.remember(key);
+    o.redactor.remember(o.env.STRIPE_WEBHOOK_SECRET);
+    const probe = serverStripe({ key, apiBase: o.env.STRIPE_API_BASE });
+    try {
+      const acct = await probe.client.accounts.retrieveCurrent();
+      const livemode = isLiveKey(key);
+      await accounts.upsert({
+        // The desk's workspace id: a live key's data is a workspace of its own (acct_…:live).
+        id: workspaceIdFor(acct.id, livemode),
+        name: acct.settings?.dashboard?.display_name ?? acct.business_profile?.name ?? acct.id,
+        livemode,
+        apiBase: o.env.STRIPE_API_BASE ?? null,
+        secretKey: key,
+        webhookSecret: o.env.STRIPE_WEBHOOK_SECRET,
+      });
+    } finally {
+      probe.close();
+    }
+  }
+  if (o.demo) {
+    const counts = await seedDemoMirror(o.pool, o.feed, accounts, { customers: envNumber(o.env.BSC_DEMO_CUSTOMERS) });
+    o.log.info('demo data set in the mirror', { ...counts });
+  }
+
+  for (const a of await accounts.list()) {
+    if (!a.hasSecretKey) continue;
+    const { secretKey } = await accounts.keys(a.id);
+    if (!secretKey) continue;
+    o.redactor.remember(secretKey);
+    const stripe = serverStripe({ key: secretKey, apiBase: a.apiBase ?? undefined, ratePerSecond: rate });
+    clients.set(a.id, stripe);
+    const sync = new AccountSync({
+      pool: o.pool,
+      feed: o.feed,
+      connectionString: o.connectionString,
+      accountId: a.id,
+      instanceId,
+      client: stripe.client,
+      parallelism: stripe.parallelism,
+      log: o.log,
+      pollIntervalMs: o.pollIntervalMs ?? envNumber(o.env.BSC_TEAM_POLL_INTERVAL_MS),
+      leaseRetryMs: o.leaseRetryMs,
+    });
+    syncs.set(a.id, sync);
+    sync.start();
+  }
+
+  // Webhook secrets are opened per delivery (cached briefly: Stripe may deliver many at once).
+  const secretCache = new Map<string, { value: string | null; until: number }>();
+  const endpointSecret = async (accountId: string) => {
+    const hit = secretCache.get(accountId);
+    if (hit && hit.until > Date.now()) return hit.value;
+    const value = (await accounts.list()).some((a) => a.id === accountId && a.hasWebhookSecret) ? (await accounts.keys(accountId)).webhookSecret : null;
+    secretCache.set(accountId, { value, until: Date.now() + 30_000 });
+    return value;
+  };
+  const inbox = new PgWebhookInbox(o.pool);
+  const webhookRoute: TeamRoute = {
+    method: 'POST',
+    path: /^\/stripe\/webhook\/([^/]{1,80})$/,
+    auth: 'none',
+    maxBodyBytes: WEBHOOK_MAX_BYTES,
+    async handle(req, res, ctx) {
+      const r = await receiveStripeWebhook({ endpointSecret, inbox }, ctx.params[0], ctx.body, req.headers['stripe-signature']);
+      if (r.status !== 200) o.log.warn('stripe webhook refused', { status: r.status, reason: r.body.error });
+      sendJson(res, r.status, r.body);
+    },
+  };
+
+  return {
+    accounts,
+    syncs,
+    routes: [webhookRoute],
+    health: {
+      async accounts() {
+        const complete = await accounts.backfillComplete();
+        return (await accounts.list()).map((a) => ({ id: a.id, backfill_complete: complete.get(a.id) ?? false, leader: syncs.get(a.id)?.leader ?? false }));
+      },
+    },
+    stripeRequests: () => Object.fromEntries([...clients].map(([id, c]) => [id, c.stats.requests])),
+    async stripeFor(accountId) {
+      const c = clients.get(accountId);
+      if (!c) throw new AppError('not_configured', `The team server has no Stripe key for ${accountId}: an admin sets STRIPE_SECRET_KEY on the server.`);
+      return c.client;
+    },
+    async stop() {
+      await Promise.all([...syncs.values()].map((s) => s.stop()));
+      for (const c of clients.values()) c.close();
+    },
+  };
+}
