@@ -82,3 +82,38 @@ export function planStripeCase(current: PlannedCase | null, s: ObservedSubject, 
       return { kind: 'none' };
   }
 }
+
+/** How far back closed invoices with failed attempts become historical cases (the metrics look back 90 days). */
+export const HISTORY_WINDOW_SECONDS = 120 * 86_400;
+
+export interface SettledCasePlan {
+  fields: FailureFields;
+  enteredAmount: number;
+  paymentMethodAtDecline: string | null;
+  openedAt: number;
+  closedAt: number;
+  to: DunningStage;
+  reason: DunningClosedReason | null;
+  recoveredAmount: number;
+}
+
+/**
+ * An invoice that went through dunning and was settled (paid, voided, uncollectible) before it
+ * was first seen, with no case yet: a case opened and closed at once, so the recovery figures
+ * cover the recent past. `s.amountAtRisk` is what was due while it was in dunning.
+ */
+export function planSettledCase(s: ObservedSubject, nowS: number): SettledCasePlan | null {
+  const decision = decide({ stage: 'new', failureMark: s.attemptCount, amountAtRisk: s.amountAtRisk }, { type: 'stripe', observation: s.observation });
+  if (decision.kind !== 'move') return null;
+  const openedAt = Math.min(s.failure.firstFailureAt ?? s.failure.lastFailureAt ?? s.createdAt ?? nowS, nowS);
+  return {
+    fields: { ...failureFields(s), failure_mark: s.attemptCount },
+    enteredAmount: s.amountAtRisk,
+    paymentMethodAtDecline: s.failure.paymentMethodId,
+    openedAt,
+    closedAt: Math.max(openedAt, Math.min(s.closedAt ?? nowS, nowS)),
+    to: decision.to,
+    reason: decision.reason,
+    recoveredAmount: decision.recoveredAmount ?? 0,
+  };
+}

@@ -2,8 +2,8 @@ import { prepared } from '../db/statements';
 import type { ServiceContext } from '../core/context';
 import { addHistory, insertCase, latestCasesBySubject, updateCase, type CaseRecord } from './case-store';
 import { invoiceSubject, observeInvoices, observeSettledHistory, observeSubscriptions, type ObserveScope, type ObservedSubject } from './observe';
-import { decide, isOpenStage } from './stage-machine';
-import { failureFields, planStripeCase } from './case-plan';
+import { isOpenStage } from './stage-machine';
+import { planSettledCase, planStripeCase } from './case-plan';
 
 // Derives dunning cases from the cache: observe every relevant subject, ask the stage machine what
 // each observation means for the subject's latest case, write only what changed. Runs in one
@@ -97,25 +97,21 @@ export function reconcileDunning(ctx: ServiceContext, accountId: string, custome
     }
 
     for (const h of observeSettledHistory(db, scope, nowS)) {
-      const decision = decide({ stage: 'new', failureMark: h.attemptCount, amountAtRisk: h.amountAtRisk }, { type: 'stripe', observation: h.observation });
-      if (decision.kind !== 'move') continue;
-      const f = failureFields(h);
-      const openedAt = Math.min(h.failure.firstFailureAt ?? h.failure.lastFailureAt ?? h.createdAt ?? nowS, nowS);
-      const closedAt = Math.max(openedAt, Math.min(h.closedAt ?? nowS, nowS));
+      const plan = planSettledCase(h, nowS);
+      if (!plan) continue;
       const id = insertCase(db, {
-        ...f,
-        failure_mark: h.attemptCount,
+        ...plan.fields,
         account_id: accountId,
         customer_id: h.customerId,
         invoice_id: h.invoiceId,
         subject: h.subject,
-        entered_amount: h.amountAtRisk,
-        payment_method_at_decline: h.failure.paymentMethodId,
-        opened_at: openedAt,
+        entered_amount: plan.enteredAmount,
+        payment_method_at_decline: plan.paymentMethodAtDecline,
+        opened_at: plan.openedAt,
       });
-      updateCase(db, id, { stage: decision.to, stage_changed_at: closedAt, closed_at: closedAt, closed_reason: decision.reason, recovered_amount: decision.recoveredAmount ?? 0 });
+      updateCase(db, id, { stage: plan.to, stage_changed_at: plan.closedAt, closed_at: plan.closedAt, closed_reason: plan.reason, recovered_amount: plan.recoveredAmount });
       addHistory(db, { caseId: id, atMs: nowMs, actor: 'stripe', kind: 'opened', toStage: 'new', detail: 'settled before the console first saw it' });
-      addHistory(db, { caseId: id, atMs: nowMs, actor: 'stripe', kind: 'stage', fromStage: 'new', toStage: decision.to, detail: decision.reason });
+      addHistory(db, { caseId: id, atMs: nowMs, actor: 'stripe', kind: 'stage', fromStage: 'new', toStage: plan.to, detail: plan.reason });
       result.historical++;
       touched.add(h.customerId);
     }

@@ -39,7 +39,16 @@ export interface TeamCase {
   closedAt: number | null;
   closedReason: string | null;
   recoveredAmount: number;
+  /** The Stripe facts the server derives from its mirror (migration 1001). */
+  attemptCount: number;
+  nextPaymentAttempt: number | null;
+  adviceCode: string | null;
+  lastFailureAt: number | null;
+  enteredAmount: number;
+  paymentMethodAtDecline: string | null;
 }
+
+type CaseStripeFacts = Pick<TeamCase, 'attemptCount' | 'nextPaymentAttempt' | 'adviceCode' | 'lastFailureAt' | 'enteredAmount' | 'paymentMethodAtDecline'>;
 
 export interface TeamHistoryEntry {
   id: number;
@@ -80,7 +89,7 @@ const noteOf = (r: Row): TeamNote => ({
   updatedAt: r.updated_at_ms as number,
 });
 
-const caseOf = (r: Row): TeamCase => ({
+export const caseOf = (r: Row): TeamCase => ({
   id: r.id as number,
   accountId: r.account_id as string,
   customerId: r.customer_id as string,
@@ -99,9 +108,15 @@ const caseOf = (r: Row): TeamCase => ({
   closedAt: (r.closed_at as number | null) ?? null,
   closedReason: (r.closed_reason as string | null) ?? null,
   recoveredAmount: (r.recovered_amount as number | undefined) ?? 0,
+  attemptCount: (r.attempt_count as number | undefined) ?? 0,
+  nextPaymentAttempt: (r.next_payment_attempt as number | null | undefined) ?? null,
+  adviceCode: (r.advice_code as string | null | undefined) ?? null,
+  lastFailureAt: (r.last_failure_at as number | null | undefined) ?? null,
+  enteredAmount: (r.entered_amount as number | null | undefined) ?? (r.amount_at_risk as number),
+  paymentMethodAtDecline: (r.payment_method_at_decline as string | null | undefined) ?? null,
 });
 
-const historyOf = (r: Row): TeamHistoryEntry => ({
+export const historyOf = (r: Row): TeamHistoryEntry => ({
   id: r.id as number,
   caseId: r.case_id as number,
   at: r.at_ms as number,
@@ -143,11 +158,18 @@ export const teamState = {
   },
 
   /** Opens a case (the server's reconcile of the Stripe mirror calls this; tests seed with it). */
-  async openCase(tx: Tx, c: Omit<TeamCase, 'id' | 'stage' | 'assignee' | 'assigneeAgentId' | 'stageChangedAt' | 'closedAt' | 'closedReason' | 'recoveredAmount'> & { stage?: DunningStage }): Promise<TeamCase> {
+  async openCase(
+    tx: Tx,
+    c: Omit<TeamCase, 'id' | 'stage' | 'assignee' | 'assigneeAgentId' | 'stageChangedAt' | 'closedAt' | 'closedReason' | 'recoveredAmount' | keyof CaseStripeFacts> & Partial<CaseStripeFacts> & { stage?: DunningStage },
+  ): Promise<TeamCase> {
     const { rows } = await tx.query(
-      `INSERT INTO dunning_cases (account_id, customer_id, invoice_id, subscription_id, stage, amount_at_risk, currency, failure_mark, decline_code, category, opened_at, stage_changed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING *`,
-      [c.accountId, c.customerId, c.invoiceId, c.subscriptionId, c.stage ?? 'new', c.amountAtRisk, c.currency, c.failureMark, c.declineCode, c.category, c.openedAt],
+      `INSERT INTO dunning_cases (account_id, customer_id, invoice_id, subscription_id, stage, amount_at_risk, currency, failure_mark, decline_code, category, opened_at, stage_changed_at,
+         attempt_count, next_payment_attempt, advice_code, last_failure_at, entered_amount, payment_method_at_decline)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, $16, $17) RETURNING *`,
+      [
+        c.accountId, c.customerId, c.invoiceId, c.subscriptionId, c.stage ?? 'new', c.amountAtRisk, c.currency, c.failureMark, c.declineCode, c.category, c.openedAt,
+        c.attemptCount ?? 0, c.nextPaymentAttempt ?? null, c.adviceCode ?? null, c.lastFailureAt ?? null, c.enteredAmount ?? c.amountAtRisk, c.paymentMethodAtDecline ?? null,
+      ],
     );
     return caseOf(rows[0]);
   },

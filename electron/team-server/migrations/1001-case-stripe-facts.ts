@@ -1,0 +1,22 @@
+import type { TeamMigration } from './types';
+
+// The server now derives its cases from the Stripe mirror (dunning/derive-cases.ts) with the
+// desk's rules, so a case carries the same failure picture as a solo desk's: attempts, the next
+// retry, the advice code, when the last attempt failed, the amount when it entered dunning and
+// the payment method that was declined.
+export const m1001CaseStripeFacts: TeamMigration = {
+  version: 1001,
+  name: 'dunning case Stripe facts (attempts, next retry, advice, last failure, entered amount, declined method)',
+  async up(db) {
+    await db.query(`
+      ALTER TABLE dunning_cases
+        ADD COLUMN attempt_count integer NOT NULL DEFAULT 0,
+        ADD COLUMN next_payment_attempt bigint,
+        ADD COLUMN advice_code text,
+        ADD COLUMN last_failure_at bigint,
+        ADD COLUMN entered_amount bigint,
+        ADD COLUMN payment_method_at_decline text;
+      UPDATE dunning_cases SET entered_amount = amount_at_risk;
+    `);
+  },
+};
