@@ -39,7 +39,7 @@ export interface TeamCase {
   closedAt: number | null;
   closedReason: string | null;
   recoveredAmount: number;
-  /** The Stripe facts the server derives from its mirror (migration 1001). */
+  /** The Stripe facts the server derives from its mirror (migration 951). */
   attemptCount: number;
   nextPaymentAttempt: number | null;
   adviceCode: string | null;
@@ -76,6 +76,11 @@ export interface AuditEntry {
 }
 
 type Row = Record<string, unknown>;
+
+/** The columns the server derives from Stripe (the rest - stage while open, assignee - are people's). */
+const STRIPE_FACT_COLUMNS: ReadonlySet<string> = new Set([
+  'amount_at_risk', 'currency', 'attempt_count', 'next_payment_attempt', 'decline_code', 'advice_code', 'category', 'last_failure_at', 'failure_mark', 'subscription_id', 'payment_method_at_decline',
+]);
 
 const noteOf = (r: Row): TeamNote => ({
   id: r.id as number,
@@ -204,6 +209,35 @@ export const teamState = {
       [id, amount, atS],
     );
     return caseOf(rows[0]);
+  },
+
+  /** Stripe closed a case (paid, voided, uncollectible, gone): stage and closing from the derivation; the assignee stays. */
+  async closeCaseFromStripe(tx: Tx, id: number, c: { to: DunningStage; reason: string | null; recoveredAmount: number; atS: number }): Promise<TeamCase> {
+    const { rows } = await tx.query('UPDATE dunning_cases SET stage = $2, stage_changed_at = $3, closed_at = $3, closed_reason = $4, recovered_amount = $5 WHERE id = $1 RETURNING *', [id, c.to, c.atS, c.reason, c.recoveredAmount]);
+    return caseOf(rows[0]);
+  },
+
+  /** Writes the Stripe-derived columns given (snake_case, as the desk's plan names them); nothing a person decides. */
+  async setCaseStripeFacts(tx: Tx, id: number, facts: Record<string, unknown>): Promise<TeamCase> {
+    const cols = Object.keys(facts).filter((k) => STRIPE_FACT_COLUMNS.has(k));
+    if (!cols.length) throw new Error(`No Stripe-derived column among ${Object.keys(facts).join(', ')}: refusing to write case ${id}.`);
+    const { rows } = await tx.query(`UPDATE dunning_cases SET ${cols.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE id = $1 RETURNING *`, [id, ...cols.map((k) => facts[k])]);
+    return caseOf(rows[0]);
+  },
+
+  /** Invoices of the open cases of these subscriptions (a canceled subscription closes them). */
+  async openCasesOfSubscriptions(tx: Tx, accountId: string, subscriptionIds: readonly string[]): Promise<string[]> {
+    const { rows } = await tx.query<{ invoice_id: string }>(
+      "SELECT invoice_id FROM dunning_cases WHERE account_id = $1 AND subscription_id = ANY($2::text[]) AND invoice_id IS NOT NULL AND stage IN ('new', 'contacted', 'awaiting_customer')",
+      [accountId, subscriptionIds],
+    );
+    return rows.map((r) => r.invoice_id);
+  },
+
+  /** The cases of these invoices, as rows (snake_case, the desk's plan reads them), locked in id order (as the people's calls lock them). */
+  async invoiceCaseRowsForUpdate(tx: Tx, accountId: string, invoiceIds: readonly string[]): Promise<Row[]> {
+    const { rows } = await tx.query('SELECT * FROM dunning_cases WHERE account_id = $1 AND invoice_id = ANY($2::text[]) ORDER BY id FOR UPDATE', [accountId, invoiceIds]);
+    return rows;
   },
 
   async settledRetries(tx: Tx | pg.Pool, caseId: number): Promise<number> {

@@ -4,8 +4,8 @@ import type { TeamMigration } from './types';
 // desk's rules, so a case carries the same failure picture as a solo desk's: attempts, the next
 // retry, the advice code, when the last attempt failed, the amount when it entered dunning and
 // the payment method that was declined.
-export const m1001CaseStripeFacts: TeamMigration = {
-  version: 1001,
+export const m951CaseStripeFacts: TeamMigration = {
+  version: 951,
   name: 'dunning case Stripe facts (attempts, next retry, advice, last failure, entered amount, declined method)',
   async up(db) {
     await db.query(`
