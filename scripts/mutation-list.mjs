@@ -115,8 +115,8 @@ export const MUTATIONS = [
   {
     what: 'paced client: a 429 is not retried (stripe-node does not retry it either)',
     file: 'electron/services/stripe/paced-http-client.ts',
-    search: '      const retryable = status === 429 || status === 409 || status >= 500;',
-    replace: '      const retryable = status === 409 || status >= 500;',
+    search: "      const retryable = shouldRetryHeader === 'true' || (shouldRetryHeader !== 'false' && (status === 429 || status === 409 || status >= 500));",
+    replace: "      const retryable = shouldRetryHeader === 'true' || (shouldRetryHeader !== 'false' && (status === 409 || status >= 500));",
     tests: ['tests/integration/sync-faults.test.ts'],
   },
   // Idempotency

@@ -110,7 +110,15 @@ if (isEntry) {
     out: (t) => process.stdout.write(t + '\n'),
     err: (t) => process.stderr.write(t + '\n'),
     env: process.env,
-  }).then((code) => {
-    process.exitCode = code;
-  });
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    // runCli turns every failure into a reason and an exit code; what is left is writing that
+    // reason failing (a closed pipe), which still must not end the process with exit code 0.
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

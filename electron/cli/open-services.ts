@@ -19,7 +19,7 @@ export async function openServices(globals: CliGlobals, io: CliIo, opts: { skipD
   const redactor = io.redactor ?? new Redactor();
   const logger = createLogger(redactor, (line) => io.err(line), io.env.BSC_LOG_LEVEL === 'debug' ? 'debug' : 'warn');
   const services = await createServices(
-    { dbPath: globals.db, stripeApiBase: io.env.STRIPE_API_BASE, env: cliEnvironment(io.env), skipDemoSeed: opts.skipDemoSeed ?? true, privateCacheFolder: globals.defaultDb ?? false },
+    { dbPath: globals.db, stripeApiBase: io.env.STRIPE_API_BASE, env: cliEnvironment(io.env), skipDemoSeed: opts.skipDemoSeed ?? true, privateCacheFolder: globals.defaultDb ?? false, defaultAgentName: io.env.USER },
     { redactor, logger },
   );
   if (services.cacheRecovered) {

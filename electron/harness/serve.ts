@@ -14,10 +14,18 @@ async function main(): Promise<void> {
     token: process.env.HARNESS_TOKEN,
   });
   process.stdout.write(`Billing Support Console (web harness)\n  cache: ${dbPath}\n  open:  ${harness.appUrl}\n`);
-  const stop = async () => {
-    await harness.close();
-    await services.close();
-    process.exit(0);
+  // A failed close still ends the process, with the reason and a non-zero code.
+  const stop = () => {
+    harness
+      .close()
+      .then(() => services.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          process.stderr.write(`web harness did not close cleanly: ${err instanceof Error ? err.message : String(err)}\n`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -4,8 +4,8 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Services } from '../services';
-import { STREAM_CHANNELS, type StreamChannel } from '../../shared/contract/streams';
 import { RENDERER_CSP } from '../../shared/domain/renderer-csp';
+import { agentName } from '../services/workspace/agent-name';
 
 // The web harness: the same handler table as the Electron IPC adapter, served over loopback HTTP
 // so the whole app runs in a browser (development, end-to-end tests). Bound to 127.0.0.1 only;
@@ -17,7 +17,6 @@ export interface HarnessOptions {
   staticDir: string;
   port?: number;
   token?: string;
-  actor?: string;
   /** Largest request body accepted, bytes. */
   maxBodyBytes?: number;
 }
@@ -165,7 +164,7 @@ export async function startHarness(services: Services, options: HarnessOptions):
       }
       if (!aborted) chunks.push(chunk);
     });
-    req.on('end', async () => {
+    req.on('end', () => {
       if (aborted) return;
       let input: unknown;
       try {
@@ -175,13 +174,15 @@ export async function startHarness(services: Services, options: HarnessOptions):
         sendJson(res, 200, { ok: false, error: { code: 'bad_input', message: 'The request body is not valid JSON.' } });
         return;
       }
-      try {
-        const result = await services.table.dispatch(name, input, { actor: services.ctx.settings.get('agent_name', options.actor ?? 'agent') });
-        sendJson(res, 200, result);
-      } catch (err) {
-        services.ctx.log.error('harness call failed outside the handler table', { call: name, error: err instanceof Error ? err.message : String(err) });
-        if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'internal', message: 'The call failed; see the log.' } });
-      }
+      // The table answers every failure as a result; a rejection here is a bug, and the browser
+      // still gets an answer instead of a request that never ends.
+      services.table
+        .dispatch(name, input, { actor: agentName(services.ctx) })
+        .then((result) => sendJson(res, 200, result))
+        .catch((err: unknown) => {
+          services.ctx.log.error('harness call failed outside the handler table', { call: name, error: err instanceof Error ? err.message : String(err) });
+          if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'internal', message: 'The call failed; see the log.' } });
+        });
     });
     // A client that goes away mid-body is not an error of the harness.
     req.on('error', () => undefined);
@@ -218,5 +219,3 @@ export async function startHarness(services: Services, options: HarnessOptions):
     },
   };
 }
-
-export const HARNESS_STREAM_CHANNELS: readonly StreamChannel[] = STREAM_CHANNELS;

@@ -1,7 +1,7 @@
 import { clipboard, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import type { CallResult } from '../../shared/contract/errors';
 import type { Services } from '../services';
-import { agentName } from '../services/workspace/handlers';
+import { agentName } from '../services/workspace/agent-name';
 import { IPC_CALL, IPC_COPY, IPC_STREAM, validateCopyText } from './ipc-channels';
 import { isTrustedSender, senderFacts } from './security';
 
@@ -30,11 +30,13 @@ export function serveOverIpc(services: Services, appWindow: () => BrowserWindow 
     return table.dispatch(name, input, { actor: agentName(ctx) });
   });
 
-  ipcMain.handle(IPC_COPY, (event, text: unknown) => {
+  ipcMain.handle(IPC_COPY, async (event, text: unknown) => {
     if (!trusted(event)) throw new Error(FORBIDDEN_MESSAGE);
     const valid = validateCopyText(text);
     if (valid === null) throw new Error('Only text up to 100 KB can be copied.');
-    clipboard.writeText(valid);
+    // Electron's writeText is asynchronous: awaiting it turns a refused write into the renderer's
+    // error (its Copy says so) instead of an unhandled rejection and a Copy that claims success.
+    await clipboard.writeText(valid);
   });
 
   // Streams go to our window only, redacted like every call result.

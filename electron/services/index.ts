@@ -16,10 +16,10 @@ import { ensureAccount } from './stripe/ingest';
 import { seedDemoWorkspace, demoIsSeeded } from './demo/seed';
 import { startOfUtcDay } from './demo/time';
 import { registerDomainHandlers } from './register';
-import { connectivityOf } from './sync/connectivity';
+import { closeRegistries, createServiceContext } from './registries';
 import type { AccountSummary } from '../../shared/contract/workspace';
 import { assertKeyMayUseBase } from './stripe/api-base';
-import { readCopilotConfig, servicesEnvironment } from './copilot/model/config';
+import { servicesEnvironment } from './copilot/model/config';
 
 export interface Services {
   ctx: ServiceContext;
@@ -28,7 +28,7 @@ export interface Services {
   cacheRecovered: { movedTo: string; reason: string } | null;
   /** The account of the environment's STRIPE_SECRET_KEY (CLI, harness), when one was given and resolved. */
   environmentAccount: AccountSummary | null;
-  /** Stops timers and closes the cache. */
+  /** Stops timers, closes the registries (syncs, paced clients) and then the cache. */
   close(): Promise<void>;
 }
 
@@ -62,7 +62,7 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
   const secrets = team ? new TeamDeskSecretStore(anySecrets) : anySecrets;
   const envKey = team ? null : rawEnvKey;
   const workspace = new Workspace(db, secrets, settings, redactor, log, options.stripeApiBase);
-  const ctx: ServiceContext = { db, log, redactor, hub: new StreamHub(), secrets, settings, audit: new AuditLog(db, now, redactor), workspace, now, options };
+  const ctx = createServiceContext({ db, log, redactor, hub: new StreamHub(), secrets, settings, audit: new AuditLog(db, now, redactor), workspace, now, options });
 
   let environmentAccount: AccountSummary | null = null;
   if (envKey) {
@@ -81,8 +81,7 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
   const closers: Array<() => void | Promise<void>> = [];
   registerWorkspaceHandlers(table, ctx, {
     cacheRecovered: opened.recovered ?? null,
-    online: () => connectivityOf(ctx).isOnline(ctx.workspace.current().id),
-    copilotConfigured: () => readCopilotConfig(ctx).configured,
+    online: () => ctx.registries.connectivity.isOnline(ctx.workspace.current().id),
   });
   registerDomainHandlers(table, ctx, (fn) => closers.push(fn));
   registerTeamHandlers(table, ctx, anySecrets);
@@ -106,6 +105,7 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
     environmentAccount,
     async close() {
       for (const c of closers.reverse()) await c();
+      await closeRegistries(ctx.registries);
       db.close();
     },
   };

@@ -11,9 +11,6 @@ import { registerSyncHandlers } from './sync/handlers';
  * Keep one line per domain so parallel work touches separate lines.
  */
 export function registerDomainHandlers(table: HandlerTable, ctx: ServiceContext, onClose: (fn: () => void | Promise<void>) => void): void {
-  void table;
-  void ctx;
-  void onClose;
   registerCustomerHandlers(table, ctx, onClose);
   registerSyncHandlers(table, ctx, onClose);
   registerDunningHandlers(table, ctx, onClose);

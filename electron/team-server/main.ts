@@ -41,7 +41,13 @@ if (isEntry) {
   runTeamServer(process.argv.slice(2), process.env, (l) => process.stdout.write(l + '\n')).then(
     (running) => {
       const shutdown = () => {
-        running.stop().finally(() => process.exit(0));
+        running.stop().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            process.stderr.write(`team server did not stop cleanly: ${err instanceof Error ? err.message : String(err)}\n`);
+            process.exit(1);
+          },
+        );
       };
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);

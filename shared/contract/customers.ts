@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { call } from './define';
-import { customerId, shortText } from './ids';
+import { customerId, noteBody, shortText } from './ids';
 import type { DeclineCategory } from '../domain/decline-codes';
 
 /** What kind of field a search hit matched on (best first, as ranked). */
@@ -211,8 +211,8 @@ export const customerCalls = {
   'customers.get': call<Customer360>()(z.object({ customerId }).strict()),
   /** Re-fetches this customer's objects from Stripe (on-demand refresh). */
   'customers.refresh': call<CustomerRefreshResult>()(z.object({ customerId }).strict()),
-  'notes.add': call<NoteView>()(z.object({ customerId, body: z.string().trim().min(1).max(10_000) }).strict()),
+  'notes.add': call<NoteView>()(z.object({ customerId, body: noteBody }).strict()),
   'notes.update': call<NoteView>()(
-    z.object({ noteId: z.number().int().positive(), body: z.string().trim().min(1).max(10_000) }).strict(),
+    z.object({ noteId: z.number().int().positive(), body: noteBody }).strict(),
   ),
 };

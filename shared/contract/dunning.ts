@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { call } from './define';
-import { customerId, shortText } from './ids';
+import { customerId, noteBody, shortText } from './ids';
 import type { DeclineCategory } from '../domain/decline-codes';
 
 // The dunning queue: cases derived from Stripe data (failed invoice payments, past_due/unpaid
@@ -10,6 +10,11 @@ import type { DeclineCategory } from '../domain/decline-codes';
 export const DUNNING_STAGES = ['new', 'contacted', 'awaiting_customer', 'recovered', 'lost'] as const;
 export type DunningStage = (typeof DUNNING_STAGES)[number];
 export const OPEN_DUNNING_STAGES = ['new', 'contacted', 'awaiting_customer'] as const satisfies readonly DunningStage[];
+export type OpenDunningStage = (typeof OPEN_DUNNING_STAGES)[number];
+/** A case in an open stage is still being worked (the queue); recovered and lost are closed for good. */
+export function isOpenDunningStage(stage: string): stage is OpenDunningStage {
+  return (OPEN_DUNNING_STAGES as readonly string[]).includes(stage);
+}
 /** Stages a person may move a case to: `recovered` only ever comes from Stripe (the invoice was paid). */
 export const MANUAL_DUNNING_STAGES = ['new', 'contacted', 'awaiting_customer', 'lost'] as const satisfies readonly DunningStage[];
 export type ManualDunningStage = (typeof MANUAL_DUNNING_STAGES)[number];
@@ -218,7 +223,7 @@ export const dunningCalls = {
   'dunning.setStage': call<{ moved: number[]; refused: Array<{ caseId: number; reason: string }> }>()(
     z.object({ caseIds, stage: z.enum(MANUAL_DUNNING_STAGES) }).strict(),
   ),
-  'dunning.addNote': call<DunningNote>()(z.object({ caseId, body: z.string().trim().min(1).max(10_000) }).strict()),
+  'dunning.addNote': call<DunningNote>()(z.object({ caseId, body: noteBody }).strict()),
   /** Sends (creates and records) a payment-method-update portal link for each case's customer. */
   'dunning.sendPortalLinks': call<{
     sent: Array<{ caseId: number; customerId: string; url: string; simulated: boolean }>;

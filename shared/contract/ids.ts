@@ -13,3 +13,6 @@ export const accountId = z.string().regex(/^(acct_[A-Za-z0-9]{1,255}(:live)?|dem
 export const portalConfigurationId = z.string().regex(idPattern('bpc'), 'A portal configuration id looks like bpc_…');
 /** Free text typed by a person: bounded so a pasted novel cannot stall a query. */
 export const shortText = (max = 200) => z.string().max(max);
+/** Longest note (on a customer or a dunning case), in characters; the editors count against it too. */
+export const NOTE_MAX_LENGTH = 10_000;
+export const noteBody = z.string().trim().min(1).max(NOTE_MAX_LENGTH);

@@ -24,7 +24,6 @@ export interface WorkspaceStatus {
   schemaVersion: number;
   /** Set once after start-up when an unreadable cache was moved aside. */
   cacheRecovered: { movedTo: string; reason: string } | null;
-  copilotConfigured: boolean;
   /** The name recorded in audit rows for this agent. */
   agentName: string;
   appVersion: string;

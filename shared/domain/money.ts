@@ -1,9 +1,13 @@
 // Stripe amounts are integers in the currency's minor unit. The exponent is not always 2:
 // dividing by 100 blindly shows ¥5,000 as ¥50 and KWD 1.500 as KWD 15.00.
-const ZERO_DECIMAL = new Set([
+// These two lists are the only ones: SQL that compares amounts across currencies is generated from
+// them (electron/services/dunning/queue-query.ts).
+export const ZERO_DECIMAL_CURRENCIES = [
   'bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf',
-]);
-const THREE_DECIMAL = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
+] as const;
+export const THREE_DECIMAL_CURRENCIES = ['bhd', 'jod', 'kwd', 'omr', 'tnd'] as const;
+const ZERO_DECIMAL = new Set<string>(ZERO_DECIMAL_CURRENCIES);
+const THREE_DECIMAL = new Set<string>(THREE_DECIMAL_CURRENCIES);
 
 /** Number of digits after the decimal point in Stripe's minor unit for this currency. */
 export function minorUnitExponent(currency: string): 0 | 2 | 3 {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setPacing } from '../../electron/services/sync/clients';
 import { startStripeServer, type StripeServer } from '../stripe-server';
 import { seedAccount } from '../stripe-server/seed';
 import { startE2E, seriousA11yViolations, type E2E } from '../helpers/browser';
@@ -29,7 +28,7 @@ describe('offline state in the banner', () => {
       env: { STRIPE_SECRET_KEY: 'sk_test_offlineE2ETest01', BSC_SYNC_AUTOSTART: '1' },
       skipDemoSeed: true,
       // The app's retry and back-off; only the rate is raised so the first backfill is quick.
-      prepare: (s) => setPacing(s.ctx, { ratePerSecond: 100 }),
+      prepare: (s) => s.ctx.registries.stripeClients.setPacing({ ratePerSecond: 100 }),
     });
     await e2e.page.getByTestId('mode-banner').waitFor();
   }, 120_000);

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setPacing } from '../../electron/services/sync/clients';
 import { startStripeServer, type StripeServer } from '../stripe-server';
 import { seedAccount } from '../stripe-server/seed';
 import { startE2E, seriousA11yViolations, setTheme, type E2E } from '../helpers/browser';
@@ -25,7 +24,7 @@ describe('sync status in the app', () => {
       env: { STRIPE_SECRET_KEY: 'sk_test_syncE2ETest001', BSC_SYNC_AUTOSTART: '0' },
       skipDemoSeed: true,
       // Paced so the first sync lasts long enough to be watched; offline fails fast.
-      prepare: (s) => setPacing(s.ctx, { ratePerSecond: 40, maxConcurrent: 4, maxRetries: 1, retryBaseMs: 50, timeoutMs: 3_000 }),
+      prepare: (s) => s.ctx.registries.stripeClients.setPacing({ ratePerSecond: 40, maxConcurrent: 4, maxRetries: 1, retryBaseMs: 50, timeoutMs: 3_000 }),
     });
     await e2e.page.getByTestId('mode-banner').waitFor();
   });

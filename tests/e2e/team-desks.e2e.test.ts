@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDunningCase } from '../../electron/team-server/calls/dunning';
 import { inTransaction } from '../../electron/team-server/db';
-import { teamDeskOf } from '../../electron/services/team/team-desk';
 import { addAgent, type TestAgent } from '../helpers/team-server';
 import { seriousA11yViolations, startE2E, type E2E } from '../helpers/browser';
 import { startSyncedTeam, until, type SyncedTeam } from '../helpers/team-desk';
@@ -35,7 +34,7 @@ beforeAll(async () => {
   const env = (url: string, token: string) => ({ BSC_TEAM_URL: url, BSC_TEAM_TOKEN: token, BSC_TEAM_FOLLOW: '1' });
   a = await startE2E({ env: env(team.server.url, lead.token), skipDemoSeed: true });
   b = await startE2E({ env: env(proxy.url, agent.token), skipDemoSeed: true });
-  for (const d of [a, b]) await until('desk online', () => teamDeskOf(d.services.ctx)?.replica.status === 'online');
+  for (const d of [a, b]) await until('desk online', () => d.services.ctx.registries.teamDesk?.replica.status === 'online');
 }, 180_000);
 
 afterAll(async () => {
@@ -89,7 +88,7 @@ describe('two desks on one team (Chromium)', () => {
   it('desk B offline: a note written there is shown pending, then sent once on reconnect and no longer pending', async () => {
     await openCustomer(b);
     await proxy.cut();
-    await until('desk B offline', () => teamDeskOf(b.services.ctx)?.replica.status === 'offline');
+    await until('desk B offline', () => b.services.ctx.registries.teamDesk?.replica.status === 'offline');
     await b.page.keyboard.press('n');
     await b.page.keyboard.type('Written offline: customer will call back.');
     await b.page.keyboard.press('Control+Enter');

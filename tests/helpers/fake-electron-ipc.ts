@@ -6,10 +6,12 @@ import { APP_ENTRY_URL } from '../../electron/main/app-protocol';
 export interface FakeIpcState {
   handlers: Map<string, (event: unknown, ...args: unknown[]) => unknown>;
   clipboard: string[];
+  /** When set, the system clipboard refuses writes with this message (another app holds it). */
+  clipboardRefuses: string | null;
 }
 
 export function newFakeIpcState(): FakeIpcState {
-  return { handlers: new Map(), clipboard: [] };
+  return { handlers: new Map(), clipboard: [], clipboardRefuses: null };
 }
 
 export function fakeElectronModule(state: FakeIpcState) {
@@ -21,7 +23,13 @@ export function fakeElectronModule(state: FakeIpcState) {
       },
       removeHandler: (channel: string) => state.handlers.delete(channel),
     },
-    clipboard: { writeText: (text: string) => state.clipboard.push(text) },
+    // Asynchronous like Electron's own (a Promise<void> since Electron 45).
+    clipboard: {
+      writeText: async (text: string) => {
+        if (state.clipboardRefuses) throw new Error(state.clipboardRefuses);
+        state.clipboard.push(text);
+      },
+    },
   };
 }
 

@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import { createServices, type Services } from '../../electron/services';
 import { createLogger } from '../../electron/services/core/log';
 import { Redactor } from '../../electron/services/core/redact';
-import { teamDeskOf, type TeamDesk } from '../../electron/services/team/team-desk';
+import type { TeamDesk } from '../../electron/services/team/team-desk';
 import { tempDir } from './services';
 import { silentLogger } from '../../electron/services/core/log';
 import { startTeamServer, type TeamServer, type TeamServerOptions } from '../../electron/team-server/app';
@@ -36,7 +36,7 @@ export async function startTestDesk(teamUrl: string, token: string, opts: { foll
   );
   return {
     ...services,
-    desk: teamDeskOf(services.ctx)!,
+    desk: services.ctx.registries.teamDesk!,
     dir,
     dbPath,
     logLines,

@@ -31,11 +31,23 @@ function cli(...args: string[]): Promise<Run> {
   });
 }
 
+/** What `demo --json` prints: the row counts of the data set it wrote. */
+type DemoSummary = Record<string, number>;
+
+/** What `doctor --json` prints (the fields these tests read). */
+interface DoctorReport {
+  cache: { path: string; existed: boolean; journal_mode: string; recovered: { movedTo: string } | null };
+  schema_version: number;
+  latest_schema_version: number;
+  counts: Record<string, number>;
+  stripe_key: Record<string, unknown>;
+}
+
 /** The one JSON value `--json` promises on stdout. */
-function jsonOut(run: Run): Record<string, any> {
+function jsonOut<T extends object>(run: Run): T {
   const lines = run.stdout.trim().split('\n');
   expect(lines, run.stdout).toHaveLength(1);
-  return JSON.parse(lines[0]);
+  return JSON.parse(lines[0]) as T;
 }
 
 describe('billing-console demo + doctor', () => {
@@ -50,14 +62,14 @@ describe('billing-console demo + doctor', () => {
     const db = path.join(dir, 'demo.db');
     const demo = await cli('demo', '--db', db, '--json');
     expect(demo.code, demo.stderr).toBe(0);
-    const written = jsonOut(demo);
+    const written = jsonOut<DemoSummary>(demo);
     expect(written).toMatchObject({ account: 'demo', db, schema_version: LATEST_SCHEMA_VERSION, customers: 2000 });
     expect(written.invoices).toBeGreaterThanOrEqual(6000);
     expect(written.failing_payments).toBeGreaterThanOrEqual(150);
 
     const doctor = await cli('doctor', '--db', db, '--json');
     expect(doctor.code, doctor.stderr).toBe(0);
-    const report = jsonOut(doctor);
+    const report = jsonOut<DoctorReport>(doctor);
     expect(report.schema_version).toBe(LATEST_SCHEMA_VERSION);
     expect(report.latest_schema_version).toBe(LATEST_SCHEMA_VERSION);
     expect(report.cache).toMatchObject({ path: db, existed: true, journal_mode: 'wal', recovered: null });
@@ -80,13 +92,13 @@ describe('billing-console demo + doctor', () => {
 
   it('running demo again replaces the data set instead of adding to it', async () => {
     const db = path.join(dir, 'again.db');
-    const first = jsonOut(await cli('demo', '--db', db, '--customers', '40', '--seed', '1', '--json'));
+    const first = jsonOut<DemoSummary>(await cli('demo', '--db', db, '--customers', '40', '--seed', '1', '--json'));
     const second = await cli('demo', '--db', db, '--customers', '25', '--seed', '2', '--json');
     expect(second.code, second.stderr).toBe(0);
-    const report = jsonOut(await cli('doctor', '--db', db, '--json'));
+    const report = jsonOut<DoctorReport>(await cli('doctor', '--db', db, '--json'));
     expect(first.customers).toBe(40);
     expect(report.counts.customers).toBe(25);
-    expect(report.counts.invoices).toBe(jsonOut(second).invoices);
+    expect(report.counts.invoices).toBe(jsonOut<DemoSummary>(second).invoices);
   }, 120_000);
 
   it('exits 2 with the reason on stderr for a bad --customers value, and touches no file', async () => {
@@ -114,8 +126,9 @@ describe('billing-console demo + doctor', () => {
 
     const doctor = await cli('doctor', '--db', db, '--json');
     expect(doctor.code, doctor.stderr).toBe(0);
-    const report = jsonOut(doctor);
-    const movedTo: string = report.cache.recovered.movedTo;
+    const report = jsonOut<DoctorReport>(doctor);
+    expect(report.cache.recovered, 'doctor reports where the unreadable file went').not.toBeNull();
+    const movedTo = report.cache.recovered!.movedTo;
     expect(movedTo.startsWith(`${db}.corrupt-`)).toBe(true);
     expect(fs.readFileSync(movedTo).equals(garbage)).toBe(true);
     expect(doctor.stderr).toContain(`The cache file ${db} could not be read`);
@@ -125,7 +138,7 @@ describe('billing-console demo + doctor', () => {
     // The fresh cache is usable at once.
     const demo = await cli('demo', '--db', db, '--customers', '20', '--json');
     expect(demo.code, demo.stderr).toBe(0);
-    expect(jsonOut(demo).customers).toBe(20);
+    expect(jsonOut<DemoSummary>(demo).customers).toBe(20);
     expect(fs.readFileSync(movedTo).equals(garbage)).toBe(true);
   }, 120_000);
 });

@@ -68,7 +68,7 @@ describe('the model key is bound to the origin it was saved for', () => {
     const refused = await call(s, 'copilot.settings.test');
     expect(refused).toMatchObject({ ok: false, error: { code: 'not_configured', message: moved.problem } });
     expect(keySentTo(elsewhere)).toBe(0);
-    expect(await value(s, 'workspace.status')).toMatchObject({ copilotConfigured: false });
+    expect(await value(s, 'copilot.settings.get')).toMatchObject({ configured: false });
 
     const again = await value<CopilotSettingsView>(s, 'copilot.settings.setKey', { key: KEY });
     expect(again).toMatchObject({ keyOrigin: origin(elsewhere), configured: true, problem: null });

@@ -3,11 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startHarness, type Harness } from '../../electron/harness/server';
 import { refreshInvoiceRow } from '../../electron/services/sync/refresh';
-import { setPacing } from '../../electron/services/sync/clients';
-import { SyncManager } from '../../electron/services/sync/manager';
 import { startStripeServer, type StripeServer } from '../stripe-server';
 import { seedAccount } from '../stripe-server/seed';
 import { tempDir, testServices, type TestServices } from '../helpers/services';
+import type { CallInput, CallName, CallOutput } from '../../shared/contract';
 
 // "Refresh from Stripe" on a real (non-demo) account, through the web harness (the same handler
 // table as the app's IPC) against the loopback Stripe server: the customer's changed email
@@ -26,8 +25,8 @@ describe('customer refresh on a real account', () => {
     server = await startStripeServer({ accountId: ACCOUNT, accountName: 'Refresh Real Co' });
     seedAccount(server.store, { customers: 12, seed: 5 });
     s = await testServices({ env: { STRIPE_SECRET_KEY: 'sk_test_refreshRealAcct01', BSC_SYNC_AUTOSTART: '0' }, stripeApiBase: server.url, skipDemoSeed: true });
-    setPacing(s.ctx, { ratePerSecond: 200, maxRetries: 1, retryBaseMs: 20 });
-    await SyncManager.of(s.ctx).engine(ACCOUNT).syncOnce();
+    s.ctx.registries.stripeClients.setPacing({ ratePerSecond: 200, maxRetries: 1, retryBaseMs: 20 });
+    await s.ctx.registries.sync.engine(ACCOUNT).syncOnce();
     fs.writeFileSync(path.join(staticDir.dir, 'index.html'), '<!doctype html><title>app</title>');
     harness = await startHarness(s, { staticDir: staticDir.dir });
   }, 120_000);
@@ -38,15 +37,16 @@ describe('customer refresh on a real account', () => {
     staticDir.cleanup();
   });
 
-  const call = async (name: string, input: unknown) => {
+  // `value` is the call's output when `ok` (a test reading it after a failure fails on the read).
+  const call = async <N extends CallName>(name: N, input: CallInput<N>) => {
     const res = await fetch(`${harness.url}/api/call/${name}`, { method: 'POST', headers: { authorization: `Bearer ${harness.token}`, 'content-type': 'application/json' }, body: JSON.stringify(input) });
-    return (await res.json()) as { ok: boolean; value?: any; error?: { code: string; message: string } };
+    return (await res.json()) as { ok: boolean; value: CallOutput<N>; error?: { code: string; message: string } };
   };
 
   it('shows the email changed in Stripe since the last sync, and says "Refreshed from Stripe"', async () => {
     const status = await call('workspace.status', {});
     expect(status.value.mode).toBe('test');
-    expect(status.value.account.id).toBe(ACCOUNT);
+    expect(status.value.account?.id).toBe(ACCOUNT);
     const customer = server.store.all('customer')[0]! as unknown as { id: string; email: string };
     server.store.updateCustomer(customer.id, { email: 'changed.in.stripe@example.com' });
     const before = await call('customers.get', { customerId: customer.id });

@@ -5,7 +5,6 @@ import { testServices, type TestServices } from '../helpers/services';
 import { DAY, StripeRows } from '../helpers/dunning-fixtures';
 import { reconcileDunning } from '../../electron/services/dunning/reconcile';
 import { listDunningCases, listDunningCasesSql } from '../../electron/services/dunning/queue-query';
-import { invalidateQueueSnapshot } from '../../electron/services/dunning/queue-snapshot';
 import { dunningFiltersSchema, dunningSortSchema, type DunningQuery } from '../../shared/contract/dunning';
 
 // The in-memory queue must answer exactly as SQL does (the reference), for any filter and sort.
@@ -41,7 +40,7 @@ describe('in-memory queue snapshot', () => {
     reconcileDunning(s.ctx, 'demo');
     const update = s.ctx.db.prepare('UPDATE dunning_cases SET assignee = ?, stage = ? WHERE invoice_id = ?');
     rnd.forEach(([, , , , , assignee, stage], i) => update.run(ASSIGNEES[assignee]!, ['new', 'contacted', 'awaiting_customer'][stage]!, `in_q${i}`));
-    invalidateQueueSnapshot(s.ctx.db);
+    s.ctx.registries.queueSnapshots.invalidate();
   });
   afterAll(async () => {
     await s.dispose();
@@ -71,7 +70,7 @@ describe('in-memory queue snapshot', () => {
     fc.assert(
       fc.property(query, fc.nat(60), fc.integer({ min: 1, max: 80 }), (q, offset, limit) => {
         const page = { offset, limit };
-        const fast = listDunningCases(s.ctx.db, 'demo', q, page, nowS);
+        const fast = listDunningCases(s.ctx.db, s.ctx.registries.queueSnapshots, 'demo', q, page, nowS);
         const reference = listDunningCasesSql(s.ctx.db, 'demo', q, page, nowS);
         expect(fast.rows.map((r) => r.id)).toEqual(reference.rows.map((r) => r.id));
         expect(fast.total).toBe(reference.total);
@@ -102,7 +101,7 @@ describe('in-memory queue snapshot', () => {
             reconcileDunning(s.ctx, 'demo', [customer]);
           }
         }
-        const fast = listDunningCases(s.ctx.db, 'demo', q, { offset: 0, limit: 50 }, nowS);
+        const fast = listDunningCases(s.ctx.db, s.ctx.registries.queueSnapshots, 'demo', q, { offset: 0, limit: 50 }, nowS);
         const reference = listDunningCasesSql(s.ctx.db, 'demo', q, { offset: 0, limit: 50 }, nowS);
         expect(fast.rows.map((r) => r.id)).toEqual(reference.rows.map((r) => r.id));
         expect(fast.totals).toEqual(reference.totals);
@@ -123,7 +122,7 @@ describe('in-memory queue snapshot', () => {
   };
   const both = (q: DunningQuery) => {
     const page = { offset: 0, limit: 10 };
-    const fast = listDunningCases(s.ctx.db, 'demo', q, page, nowS);
+    const fast = listDunningCases(s.ctx.db, s.ctx.registries.queueSnapshots, 'demo', q, page, nowS);
     const reference = listDunningCasesSql(s.ctx.db, 'demo', q, page, nowS);
     expect(fast.rows.map((r) => r.id)).toEqual(reference.rows.map((r) => r.id));
     return fast;

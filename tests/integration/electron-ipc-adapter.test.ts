@@ -68,6 +68,16 @@ describe('IPC adapter', () => {
     expect(fake.state.clipboard).toEqual(['cus_ABC123']);
   });
 
+  it('a clipboard that refuses the write is an error for the renderer, not a silent success', async () => {
+    fake.state.clipboardRefuses = 'The clipboard is in use by another application.';
+    try {
+      await expect(copy(ipcEvent({ contentsId: 7 }), 'cus_REFUSED')).rejects.toThrow(/in use by another application/);
+    } finally {
+      fake.state.clipboardRefuses = null;
+    }
+    expect(fake.state.clipboard).not.toContain('cus_REFUSED');
+  });
+
   it('pushes stream messages to the window, redacted', () => {
     win.sent.length = 0;
     const key = 'sk_live_' + 'Q'.repeat(30);

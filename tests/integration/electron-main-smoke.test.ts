@@ -22,6 +22,23 @@ interface Reply {
   [key: string]: unknown;
 }
 
+/** What tests/helpers/electron-stub/stub.cjs recorded of main's calls into Electron (its `recorded`). */
+interface StubRecording {
+  singleInstanceLock: number;
+  sandboxEnabled: boolean;
+  privilegedSchemes: unknown[];
+  protocols: string[];
+  permissionHandlers: string[];
+  menu: { label: string; roles: string[] }[] | null;
+  windows: { options: { webPreferences: Record<string, unknown> }; loaded: string | null }[];
+  errorBoxes: { title: string; content: string }[];
+  messageBoxes: { type?: string; title?: string; detail: string }[];
+  opened: string[];
+  clipboard: string[];
+  sent: unknown[][];
+  ipcChannels: string[];
+}
+
 class StubbedMain {
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
@@ -48,8 +65,8 @@ class StubbedMain {
     });
   }
 
-  async state(): Promise<Record<string, any>> {
-    return (await this.send<Reply & { state: Record<string, any> }>('state')).state;
+  async state(): Promise<StubRecording> {
+    return (await this.send<Reply & { state: StubRecording }>('state')).state;
   }
 
   /** Waits until main has finished starting (its IPC handlers exist). */
@@ -63,7 +80,7 @@ class StubbedMain {
   }
 
   call(name: string, input: unknown, frame: { url?: string; subframe?: boolean; contentsId?: number } = {}) {
-    return this.send<Reply & { value?: any; thrown?: string }>('invoke', { channel: 'bsc:call', args: [name, input], frameUrl: frame.url ?? ENTRY, subframe: frame.subframe ?? false, contentsId: frame.contentsId ?? 1 });
+    return this.send<Reply & { value?: unknown; thrown?: string }>('invoke', { channel: 'bsc:call', args: [name, input], frameUrl: frame.url ?? ENTRY, subframe: frame.subframe ?? false, contentsId: frame.contentsId ?? 1 });
   }
 }
 
@@ -142,7 +159,7 @@ describe('the built main process under a stubbed electron', () => {
 
   it('sets a menu with the edit shortcuts and without devtools', async () => {
     const s = await main.state();
-    const roles = s.menu.flatMap((m: { roles: string[] }) => m.roles);
+    const roles = (s.menu ?? []).flatMap((m) => m.roles);
     for (const role of ['copy', 'paste', 'cut', 'undo', 'selectAll']) expect(roles).toContain(role);
     expect(roles).not.toContain('toggleDevTools');
   });
@@ -158,7 +175,7 @@ describe('the built main process under a stubbed electron', () => {
   it('pushes stream messages to the window', async () => {
     await main.call('workspace.switchAccount', { accountId: 'demo' });
     const s = await main.state();
-    expect(s.sent.some((args: unknown[]) => args[0] === 'bsc:stream' && args[1] === 'data.changed')).toBe(true);
+    expect(s.sent.some((args) => args[0] === 'bsc:stream' && args[1] === 'data.changed')).toBe(true);
   });
 
   it('copies to the clipboard through the main side', async () => {

@@ -384,7 +384,6 @@ describe(`fuzzing the contract through the harness transport (seed ${SEED}; FUZZ
     // Nothing was polluted.
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
-    // eslint-disable-next-line no-console
     console.log(`fuzz (seed ${SEED}): ${cases.length} hostile payloads over ${CALL_NAMES.length} calls; answers by code: ${JSON.stringify(Object.fromEntries([...codes].sort()))}`);
   }, 300_000);
 
@@ -398,7 +397,6 @@ describe(`fuzzing the contract through the harness transport (seed ${SEED}; FUZZ
     expect(providers.requests.every((r) => r.path.startsWith('/v1/'))).toBe(true);
     expect(model.requests.length).toBeGreaterThan(0);
     expect(model.requests.every((r) => r.path.startsWith('/v1/'))).toBe(true);
-    // eslint-disable-next-line no-console
     console.log(`fuzz report (seed ${SEED}), answers per call:\n${report.table()}`);
     for (const name of CALL_NAMES) expect(report.rows.get(name)?.validOk ?? 0, `${name}: successes with valid inputs`).toBeGreaterThanOrEqual(1);
   });

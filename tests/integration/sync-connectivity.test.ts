@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectivityChange } from '../../shared/contract/streams';
-import { setPacing } from '../../electron/services/sync/clients';
 import { startStripeServer, type StripeServer } from '../stripe-server';
 import { seedAccount } from '../stripe-server/seed';
 import { testServices, type TestServices } from '../helpers/services';
@@ -26,7 +25,7 @@ describe('connectivity from the sync', () => {
     server = await startStripeServer({ accountId: ACCOUNT, accountName: 'Connectivity Co' });
     seedAccount(server.store, { customers: 8, seed: 3 });
     s = await testServices({ env: { STRIPE_SECRET_KEY: 'sk_test_connectivity001', BSC_SYNC_AUTOSTART: '1' }, stripeApiBase: server.url, skipDemoSeed: true });
-    setPacing(s.ctx, { ratePerSecond: 100, maxRetries: 2, retryBaseMs: 50, timeoutMs: 3_000 });
+    s.ctx.registries.stripeClients.setPacing({ ratePerSecond: 100, maxRetries: 2, retryBaseMs: 50, timeoutMs: 3_000 });
     s.ctx.hub.subscribe((channel, payload) => {
       if (channel === 'connectivity') changes.push(payload as ConnectivityChange);
     });

@@ -1,12 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { setPacing } from '../../electron/services/sync/clients';
-import { SyncManager } from '../../electron/services/sync/manager';
 import { startStripeServer, type RequestLogEntry, type StripeServer } from '../stripe-server';
 import { startStripeServerWorker } from '../stripe-server/worker-host';
-import { randomMutation } from '../stripe-server/mutations';
 import { seedAccount } from '../stripe-server/seed';
 import { testServices, type TestServices } from '../helpers/services';
-import { cachedMirror, expectedMirror, mirrorDiff, type Mirror } from '../helpers/stripe-mirror';
+import { cachedMirror, mirrorDiff, type Mirror } from '../helpers/stripe-mirror';
 
 // Acceptance: with 20% of requests failing (429, 500, timeouts) the sync still completes and the
 // cache mirrors the server, and the request rate seen by the server never exceeds the limiter's
@@ -21,7 +18,7 @@ let s: TestServices;
 beforeEach(async () => {
   server = await startStripeServer({ accountId: ACCOUNT, faultSeed: 7 });
   s = await testServices({ env: { STRIPE_SECRET_KEY: 'sk_test_faultsTest0001', BSC_SYNC_AUTOSTART: '0' }, stripeApiBase: server.url, skipDemoSeed: true });
-  setPacing(s.ctx, { ratePerSecond: RATE, maxConcurrent: 4, retryBaseMs: 20, timeoutMs: 400, maxRetries: 8 });
+  s.ctx.registries.stripeClients.setPacing({ ratePerSecond: RATE, maxConcurrent: 4, retryBaseMs: 20, timeoutMs: 400, maxRetries: 8 });
 });
 afterEach(async () => {
   await s.dispose();
@@ -50,7 +47,7 @@ describe('sync under faults', () => {
       // The server thread stamps arrivals when its own event loop gets to them: on a loaded 2-core
       // CI machine that lags by tens of milliseconds, so the limiter's window gets the guard a
       // slow network trip would need (the default 20 ms is for a real network's steady latency).
-      setPacing(t.ctx, { ratePerSecond: RATE, maxConcurrent: 4, retryBaseMs: 20, timeoutMs: 400, maxRetries: 8, guardMs: 150 });
+      t.ctx.registries.stripeClients.setPacing({ ratePerSecond: RATE, maxConcurrent: 4, retryBaseMs: 20, timeoutMs: 400, maxRetries: 8, guardMs: 150 });
       await remote.call('seedAccount', { customers: 45, seed: 5 });
       // Opening the services checked the key with one unpaced request (Workspace.adoptEnvironmentKey,
       // before any sync client exists); the measurement covers everything from the sync's start.
@@ -58,7 +55,7 @@ describe('sync under faults', () => {
       await remote.call('inject', { kind: '429', rate: 0.08 });
       await remote.call('inject', { kind: '500', rate: 0.07 });
       await remote.call('inject', { kind: 'timeout', rate: 0.06 });
-      const engine = SyncManager.of(t.ctx).engine(ACCOUNT);
+      const engine = t.ctx.registries.sync.engine(ACCOUNT);
       await engine.syncOnce();
       await remote.call('mutate', 120, 500);
       await engine.syncOnce();
@@ -87,8 +84,8 @@ describe('sync under faults', () => {
 
   it('offline: keeps the cache, records the error, leaves "last synced" alone, and recovers by itself', async () => {
     seedAccount(server.store, { customers: 6, seed: 2 });
-    setPacing(s.ctx, { ratePerSecond: 200, maxConcurrent: 4, retryBaseMs: 5, timeoutMs: 300, maxRetries: 1 });
-    const engine = SyncManager.of(s.ctx).engine(ACCOUNT);
+    s.ctx.registries.stripeClients.setPacing({ ratePerSecond: 200, maxConcurrent: 4, retryBaseMs: 5, timeoutMs: 300, maxRetries: 1 });
+    const engine = s.ctx.registries.sync.engine(ACCOUNT);
     await engine.syncOnce();
     const before = s.ctx.db.prepare('SELECT last_synced_at_ms FROM sync_state WHERE account_id = ?').get(ACCOUNT) as { last_synced_at_ms: number };
     const customers = (s.ctx.db.prepare('SELECT COUNT(*) AS n FROM customers').get() as { n: number }).n;

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { setPacing } from '../../electron/services/sync/clients';
-import { SyncManager } from '../../electron/services/sync/manager';
 import { startStripeServer, type StripeServer } from '../stripe-server';
 import { randomMutation } from '../stripe-server/mutations';
 import { rng, seedAccount } from '../stripe-server/seed';
@@ -122,8 +120,8 @@ function finishedSlicesReread(before: Checkpoint, from: number): string[] {
 async function fullBackfillRequests(): Promise<number> {
   const s = await testServices({ env: { STRIPE_SECRET_KEY: KEY, BSC_SYNC_AUTOSTART: '0' }, stripeApiBase: server.url, skipDemoSeed: true });
   try {
-    setPacing(s.ctx, { ratePerSecond: 2_000, maxConcurrent: 8 });
-    const engine = SyncManager.of(s.ctx).engine(ACCOUNT);
+    s.ctx.registries.stripeClients.setPacing({ ratePerSecond: 2_000, maxConcurrent: 8 });
+    const engine = s.ctx.registries.sync.engine(ACCOUNT);
     await engine.syncOnce();
     return engine.stats.requests;
   } finally {

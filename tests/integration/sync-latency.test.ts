@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SyncManager } from '../../electron/services/sync/manager';
 import { startStripeServer, type RequestLogEntry, type StripeServer } from '../stripe-server';
 import { seedAccount } from '../stripe-server/seed';
 import { testServices, type TestServices } from '../helpers/services';
@@ -38,7 +37,7 @@ function mostAtOnce(log: RequestLogEntry[]): number {
 describe('backfill at latency', () => {
   it('keeps several requests in flight (sliced lists, payment methods side by side) and mirrors the server', async () => {
     const from = server.requests.length;
-    const r = await SyncManager.of(s.ctx).engine(ACCOUNT).syncOnce();
+    const r = await s.ctx.registries.sync.engine(ACCOUNT).syncOnce();
     expect(r.backfill?.ran).toBe(true);
     const log = server.requests.slice(from);
     const paymentMethods = log.filter((q) => /\/v1\/customers\/[^/]+\/payment_methods$/.test(q.path));

@@ -1,6 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { setPacing } from '../../electron/services/sync/clients';
-import { SyncManager } from '../../electron/services/sync/manager';
 import { startStripeServer, type StripeServer } from '../stripe-server';
 import { randomMutation, type MutationKind } from '../stripe-server/mutations';
 import { seedAccount } from '../stripe-server/seed';
@@ -17,7 +15,7 @@ let s: TestServices;
 beforeEach(async () => {
   server = await startStripeServer({ accountId: 'acct_1MirrorTest00001' });
   s = await testServices({ env: { STRIPE_SECRET_KEY: 'sk_test_mirrorTest0001', BSC_SYNC_AUTOSTART: '0' }, stripeApiBase: server.url, skipDemoSeed: true });
-  setPacing(s.ctx, { ratePerSecond: 2_000, maxConcurrent: 8, retryBaseMs: 5 });
+  s.ctx.registries.stripeClients.setPacing({ ratePerSecond: 2_000, maxConcurrent: 8, retryBaseMs: 5 });
 });
 afterEach(async () => {
   await s.dispose();
@@ -35,7 +33,7 @@ function compare(): string[] {
 describe('sync mirrors the server', () => {
   it('after a backfill (with changes during it) and 600 random mutations', async () => {
     seedAccount(server.store, { customers: 80, seed: 11 });
-    const engine = SyncManager.of(s.ctx).engine(s.ctx.workspace.current().id);
+    const engine = s.ctx.registries.sync.engine(s.ctx.workspace.current().id);
     expect(s.ctx.workspace.current().id).toBe('acct_1MirrorTest00001');
 
     // Backfill while the account keeps changing.

@@ -1,6 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { setPacing } from '../../electron/services/sync/clients';
-import { SyncManager } from '../../electron/services/sync/manager';
 import { DEFAULT_POLL_SCHEDULE, nextPollDelay, type PassOutcome } from '../../electron/services/sync/poll-schedule';
 import type { SyncPassResult } from '../../electron/services/sync/engine';
 import { startStripeServer, type StripeServer } from '../stripe-server';
@@ -42,7 +40,7 @@ describe('the watch over the loopback server', () => {
     server = await startStripeServer({ accountId: ACCOUNT });
     seedAccount(server.store, { customers: 5, seed: 3 });
     s = await testServices({ env: { STRIPE_SECRET_KEY: 'sk_test_pollSchedule01', BSC_SYNC_AUTOSTART: '0' }, stripeApiBase: server.url, skipDemoSeed: true });
-    setPacing(s.ctx, { ratePerSecond: 500, maxConcurrent: 4 });
+    s.ctx.registries.stripeClients.setPacing({ ratePerSecond: 500, maxConcurrent: 4 });
   });
   afterEach(async () => {
     vi.useRealTimers();
@@ -52,7 +50,7 @@ describe('the watch over the loopback server', () => {
   });
 
   it('a quiet pass costs one request, and a change is applied by the next pass', async () => {
-    const engine = SyncManager.of(s.ctx).engine(ACCOUNT);
+    const engine = s.ctx.registries.sync.engine(ACCOUNT);
     await engine.syncOnce();
     const before = server.requests.length;
     expect((await engine.syncOnce()).eventsApplied).toBe(0);
@@ -65,7 +63,7 @@ describe('the watch over the loopback server', () => {
   });
 
   it('asks for the delays of the schedule after each pass', async () => {
-    const engine = SyncManager.of(s.ctx).engine(ACCOUNT);
+    const engine = s.ctx.registries.sync.engine(ACCOUNT);
     const script: PassOutcome[] = ['changed', 'idle', 'idle', 'idle', 'idle', 'idle', 'idle', 'failed', 'failed', 'failed', 'changed', 'idle'];
     let pass = 0;
     vi.spyOn(engine, 'syncOnce').mockImplementation(async (): Promise<SyncPassResult> => {

@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../electron/services/db/migrate';
 import { ensureAccount } from '../../electron/services/stripe/ingest';

@@ -1,6 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { setPacing } from '../../electron/services/sync/clients';
-import { SyncManager } from '../../electron/services/sync/manager';
 import { startStripeServer, type StripeServer } from '../stripe-server';
 import { seedAccount } from '../stripe-server/seed';
 import { testServices, type TestServices } from '../helpers/services';
@@ -22,8 +20,8 @@ async function syncWith(denied: string[]) {
   server = await startStripeServer({ accountId: ACCOUNT, restrictedKeys: { [KEY]: denied } });
   seedAccount(server.store, { customers: 30, seed: 4 });
   s = await testServices({ env: { STRIPE_SECRET_KEY: KEY, BSC_SYNC_AUTOSTART: '0' }, stripeApiBase: server.url, skipDemoSeed: true });
-  setPacing(s.ctx, { ratePerSecond: 2_000, maxConcurrent: 8, retryBaseMs: 5 });
-  const manager = SyncManager.of(s.ctx);
+  s.ctx.registries.stripeClients.setPacing({ ratePerSecond: 2_000, maxConcurrent: 8, retryBaseMs: 5 });
+  const manager = s.ctx.registries.sync;
   const engine = manager.engine(ACCOUNT);
   const result = await engine.syncOnce();
   return { result, status: manager.status(ACCOUNT), mirror: cachedMirror(s.ctx.db, ACCOUNT), expected: expectedMirror(server.store, new Set()) };
@@ -48,8 +46,8 @@ describe('sync with a restricted key', () => {
     expect(status.lastError).toMatch(/lacks a permission - Products: Read \(rak_product_read\): plan names are not shown/);
     expect(status.lastError).toMatch(/Grant it to the key in the Stripe Dashboard/);
     // The next pass (events only) still says so.
-    await SyncManager.of(s.ctx).engine(ACCOUNT).syncOnce();
-    expect(SyncManager.of(s.ctx).status(ACCOUNT).lastError).toMatch(/Products: Read/);
+    await s.ctx.registries.sync.engine(ACCOUNT).syncOnce();
+    expect(s.ctx.registries.sync.status(ACCOUNT).lastError).toMatch(/Products: Read/);
   });
 
   it('without Invoices: Read: customers and subscriptions arrive, invoices are left out, and the words say so', async () => {
@@ -75,8 +73,8 @@ describe('sync with a restricted key', () => {
     server = await startStripeServer({ accountId: ACCOUNT, restrictedKeys: { [KEY]: ['rak_product_read'] } });
     const customer = server.store.createCustomer({ name: 'Ada Lovelace' });
     s = await testServices({ env: { STRIPE_SECRET_KEY: KEY, BSC_SYNC_AUTOSTART: '0' }, stripeApiBase: server.url, skipDemoSeed: true });
-    setPacing(s.ctx, { ratePerSecond: 2_000, maxConcurrent: 8, retryBaseMs: 5 });
-    const engine = SyncManager.of(s.ctx).engine(ACCOUNT);
+    s.ctx.registries.stripeClients.setPacing({ ratePerSecond: 2_000, maxConcurrent: 8, retryBaseMs: 5 });
+    const engine = s.ctx.registries.sync.engine(ACCOUNT);
     expect((await engine.syncOnce()).missingPermissions).toEqual([]);
     const product = server.store.createProduct({ name: 'Team plan' });
     const price = server.store.createPrice({ product: product.id as string, unitAmount: 4900, currency: 'usd', interval: 'month' });
@@ -84,7 +82,7 @@ describe('sync with a restricted key', () => {
     const pass = await engine.syncOnce();
     expect(pass.missingPermissions).toEqual(['rak_product_read']);
     expect(cachedMirror(s.ctx.db, ACCOUNT).subscriptions[sub.id as string]).toBeDefined();
-    expect(SyncManager.of(s.ctx).status(ACCOUNT).lastError).toMatch(/Products: Read \(rak_product_read\)/);
+    expect(s.ctx.registries.sync.status(ACCOUNT).lastError).toMatch(/Products: Read \(rak_product_read\)/);
   });
 
   it('a full secret key has nothing missing and no words', async () => {

@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { runBackfill } from '../../electron/services/sync/backfill';
-import { accountStripe, setPacing } from '../../electron/services/sync/clients';
 import { pollEvents } from '../../electron/services/sync/events-poller';
-import type { BackfillPage, SyncSink } from '../../electron/services/sync/sink';
+import type { BackfillPage } from '../../electron/services/sync/sink';
 import { SqliteSyncSink } from '../../electron/services/sync/sqlite-sink';
 import { startStripeServer, type StripeServer } from '../stripe-server';
 import { testServices, type TestServices } from '../helpers/services';
@@ -102,8 +101,8 @@ describe('sliced backfill, property', () => {
           const existing = store.all('customer').map((c) => c.id as string);
 
           services = await testServices({ env: { STRIPE_SECRET_KEY: KEY, BSC_SYNC_AUTOSTART: '0' }, stripeApiBase: server.url, skipDemoSeed: true });
-          setPacing(services.ctx, { ratePerSecond: 5_000, maxConcurrent: 32, retryBaseMs: 5 });
-          const { client } = accountStripe(services.ctx, ACCOUNT);
+          services.ctx.registries.stripeClients.setPacing({ ratePerSecond: 5_000, maxConcurrent: 32, retryBaseMs: 5 });
+          const { client } = services.ctx.registries.stripeClients.forAccount(ACCOUNT);
           const during: string[] = [];
           const sink = new CountingSink(services, (n) => {
             // The account keeps changing while the backfill runs.

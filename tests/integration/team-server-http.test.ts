@@ -219,7 +219,7 @@ describe('team server: the feed', () => {
           r.on('data', (c) => chunks.push(c));
           r.on('end', () => resolve(Buffer.concat(chunks)));
         }).on('error', reject),
-      );
+      ).catch(reject);
     });
     expect(zlib.gunzipSync(raw).toString('utf8').split('\n')[0]).toContain('"seq":4');
   });

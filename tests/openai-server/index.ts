@@ -149,7 +149,17 @@ export async function startOpenAIServer(initial?: Script): Promise<OpenAIServer>
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
+    // A script that throws answers 500 with its message (the test sees it) instead of hanging.
+    req.on('end', () => {
+      answer().catch((err: unknown) => {
+        if (res.headersSent) res.destroy();
+        else {
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { message: `loopback script failed: ${err instanceof Error ? err.message : String(err)}`, type: 'server_error' } }));
+        }
+      });
+    });
+    const answer = async () => {
       const raw = Buffer.concat(chunks).toString('utf8');
       let body: Record<string, unknown> = {};
       try {
@@ -264,7 +274,7 @@ export async function startOpenAIServer(initial?: Script): Promise<OpenAIServer>
       if (!send({ type: 'response.completed', sequence_number: 99, response: { id: rid, object: 'response', created_at: created, model: sreq.model, status: 'completed', usage: usageResponses } }, 'response.completed')) return;
       finished = true;
       res.end();
-    });
+    };
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

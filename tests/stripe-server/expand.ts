@@ -4,7 +4,7 @@ import { list, type StripeObject } from './shapes';
 import { PREFIX_TYPES } from './store-core';
 import type { StripeStore } from './store';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+/* eslint-disable @typescript-eslint/no-explicit-any -- the stand-in server builds and patches objects of every Stripe type generically; their shapes are checked against Stripe's own fixtures, not the SDK types */
 
 // `expand[]` like Stripe: dotted paths, `data.` to reach into list items, at most 4 levels
 // (`data.` counts). A reference (`cus_…`) becomes the object; an "includable" field that is absent

@@ -37,10 +37,15 @@ async function main(): Promise<void> {
     }, 1000);
   }
   process.stdout.write(JSON.stringify({ url: server.url, port: server.port }) + '\n');
-  const stop = async () => {
+  const stop = () => {
     if (timer) clearInterval(timer);
-    await server.close();
-    process.exit(0);
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`stripe test server did not close cleanly: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

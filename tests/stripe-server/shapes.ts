@@ -3,7 +3,7 @@
 // (../shared/stripe/fixtures3.json). Nested defaults are frozen and shared between objects, so a
 // store holding 100k invoices stays small; updates always build new objects (see store.ts).
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+/* eslint-disable @typescript-eslint/no-explicit-any -- the stand-in server builds and patches objects of every Stripe type generically; their shapes are checked against Stripe's own fixtures, not the SDK types */
 export type StripeObject = { id: string; object: string; created: number; [key: string]: any };
 export type Metadata = Record<string, string>;
 

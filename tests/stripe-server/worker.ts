@@ -46,22 +46,29 @@ const ops: Record<string, (...args: never[]) => unknown> = {
 
 async function main(): Promise<void> {
   server = await startStripeServer(workerData ?? {});
-  parentPort!.on('message', async (msg: Request | 'close') => {
+  parentPort!.on('message', (msg: Request | 'close') => {
     if (msg === 'close') {
-      await server.close();
-      parentPort!.postMessage({ closed: true });
+      server.close().then(
+        () => parentPort!.postMessage({ closed: true }),
+        (err: unknown) => parentPort!.postMessage({ closed: false, error: err instanceof Error ? err.message : String(err) }),
+      );
       return;
     }
-    try {
-      const fn = ops[msg.op];
-      if (!fn) throw new Error(`unknown op ${msg.op}`);
-      const result = await (fn as (...a: unknown[]) => unknown)(...msg.args);
-      parentPort!.postMessage({ id: msg.id, result });
-    } catch (err) {
-      parentPort!.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) });
-    }
+    void answer(msg);
   });
   parentPort!.postMessage({ ready: true, url: server.url, port: server.port });
+}
+
+/** Runs one op; its failure goes back to the caller as the reply's error, never unhandled. */
+async function answer(msg: Request): Promise<void> {
+  try {
+    const fn = ops[msg.op];
+    if (!fn) throw new Error(`unknown op ${msg.op}`);
+    const result = await (fn as (...a: unknown[]) => unknown)(...msg.args);
+    parentPort!.postMessage({ id: msg.id, result });
+  } catch (err) {
+    parentPort!.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) });
+  }
 }
 
 void main();

@@ -9,7 +9,7 @@ import { parseMarkdownArticle, slugFromFileName } from '../../electron/services/
 import { importKbFolder, getKbArticle } from '../../electron/services/copilot/kb/store';
 import { ftsQuery, reciprocalRankFusion, searchKb } from '../../electron/services/copilot/kb/search';
 import { embedMissingChunks } from '../../electron/services/copilot/kb/embed';
-import { vecTableDimensions } from '../../electron/services/copilot/kb/vectors';
+import { VecExtension, vecTableDimensions } from '../../electron/services/copilot/kb/vectors';
 import { tempDir } from '../helpers/services';
 import { hashEmbedding } from '../openai-server';
 
@@ -60,10 +60,11 @@ describe('knowledge base', () => {
 
   it('imports the sample KB, finds the refund timing by keyword, and skips unchanged files on re-import', () => {
     const d = db();
-    const first = importKbFolder(d, SAMPLE_KB, 1);
+    const vec = new VecExtension(d);
+    const first = importKbFolder(d, vec, SAMPLE_KB, 1);
     expect(first.documents).toBeGreaterThanOrEqual(5);
     expect(first.problems).toEqual([]);
-    expect(importKbFolder(d, SAMPLE_KB, 2)).toMatchObject({ documents: 0, unchanged: first.documents });
+    expect(importKbFolder(d, vec, SAMPLE_KB, 2)).toMatchObject({ documents: 0, unchanged: first.documents });
     return searchKb(d, 'how long does a refund take to reach my card', { limit: 3 }).then((hits) => {
       expect(hits[0]).toMatchObject({ ref: 'kb:refunds', via: ['keyword'] });
       expect(hits[0]!.snippet).toMatch(/business days/);
@@ -73,16 +74,17 @@ describe('knowledge base', () => {
 
   it('a re-imported article replaces the old one under the same citation id; bad folders get clear errors', async () => {
     const d = db();
-    importKbFolder(d, SAMPLE_KB, 1);
+    const vec = new VecExtension(d);
+    importKbFolder(d, vec, SAMPLE_KB, 1);
     const { dir, cleanup } = tempDir();
     try {
       fs.writeFileSync(path.join(dir, 'refunds.md'), '# Refunds (ours)\n\n## Policy\n\nWe refund within thirty days, no questions asked.');
-      const r = importKbFolder(d, dir, 2);
+      const r = importKbFolder(d, vec, dir, 2);
       expect(r).toMatchObject({ documents: 1, chunks: 1 });
       expect((await searchKb(d, 'thirty days', { limit: 1 }))[0]).toMatchObject({ ref: 'kb:refunds', title: 'Refunds (ours)' });
       expect(await searchKb(d, 'ARN reference number bank', { limit: 5 })).not.toContainEqual(expect.objectContaining({ ref: 'kb:refunds' }));
-      expect(() => importKbFolder(d, path.join(dir, 'missing'), 3)).toThrow(/There is no folder/);
-      expect(() => importKbFolder(d, path.join(dir, 'refunds.md'), 3)).toThrow(/is a file, not a folder/);
+      expect(() => importKbFolder(d, vec, path.join(dir, 'missing'), 3)).toThrow(/There is no folder/);
+      expect(() => importKbFolder(d, vec, path.join(dir, 'refunds.md'), 3)).toThrow(/is a file, not a folder/);
     } finally {
       cleanup();
     }
@@ -91,7 +93,8 @@ describe('knowledge base', () => {
   it('turns any text into a safe FTS query (FTS syntax in the input cannot break or widen the search)', async () => {
     expect(ftsQuery('refund "NEAR" OR * ) (')).toBe('"refund" OR "near"');
     const d = db();
-    importKbFolder(d, SAMPLE_KB, 1);
+    const vec = new VecExtension(d);
+    importKbFolder(d, vec, SAMPLE_KB, 1);
     await fc.assert(
       // Queries that really carry FTS5 syntax (a random string almost never does): operators,
       // quotes, prefixes, column filters and parentheses around real KB words, plus random text.
@@ -127,18 +130,19 @@ describe('knowledge base', () => {
 
   it('embeds chunks into sqlite-vec and ranks by meaning and keywords together (hybrid)', async () => {
     const d = db();
-    importKbFolder(d, SAMPLE_KB, 1);
+    const vec = new VecExtension(d);
+    importKbFolder(d, vec, SAMPLE_KB, 1);
     const { model, calls } = mockEmbedder();
-    const n = await embedMissingChunks(d, model, 'mock-embed', { now: () => 5 });
+    const n = await embedMissingChunks(vec, model, 'mock-embed', { now: () => 5 });
     expect(n).toBe((d.prepare('SELECT COUNT(*) AS n FROM kb_chunks').get() as { n: number }).n);
     expect(vecTableDimensions(d)).toBe(64);
-    expect(await embedMissingChunks(d, model, 'mock-embed', { now: () => 6 })).toBe(0);
+    expect(await embedMissingChunks(vec, model, 'mock-embed', { now: () => 6 })).toBe(0);
     const callsBefore = calls.length;
-    const hits = await searchKb(d, 'expired card new expiry', { limit: 3, embeddingModel: 'mock-embed', embedQuery: async (t) => hashEmbedding(t) });
+    const hits = await searchKb(d, 'expired card new expiry', { limit: 3, embeddingModel: 'mock-embed', vectors: vec, embedQuery: async (t) => hashEmbedding(t) });
     expect(calls.length).toBe(callsBefore);
     expect(hits[0]!.via).toEqual(['keyword', 'vector']);
     expect(['kb:payment-methods', 'kb:retries']).toContain(hits[0]!.ref);
     // A different model's vectors are never mixed with these: its chunks count as missing.
-    expect(await searchKb(d, 'expired card', { limit: 3, embeddingModel: 'other-model', embedQuery: async (t) => hashEmbedding(t) }).then((h) => h.every((x) => !x.via.includes('vector')))).toBe(true);
+    expect(await searchKb(d, 'expired card', { limit: 3, embeddingModel: 'other-model', vectors: vec, embedQuery: async (t) => hashEmbedding(t) }).then((h) => h.every((x) => !x.via.includes('vector')))).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decide, isOpenStage, type CaseEvent, type CaseState, type StripeObservation } from '../../electron/services/dunning/stage-machine';
-import { MANUAL_DUNNING_STAGES, type DunningStage } from '../../shared/contract/dunning';
+import { decide, type CaseEvent, type CaseState, type StripeObservation } from '../../electron/services/dunning/stage-machine';
+import { isOpenDunningStage, MANUAL_DUNNING_STAGES, type DunningStage } from '../../shared/contract/dunning';
 
 // The pure machine over one subject's chain of cases, driven by random event sequences.
 
@@ -24,7 +24,7 @@ function apply(chain: ChainCase[], event: CaseEvent): { chain: ChainCase[]; deci
       break;
     case 'move':
       next[next.length - 1]!.stage = decision.to;
-      if (!isOpenStage(decision.to)) next[next.length - 1]!.closedBy = event;
+      if (!isOpenDunningStage(decision.to)) next[next.length - 1]!.closedBy = event;
       break;
   }
   return { chain: next, decision };
@@ -70,19 +70,19 @@ describe('dunning stage machine (property)', () => {
           const { chain: after, decision } = apply(chain, event);
           // closed cases are frozen
           before.forEach((c, i) => {
-            if (!isOpenStage(c.stage)) expect(after[i]).toEqual(c);
+            if (!isOpenDunningStage(c.stage)) expect(after[i]).toEqual(c);
           });
           // the chain grows only by a failure newer than anything the head saw
           if (after.length > before.length) {
             expect(event.type === 'stripe' && event.observation.kind === 'failing').toBe(true);
             const head = before.at(-1);
             if (head) {
-              expect(isOpenStage(head.stage)).toBe(false);
+              expect(isOpenDunningStage(head.stage)).toBe(false);
               expect((event as { observation: { failureMark: number } }).observation.failureMark).toBeGreaterThan(head.failureMark);
             }
           }
-          expect(after.filter((c) => isOpenStage(c.stage)).length).toBeLessThanOrEqual(1);
-          after.slice(0, -1).forEach((c) => expect(isOpenStage(c.stage)).toBe(false));
+          expect(after.filter((c) => isOpenDunningStage(c.stage)).length).toBeLessThanOrEqual(1);
+          after.slice(0, -1).forEach((c) => expect(isOpenDunningStage(c.stage)).toBe(false));
           if (decision.kind === 'refused') expect(event.type).toBe('manual');
           chain = after;
         }
@@ -111,7 +111,7 @@ describe('dunning stage machine (property)', () => {
       fc.property(events, (seq) => {
         let chain: ChainCase[] = [];
         for (const event of seq) {
-          const headOpen = chain.length > 0 && isOpenStage(chain.at(-1)!.stage);
+          const headOpen = chain.length > 0 && isOpenDunningStage(chain.at(-1)!.stage);
           const { chain: after, decision } = apply(chain, event);
           if (headOpen && event.type === 'stripe' && (event.observation.kind === 'paid' || event.observation.kind === 'subscription_active')) {
             expect(after.at(-1)!.stage).toBe('recovered');
@@ -139,7 +139,7 @@ describe('dunning stage machine (property)', () => {
     for (const from of stages) {
       for (const to of [...MANUAL_DUNNING_STAGES, 'recovered'] as const) {
         const d = decide({ stage: from, failureMark: 0, amountAtRisk: 1 }, { type: 'manual', to });
-        const expected = isOpenStage(from) && to !== 'recovered' && to !== from;
+        const expected = isOpenDunningStage(from) && to !== 'recovered' && to !== from;
         expect(d.kind, `${from} → ${to}`).toBe(expected ? 'move' : 'refused');
         if (d.kind === 'refused') expect(d.reason.length).toBeGreaterThan(10);
       }

@@ -2,6 +2,7 @@ import { AppError } from '../../../shared/contract/errors';
 import { COPILOT_LENGTHS, COPILOT_TONES, type CopilotAnalysis } from '../../../shared/contract/copilot';
 import { UsageError, type CliCommand } from '../command';
 import { openServices } from '../open-services';
+import { agentName } from '../../services/workspace/agent-name';
 import { snakeKeys } from '../snake-case';
 
 // `copilot <customer> --message "…"`: the copilot's understanding, proposed actions and draft for one
@@ -26,7 +27,7 @@ export const copilotCommand: CliCommand = {
 
     const services = await openServices(globals, io);
     try {
-      const result = await services.table.dispatch('copilot.analyze', { customerId, message, tone, length, rulesOnly: Boolean(values.rules) }, { actor: 'cli' });
+      const result = await services.table.dispatch('copilot.analyze', { customerId, message, tone, length, rulesOnly: Boolean(values.rules) }, { actor: agentName(services.ctx) });
       if (!result.ok) throw new AppError(result.error.code, result.error.message, result.error.details);
       const a = result.value as CopilotAnalysis;
       if (globals.json) {

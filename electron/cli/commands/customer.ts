@@ -3,13 +3,13 @@ import type { Customer360 } from '../../../shared/contract/customers';
 import { formatMoney } from '../../../shared/domain/money';
 import { UsageError, type CliCommand } from '../command';
 import { openServices } from '../open-services';
+import { agentName } from '../../services/workspace/agent-name';
 import { snakeKeys } from '../snake-case';
-
-const OPEN_STAGES = new Set(['new', 'contacted', 'awaiting_customer']);
+import { isOpenDunningStage } from '../../../shared/contract/dunning';
 
 /** The CLI shape: Stripe-style snake_case, with `dunning` summarized as a state plus its cases. */
 export function customerJson(c: Customer360): Record<string, unknown> {
-  const open = c.dunning.filter((d) => OPEN_STAGES.has(d.stage));
+  const open = c.dunning.filter((d) => isOpenDunningStage(d.stage));
   const { dunning, paymentMethods, ...rest } = c;
   return {
     ...(snakeKeys(rest) as Record<string, unknown>),
@@ -29,7 +29,7 @@ export const customerCommand: CliCommand = {
 
     const services = await openServices(globals, io);
     try {
-      const result = await services.table.dispatch('customers.get', { customerId }, { actor: 'cli' });
+      const result = await services.table.dispatch('customers.get', { customerId }, { actor: agentName(services.ctx) });
       if (!result.ok) throw new AppError(result.error.code, result.error.message, result.error.details);
       const c = result.value as Customer360;
       if (globals.json) {
@@ -51,7 +51,7 @@ export const customerCommand: CliCommand = {
         const flags = [pm.isDefault ? 'default' : null, pm.expired ? 'EXPIRED' : null, pm.expiringSoon ? 'expiring soon' : null].filter(Boolean).join(', ');
         io.out(`  ${pm.id}  ${pm.brand ?? pm.type} •••• ${pm.last4 ?? '—'}  ${pm.expMonth ?? '?'}/${pm.expYear ?? '?'}${flags ? `  (${flags})` : ''}`);
       }
-      const open = c.dunning.filter((d) => OPEN_STAGES.has(d.stage));
+      const open = c.dunning.filter((d) => isOpenDunningStage(d.stage));
       io.out(`notes (${c.notes.length})`);
       for (const n of c.notes) io.out(`  ${new Date(n.createdAt).toISOString().slice(0, 16).replace('T', ' ')}  ${n.author}${n.pending ? ' (pending: not on the team server yet)' : ''}${n.notSaved ? ` (${n.notSaved})` : ''}: ${n.body.replace(/\s+/g, ' ').slice(0, 200)}`);
       io.out(`dunning: ${open.length ? open.map((d) => `${d.stage} ${formatMoney(d.amountAtRisk, d.currency)} at risk`).join('; ') : 'no open case'}`);

@@ -1,9 +1,8 @@
-import { agentName } from '../../services/workspace/handlers';
+import { agentName } from '../../services/workspace/agent-name';
 import { DUNNING_STAGES } from '../../../shared/contract/dunning';
 import { AppError } from '../../../shared/contract/errors';
 import { UsageError, type CliGlobals, type CliIo } from '../command';
 import { openServices } from '../open-services';
-import { teamDeskOf } from '../../services/team/team-desk';
 
 // `dunning assign <invoice> <agent>` and `dunning stage <invoice> <stage>`: the queue's own calls
 // (the same stage machine, the same audit), for scripts and team leads. The case is found by its
@@ -20,7 +19,7 @@ function findCase(services: Awaited<ReturnType<typeof openServices>>, ref: strin
   }
   if (!/^in_[A-Za-z0-9_]{1,250}$/.test(ref)) throw new UsageError(`dunning: "${ref}" is neither an invoice id (in_…) nor a case number.`);
   const row = ctx.db.prepare('SELECT id FROM dunning_cases WHERE account_id = ? AND invoice_id = ? ORDER BY (closed_at IS NULL) DESC, id DESC LIMIT 1').get(accountId, ref) as { id: number } | undefined;
-  if (!row) throw new AppError('not_found', `No dunning case for invoice ${ref} in ${accountId}${teamDeskOf(ctx) ? '' : ' (run `sync` first if the invoice failed recently)'}.`);
+  if (!row) throw new AppError('not_found', `No dunning case for invoice ${ref} in ${accountId}${ctx.registries.teamDesk ? '' : ' (run `sync` first if the invoice failed recently)'}.`);
   return row.id;
 }
 
@@ -31,7 +30,7 @@ export async function changeDunningCase(action: 'assign' | 'stage', args: string
   if (action === 'stage' && !(DUNNING_STAGES as readonly string[]).includes(value)) throw new UsageError(`dunning stage: unknown stage "${value}". Stages: ${DUNNING_STAGES.join(', ')}`);
   const services = await openServices(globals, io);
   try {
-    const team = teamDeskOf(services.ctx);
+    const team = services.ctx.registries.teamDesk;
     if (team) await team.replica.pull().catch(() => {});
     const caseId = findCase(services, ref);
     const [name, input] = action === 'assign' ? (['dunning.assign', { caseIds: [caseId], assignee: value === 'none' ? null : value }] as const) : (['dunning.setStage', { caseIds: [caseId], stage: value }] as const);

@@ -4,6 +4,7 @@ import { formatMoney } from '../../../shared/domain/money';
 import { CASE_COLUMNS, caseRecord, toCsv } from '../../services/dunning/csv';
 import { UsageError, type CliCommand } from '../command';
 import { openServices } from '../open-services';
+import { agentName } from '../../services/workspace/agent-name';
 import { changeDunningCase } from './dunning-change';
 
 const PAGE = 1000;
@@ -37,7 +38,7 @@ export const dunningCommand: CliCommand = {
       // Through the handler table (the same validation as the app), page by page.
       const rows: DunningCaseRow[] = [];
       for (let offset = 0; ; offset += PAGE) {
-        const r = await services.table.dispatch('dunning.list', { filters, offset, limit: PAGE }, { actor: 'cli' });
+        const r = await services.table.dispatch('dunning.list', { filters, offset, limit: PAGE }, { actor: agentName(services.ctx) });
         if (!r.ok) throw new AppError(r.error.code, r.error.message, r.error.details);
         const page = r.value as { rows: DunningCaseRow[]; total: number };
         rows.push(...page.rows);

@@ -1,9 +1,8 @@
-import { agentName } from '../../services/workspace/handlers';
+import { agentName } from '../../services/workspace/agent-name';
 import { AppError } from '../../../shared/contract/errors';
 import type { NoteView } from '../../../shared/contract/customers';
 import { UsageError, type CliCommand } from '../command';
 import { openServices } from '../open-services';
-import { teamDeskOf } from '../../services/team/team-desk';
 
 // `note add <customer> TEXT`: the same call as the customer view's N. On a team the note goes to
 // the team server under the token's agent (queued and said so when the server cannot be reached);
@@ -21,7 +20,7 @@ export const noteCommand: CliCommand = {
     if (!body) throw new UsageError('note add: the note is empty. Pass its text after the customer id.');
     const services = await openServices(globals, io);
     try {
-      const team = teamDeskOf(services.ctx);
+      const team = services.ctx.registries.teamDesk;
       if (team) await team.replica.pull().catch(() => {});
       const r = await services.table.dispatch('notes.add', { customerId, body }, { actor: agentName(services.ctx) });
       if (!r.ok) throw new AppError(r.error.code, r.error.message, r.error.details);

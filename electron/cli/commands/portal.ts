@@ -2,6 +2,7 @@ import { AppError } from '../../../shared/contract/errors';
 import { PORTAL_FLOW_LABELS, PORTAL_FLOWS, type PortalFlow, type PortalLinkRecord } from '../../../shared/contract/portal';
 import { UsageError, type CliCommand } from '../command';
 import { openServices } from '../open-services';
+import { agentName } from '../../services/workspace/agent-name';
 
 function isFlow(value: string): value is PortalFlow {
   return (PORTAL_FLOWS as readonly string[]).includes(value);
@@ -21,7 +22,7 @@ export const portalCommand: CliCommand = {
 
     const services = await openServices(globals, io);
     try {
-      const actor = services.ctx.settings.get<string>('agent_name', io.env.USER || 'cli');
+      const actor = agentName(services.ctx);
       const input = {
         customerId,
         flow,

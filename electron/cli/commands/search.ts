@@ -2,6 +2,7 @@ import { AppError } from '../../../shared/contract/errors';
 import type { SearchHit } from '../../../shared/contract/customers';
 import { UsageError, type CliCommand } from '../command';
 import { openServices } from '../open-services';
+import { agentName } from '../../services/workspace/agent-name';
 import { snakeKeys } from '../snake-case';
 import { drainSearchQueueFully } from '../../services/search/index-queue';
 
@@ -22,7 +23,7 @@ export const searchCommand: CliCommand = {
       // A one-shot process: index whatever a sync run (perhaps another process) left queued.
       drainSearchQueueFully(services.ctx.db);
       // Through the handler table, so the CLI validates exactly as the app does.
-      const result = await services.table.dispatch('customers.search', { query, limit }, { actor: 'cli' });
+      const result = await services.table.dispatch('customers.search', { query, limit }, { actor: agentName(services.ctx) });
       if (!result.ok) throw new AppError(result.error.code, result.error.message, result.error.details);
       const hits = result.value as SearchHit[];
       if (globals.json) {

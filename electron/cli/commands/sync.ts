@@ -2,9 +2,6 @@ import { AppError } from '../../../shared/contract/errors';
 import type { SyncProgress } from '../../../shared/contract/streams';
 import { UsageError, type CliCommand } from '../command';
 import { openServices } from '../open-services';
-import { setPacing } from '../../services/sync/clients';
-import { SyncManager } from '../../services/sync/manager';
-import { teamDeskOf } from '../../services/team/team-desk';
 
 // `sync`: backfill the account of STRIPE_SECRET_KEY into the cache if it has not been, then apply
 // the new events once. `--full` reads everything again; `--watch` keeps polling until Ctrl-C.
@@ -43,7 +40,7 @@ export const syncCommand: CliCommand = {
     const started = performance.now();
     try {
       const ctx = services.ctx;
-      const team = teamDeskOf(ctx);
+      const team = ctx.registries.teamDesk;
       if (team) {
         // Team mode: the team server synced Stripe; this desk takes its snapshot (first time, or
         // behind the pruned point) and the feed after it. No Stripe request is made here.
@@ -68,8 +65,8 @@ export const syncCommand: CliCommand = {
       const account = ctx.workspace.current();
       if (account.isDemo) throw new AppError('not_configured', 'No Stripe account to sync: set STRIPE_SECRET_KEY (and STRIPE_API_BASE for a local test server).');
       if (!ctx.workspace.hasKey(account.id)) throw new AppError('not_configured', `No key for ${account.id}: set STRIPE_SECRET_KEY to that account's key to sync it (reading its cache needs none).`);
-      if (rate !== undefined || concurrency !== undefined) setPacing(ctx, { ratePerSecond: rate, maxConcurrent: concurrency });
-      const manager = SyncManager.of(ctx);
+      if (rate !== undefined || concurrency !== undefined) ctx.registries.stripeClients.setPacing({ ratePerSecond: rate, maxConcurrent: concurrency });
+      const manager = ctx.registries.sync;
       const engine = manager.engine(account.id);
       let lastLine = 0;
       const unsubscribe = ctx.hub.subscribe((channel, payload) => {

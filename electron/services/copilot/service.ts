@@ -4,7 +4,7 @@ import { generateText } from 'ai';
 import type { CopilotAction, CopilotAnalysis, CopilotLength, CopilotTone, KbHit } from '../../../shared/contract/copilot';
 import { AppError } from '../../../shared/contract/errors';
 import type { ServiceContext } from '../core/context';
-import { agentName } from '../workspace/handlers';
+import { agentName } from '../workspace/agent-name';
 import { confirmProposal, dismissProposal, type ConfirmDeps } from './actions/confirm';
 import { pruneProposals, recordProposal } from './actions/proposals';
 import { modelAnalysis, rulesAnalysis } from './analyze';
@@ -14,7 +14,6 @@ import { loadCustomerFacts } from './context/customer-facts';
 import { embedMissingChunks, embedQuery } from './kb/embed';
 import { searchKb } from './kb/search';
 import { getKbArticle, importKbFolder, kbIsEmpty, kbSlugs, kbStatus } from './kb/store';
-import { ensureVecExtension } from './kb/vectors';
 import { readCopilotConfig, type CopilotConfig } from './model/config';
 import { toModelAppError } from './model/errors';
 import { createCopilotModels, type CopilotModelFactory, type CopilotModels } from './model/provider';
@@ -78,7 +77,7 @@ export class CopilotService {
       return;
     }
     try {
-      const r = importKbFolder(this.ctx.db, dir, this.ctx.now());
+      const r = importKbFolder(this.ctx.db, this.ctx.registries.vectors, dir, this.ctx.now());
       this.ctx.log.info('sample knowledge base imported', { documents: r.documents, chunks: r.chunks });
     } catch (err) {
       this.ctx.log.warn('the sample knowledge base could not be imported', { error: err });
@@ -93,6 +92,7 @@ export class CopilotService {
     return searchKb(this.ctx.db, query, {
       limit,
       embeddingModel: embedder ? config.embeddingModel : null,
+      vectors: this.ctx.registries.vectors,
       embedQuery: embedder
         ? async (text) => {
             try {
@@ -107,7 +107,7 @@ export class CopilotService {
   }
 
   importKb(folder: string) {
-    const result = importKbFolder(this.ctx.db, folder, this.ctx.now());
+    const result = importKbFolder(this.ctx.db, this.ctx.registries.vectors, folder, this.ctx.now());
     this.ctx.hub.emit('data.changed', { accountId: this.ctx.workspace.current().id, kinds: ['kb'] });
     return result;
   }
@@ -119,7 +119,7 @@ export class CopilotService {
     const model = this.models(config).embedding;
     if (!model) return Promise.resolve(0);
     if (this.embedding) return this.embedding;
-    this.embedding = embedMissingChunks(this.ctx.db, model, config.embeddingModel, { now: this.ctx.now, abortSignal: AbortSignal.timeout(config.timeoutSeconds * 1000 * 4) })
+    this.embedding = embedMissingChunks(this.ctx.registries.vectors, model, config.embeddingModel, { now: this.ctx.now, abortSignal: AbortSignal.timeout(config.timeoutSeconds * 1000 * 4) })
       .catch((err) => {
         const mapped = toModelAppError(err, config);
         this.ctx.log.warn('knowledge-base embeddings failed; keyword search still works', { error: mapped.message });
@@ -133,7 +133,7 @@ export class CopilotService {
 
   kbStatus() {
     const config = this.config();
-    return kbStatus(this.ctx.db, Boolean(config.configured && config.embeddingModel && ensureVecExtension(this.ctx.db).ok));
+    return kbStatus(this.ctx.db, Boolean(config.configured && config.embeddingModel && this.ctx.registries.vectors.ensure().ok));
   }
 
   kbArticle(ref: string) {

@@ -6,6 +6,7 @@ import type { Redactor } from './redact';
 import type { SecretStore } from './secrets';
 import type { Settings } from './settings';
 import type { Workspace } from '../workspace/workspace';
+import type { ServiceRegistries } from '../registries';
 
 /** Things the host (Electron main, harness, CLI) provides that the services cannot do themselves. */
 export interface HostHooks {
@@ -22,6 +23,8 @@ export interface ServicesOptions {
   /** The cache's folder is the console's own (user data, the CLI's default): kept 0700 (db/open.ts). */
   privateCacheFolder?: boolean;
   appVersion?: string;
+  /** Who acts until the agent names themselves in Settings (the CLI: the OS user); else 'agent'. */
+  defaultAgentName?: string;
   /** Deterministic demo data seed and size. */
   demo?: { seed?: number; customers?: number };
   /** Skip seeding the demo workspace (tests that bring their own data). */
@@ -50,4 +53,6 @@ export interface ServiceContext {
   workspace: Workspace;
   now: () => number;
   options: ServicesOptions;
+  /** The long-lived objects built with the services and closed with them (registries.ts). */
+  registries: ServiceRegistries;
 }

@@ -1,5 +1,5 @@
 import type { ServiceContext } from '../core/context';
-import type { DunningCaseDetail } from '../../../shared/contract/dunning';
+import { isOpenDunningStage, type DunningCaseDetail } from '../../../shared/contract/dunning';
 import { AppError } from '../../../shared/contract/errors';
 import { describeAdviceCode, describeDeclineCode } from '../../../shared/domain/decline-codes';
 import { caseHistory, getCase } from './case-store';
@@ -7,7 +7,6 @@ import { caseNotes } from './manual-actions';
 import { currentPaymentMethod } from './payment-method';
 import { selectRows } from './queue-query';
 import { retryEligibility } from './retry-policy';
-import { isOpenStage } from './stage-machine';
 
 /** One case with what the panel shows: the decline in words, whether a retry is allowed, notes, history. */
 export function getDunningCase(ctx: ServiceContext, caseId: number): DunningCaseDetail {
@@ -17,7 +16,7 @@ export function getDunningCase(ctx: ServiceContext, caseId: number): DunningCase
   const [row] = selectRows(ctx.db, [caseId], nowS);
   const currentPm = currentPaymentMethod(ctx.db, c);
   const eligibility = retryEligibility({ category: c.category, declineCode: c.decline_code, paymentMethodAtDecline: c.payment_method_at_decline, currentPaymentMethod: currentPm });
-  const retry = !isOpenStage(c.stage)
+  const retry = !isOpenDunningStage(c.stage)
     ? { allowed: false, paymentMethodChanged: eligibility.paymentMethodChanged, reason: `The case is ${c.stage}; there is nothing to retry.` }
     : !c.invoice_id
       ? { allowed: false, paymentMethodChanged: eligibility.paymentMethodChanged, reason: "The subscription's unpaid invoice is not in the cache yet; refresh the customer." }

@@ -11,7 +11,8 @@ import { retryDunningCase } from './retry-payment';
 import { deleteView, listSavedViews, saveView } from './saved-views';
 import { sendPaymentMethodLinks } from './send-portal-links';
 import { prepared } from '../db/statements';
-import { invalidateQueueSnapshot, patchQueueSnapshot } from './queue-snapshot';
+import { OPEN_STAGES_SQL } from './open-stages-sql';
+import { agentName } from '../workspace/agent-name';
 
 const nowSeconds = (ctx: ServiceContext) => Math.floor(ctx.now() / 1000);
 
@@ -29,8 +30,8 @@ export function registerDunningHandlers(table: HandlerTable, ctx: ServiceContext
   const stopInvalidating = ctx.hub.subscribe((channel, payload) => {
     if (channel !== 'data.changed') return;
     const change = payload as { accountId: string; customerIds?: string[] };
-    if (change.customerIds) patchQueueSnapshot(ctx.db, change.accountId, change.customerIds);
-    else invalidateQueueSnapshot(ctx.db);
+    if (change.customerIds) ctx.registries.queueSnapshots.patch(change.accountId, change.customerIds);
+    else ctx.registries.queueSnapshots.invalidate();
   });
   onClose(() => {
     auto.stop();
@@ -40,10 +41,10 @@ export function registerDunningHandlers(table: HandlerTable, ctx: ServiceContext
   const account = () => ctx.workspace.current().id;
   table.register('dunning', {
     'dunning.count': () => {
-      const row = prepared(ctx.db, `SELECT COUNT(*) AS n FROM dunning_cases WHERE account_id = ? AND stage IN ('new', 'contacted', 'awaiting_customer')`).get(account()) as { n: number };
+      const row = prepared(ctx.db, `SELECT COUNT(*) AS n FROM dunning_cases WHERE account_id = ? AND stage IN ${OPEN_STAGES_SQL}`).get(account()) as { n: number };
       return { open: row.n };
     },
-    'dunning.list': ({ filters, sort, offset, limit }) => listDunningCases(ctx.db, account(), { filters, sort }, { offset, limit }, nowSeconds(ctx)),
+    'dunning.list': ({ filters, sort, offset, limit }) => listDunningCases(ctx.db, ctx.registries.queueSnapshots, account(), { filters, sort }, { offset, limit }, nowSeconds(ctx)),
     'dunning.get': ({ caseId }) => getDunningCase(ctx, caseId),
     'dunning.assign': ({ caseIds, assignee }, call) => ({ updated: assignCases(ctx, caseIds, assignee, call.actor) }),
     'dunning.setStage': ({ caseIds, stage }, call) => moveCasesToStage(ctx, caseIds, stage, call.actor),
@@ -51,14 +52,14 @@ export function registerDunningHandlers(table: HandlerTable, ctx: ServiceContext
     'dunning.sendPortalLinks': ({ caseIds }, call) => sendPaymentMethodLinks(ctx, caseIds, call.actor),
     'dunning.retry': ({ caseId }, call) => retryDunningCase(ctx, caseId, call.actor),
     'dunning.exportCsv': ({ filters, sort }) => {
-      const rows = allDunningCases(ctx.db, account(), { filters, sort }, nowSeconds(ctx));
+      const rows = allDunningCases(ctx.db, ctx.registries.queueSnapshots, account(), { filters, sort }, nowSeconds(ctx));
       const stamp = new Date(ctx.now()).toISOString().slice(0, 16).replace(/[-:T]/g, '');
       return { filename: `dunning-${stamp}.csv`, csv: toCsv(EXPORT_COLUMNS, rows.map(exportRecord), { spreadsheetSafe: true }), rows: rows.length };
     },
     'dunning.metrics': () => dunningMetrics(ctx.db, account(), nowSeconds(ctx)),
     'dunning.assignees': () => {
       const rows = prepared(ctx.db, 'SELECT DISTINCT assignee FROM dunning_cases WHERE account_id = ? AND assignee IS NOT NULL ORDER BY assignee COLLATE NOCASE').all(account()) as Array<{ assignee: string }>;
-      const me = ctx.settings.get<string>('agent_name', 'agent');
+      const me = agentName(ctx);
       return [...new Set([me, ...rows.map((r) => r.assignee)])];
     },
     'dunning.views.list': () => listSavedViews(ctx.db),

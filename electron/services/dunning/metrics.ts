@@ -2,13 +2,13 @@ import type Database from 'better-sqlite3';
 import type { CategoryMetrics, CurrencyAmount, DunningMetrics, RecoveryRate } from '../../../shared/contract/dunning';
 import type { DeclineCategory } from '../../../shared/domain/decline-codes';
 import { prepared } from '../db/statements';
+import { OPEN_STAGES_SQL } from './open-stages-sql';
 
 // Recovery figures for team leads. Every amount is per currency (never summed across them).
 // Recovery rate is by cohort: of the amount that ENTERED dunning in the period (cases opened in
 // it), how much has been recovered so far; it is 0..1 and comparable between periods.
 
 const DAY = 86_400;
-const OPEN = `('new', 'contacted', 'awaiting_customer')`;
 
 function amounts(db: Database.Database, sql: string, params: unknown[]): CurrencyAmount[] {
   return prepared(db, sql).all(...params) as CurrencyAmount[];
@@ -50,7 +50,7 @@ export function dunningMetrics(db: Database.Database, accountId: string, nowS: n
   const since90 = nowS - 90 * DAY;
   const atRisk = amounts(
     db,
-    `SELECT currency, SUM(amount_at_risk) AS amount, COUNT(*) AS count FROM dunning_cases WHERE account_id = ? AND stage IN ${OPEN} GROUP BY currency ORDER BY amount DESC, currency`,
+    `SELECT currency, SUM(amount_at_risk) AS amount, COUNT(*) AS count FROM dunning_cases WHERE account_id = ? AND stage IN ${OPEN_STAGES_SQL} GROUP BY currency ORDER BY amount DESC, currency`,
     [accountId],
   );
   const recoveredSince = (since: number) =>
@@ -65,13 +65,13 @@ export function dunningMetrics(db: Database.Database, accountId: string, nowS: n
     prepared(
       db,
       `SELECT category, currency,
-              SUM(CASE WHEN stage IN ${OPEN} THEN 1 ELSE 0 END) AS openCases,
-              SUM(CASE WHEN stage IN ${OPEN} THEN amount_at_risk ELSE 0 END) AS atRisk,
+              SUM(CASE WHEN stage IN ${OPEN_STAGES_SQL} THEN 1 ELSE 0 END) AS openCases,
+              SUM(CASE WHEN stage IN ${OPEN_STAGES_SQL} THEN amount_at_risk ELSE 0 END) AS atRisk,
               SUM(CASE WHEN opened_at >= @since THEN entered_amount ELSE 0 END) AS entered,
               SUM(CASE WHEN opened_at >= @since AND stage = 'recovered' THEN recovered_amount ELSE 0 END) AS recovered,
               SUM(CASE WHEN opened_at >= @since AND stage = 'recovered' THEN 1 ELSE 0 END) AS recoveredCases,
               SUM(CASE WHEN opened_at >= @since AND stage = 'lost' THEN 1 ELSE 0 END) AS lostCases
-         FROM dunning_cases WHERE account_id = @a AND (stage IN ${OPEN} OR opened_at >= @since)
+         FROM dunning_cases WHERE account_id = @a AND (stage IN ${OPEN_STAGES_SQL} OR opened_at >= @since)
         GROUP BY category, currency ORDER BY currency, atRisk DESC`,
     ).all({ a: accountId, since: since90 }) as Array<Omit<CategoryMetrics, 'rate'> & { category: DeclineCategory }>
   ).map((r) => ({ ...r, rate: r.entered > 0 ? Math.min(1, r.recovered / r.entered) : null }));

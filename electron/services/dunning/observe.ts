@@ -3,6 +3,7 @@ import type { StripeObservation } from './stage-machine';
 import { prepared, preparedRaw } from '../db/statements';
 import { invoiceObservation } from './invoice-observation';
 import { HISTORY_WINDOW_SECONDS } from './case-plan';
+import { OPEN_STAGES_SQL } from './open-stages-sql';
 
 // Reads, from the Stripe-mirrored rows of the cache, every subject the dunning queue cares about
 // and what Stripe says about it now. Two kinds of subject:
@@ -48,7 +49,6 @@ export interface ObserveScope {
   customerIds?: readonly string[];
 }
 
-const OPEN = `('new', 'contacted', 'awaiting_customer')`;
 
 export const invoiceSubject = (invoiceId: string) => `invoice:${invoiceId}`;
 export const subscriptionSubject = (subscriptionId: string, latestInvoiceId: string | null) => `subscription:${subscriptionId}:${latestInvoiceId ?? 'none'}`;
@@ -110,7 +110,7 @@ function invoiceSql(scope: ObserveScope): string {
          )
       UNION
       SELECT d.invoice_id FROM ${scopedFrom('dunning_cases d', scope)}
-       WHERE d.account_id = @a AND d.invoice_id IS NOT NULL AND ${scope.customerIds ? `d.customer_id = sc.value AND +d.stage IN ${OPEN}` : `d.stage IN ${OPEN}`}
+       WHERE d.account_id = @a AND d.invoice_id IS NOT NULL AND ${scope.customerIds ? `d.customer_id = sc.value AND +d.stage IN ${OPEN_STAGES_SQL}` : `d.stage IN ${OPEN_STAGES_SQL}`}
     )
     SELECT cand.id AS cand_id, i.id, i.customer_id, i.subscription_id, i.status, i.currency, i.amount_due, i.amount_paid,
            i.amount_remaining, i.attempt_count, i.next_payment_attempt, i.paid_at, i.voided_at, i.marked_uncollectible_at, i.created,
@@ -222,11 +222,11 @@ function subscriptionSql(scope: ObserveScope): string {
          AND NOT EXISTS (SELECT 1 FROM dunning_cases d WHERE d.account_id = s.account_id AND s.latest_invoice_id IS NOT NULL AND d.invoice_id = s.latest_invoice_id)
       UNION
       SELECT d.subscription_id FROM ${scopedFrom('dunning_cases d', scope)}
-       WHERE d.account_id = @a AND d.invoice_id IS NULL AND d.subscription_id IS NOT NULL AND ${scope.customerIds ? `d.customer_id = sc.value AND +d.stage IN ${OPEN}` : `d.stage IN ${OPEN}`}
+       WHERE d.account_id = @a AND d.invoice_id IS NULL AND d.subscription_id IS NOT NULL AND ${scope.customerIds ? `d.customer_id = sc.value AND +d.stage IN ${OPEN_STAGES_SQL}` : `d.stage IN ${OPEN_STAGES_SQL}`}
     )
     SELECT cand.id AS cand_id, s.id, s.customer_id, s.status, s.currency, s.latest_invoice_id,
            (SELECT d.customer_id FROM dunning_cases d WHERE d.account_id = @a AND d.subscription_id = cand.id AND d.invoice_id IS NULL ORDER BY d.id DESC LIMIT 1) AS case_customer_id,
-           (SELECT d.subject FROM dunning_cases d WHERE d.account_id = @a AND d.subscription_id = cand.id AND d.invoice_id IS NULL AND d.stage IN ${OPEN} LIMIT 1) AS case_subject,
+           (SELECT d.subject FROM dunning_cases d WHERE d.account_id = @a AND d.subscription_id = cand.id AND d.invoice_id IS NULL AND d.stage IN ${OPEN_STAGES_SQL} LIMIT 1) AS case_subject,
            s.default_payment_method_id AS sub_pm, c.default_payment_method_id AS cus_pm,
            (SELECT SUM(COALESCE(si.unit_amount, 0) * si.quantity) FROM subscription_items si WHERE si.account_id = @a AND si.subscription_id = cand.id) AS items_amount,
            li.status AS latest_status, li.amount_paid AS latest_paid, li.amount_due AS latest_due, li.amount_remaining AS latest_remaining,

@@ -2,16 +2,19 @@ import type Database from 'better-sqlite3';
 import type { CurrencyAmount, DunningCaseRow, DunningQuery } from '../../../shared/contract/dunning';
 import { type CaseRecord } from './case-store';
 import { prepared } from '../db/statements';
-import { isOpenOnly, querySnapshot, queueSnapshot } from './queue-snapshot';
+import { isOpenOnly, querySnapshot, type QueueSnapshots } from './queue-snapshot';
+import { queueConditions, type QueueCondition, type QueueField } from './queue-filter';
+import { THREE_DECIMAL_CURRENCIES, ZERO_DECIMAL_CURRENCIES } from '../../../shared/domain/money';
+import { sqlStringList } from '../db/sql-list';
 
-// The queue: filter, sort and page the cases of one account in SQL. Amount bounds and the amount
+// The queue: filter, sort and page the cases of one account in SQL (what each filter means is in
+// queue-filter.ts, shared with the in-memory open queue). Amount bounds and the amount
 // sort compare each case in the MAJOR units of its own currency (so "over 100" means $100 or ¥100,
 // and ¥5,000 does not outrank $4,000 because its minor units happen to be bigger); sums are never
 // taken across currencies: totals come back per currency.
 
-const ZERO_DECIMAL = `('bif','clp','djf','gnf','jpy','kmf','krw','mga','pyg','rwf','ugx','vnd','vuv','xaf','xof','xpf')`;
-const THREE_DECIMAL = `('bhd','jod','kwd','omr','tnd')`;
-const MAJOR_AMOUNT = `(CASE WHEN d.currency IN ${ZERO_DECIMAL} THEN d.amount_at_risk * 1.0 WHEN d.currency IN ${THREE_DECIMAL} THEN d.amount_at_risk / 1000.0 ELSE d.amount_at_risk / 100.0 END)`;
+// The same exponents as minorUnitExponent (shared/domain/money.ts), generated from its lists.
+const MAJOR_AMOUNT = `(CASE WHEN d.currency IN ${sqlStringList(ZERO_DECIMAL_CURRENCIES)} THEN d.amount_at_risk * 1.0 WHEN d.currency IN ${sqlStringList(THREE_DECIMAL_CURRENCIES)} THEN d.amount_at_risk / 1000.0 ELSE d.amount_at_risk / 100.0 END)`;
 const AGE_SECONDS = `(COALESCE(d.closed_at, @now) - d.opened_at)`;
 
 const SORT_SQL: Record<DunningQuery['sort']['by'], string> = {
@@ -30,56 +33,55 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** The SQL side of each field of the queue filter (queue-filter.ts); `@now` is unix seconds. */
+const FIELD_SQL: Record<Exclude<QueueField, 'text'>, string> = {
+  stage: 'd.stage',
+  category: 'd.category',
+  currency: 'd.currency',
+  major: MAJOR_AMOUNT,
+  assignee: 'd.assignee',
+  age: AGE_SECONDS,
+  customerId: 'd.customer_id',
+};
+
+// Matching customers and invoices are found once (non-correlated subqueries), not per case.
+const textMatch = (p: string) => `(d.customer_id IN (SELECT qc.id FROM customers qc WHERE qc.account_id = @account
+                   AND (qc.email LIKE ${p} ESCAPE '\\' OR qc.name LIKE ${p} ESCAPE '\\' OR qc.id LIKE ${p} ESCAPE '\\'))
+      OR d.invoice_id IN (SELECT qi.id FROM invoices qi WHERE qi.account_id = @account AND (qi.number LIKE ${p} ESCAPE '\\' OR qi.id LIKE ${p} ESCAPE '\\'))
+      OR d.decline_code LIKE ${p} ESCAPE '\\' OR d.assignee LIKE ${p} ESCAPE '\\')`;
+
+const COMPARE_SQL = { atLeast: '>=', atMost: '<=', below: '<' } as const;
+
+/** One condition as SQL; its value goes in as the bound parameter `name`. */
+function conditionSql(c: QueueCondition, name: string, params: Record<string, unknown>): string {
+  const p = `@${name}`;
+  switch (c.op) {
+    case 'in':
+      params[name] = JSON.stringify(c.values);
+      return `${FIELD_SQL[c.field]} IN (SELECT value FROM json_each(${p}))`;
+    case 'equals':
+      params[name] = c.value;
+      return `${FIELD_SQL[c.field]} = ${p}`;
+    case 'equalsIgnoringCase':
+      params[name] = c.value;
+      return `${FIELD_SQL[c.field]} = ${p} COLLATE NOCASE`;
+    case 'isNull':
+      return `${FIELD_SQL[c.field]} IS NULL`;
+    case 'atLeast':
+    case 'atMost':
+    case 'below':
+      params[name] = c.value;
+      return `${FIELD_SQL[c.field]} ${COMPARE_SQL[c.op]} ${p}`;
+    case 'containsIgnoringCase':
+      params[name] = likePattern(c.value);
+      return textMatch(p);
+  }
+}
+
 /** The WHERE clause of a filtered queue; `@now` is unix seconds. */
 export function buildWhere(accountId: string, filters: DunningQuery['filters'], nowS: number): QueueWhere {
-  const parts = ['d.account_id = @account'];
   const params: Record<string, unknown> = { account: accountId, now: nowS };
-  const stages = filters.stages ?? ['new', 'contacted', 'awaiting_customer'];
-  parts.push(`d.stage IN (SELECT value FROM json_each(@stages))`);
-  params.stages = JSON.stringify(stages);
-  if (filters.categories) {
-    parts.push(`d.category IN (SELECT value FROM json_each(@categories))`);
-    params.categories = JSON.stringify(filters.categories);
-  }
-  if (filters.currency) {
-    parts.push('d.currency = @currency');
-    params.currency = filters.currency;
-  }
-  if (filters.amountMin != null) {
-    parts.push(`${MAJOR_AMOUNT} >= @amountMin`);
-    params.amountMin = filters.amountMin;
-  }
-  if (filters.amountMax != null) {
-    parts.push(`${MAJOR_AMOUNT} <= @amountMax`);
-    params.amountMax = filters.amountMax;
-  }
-  if (filters.assignee === null) parts.push('d.assignee IS NULL');
-  else if (filters.assignee !== undefined) {
-    parts.push('d.assignee = @assignee COLLATE NOCASE');
-    params.assignee = filters.assignee;
-  }
-  if (filters.minAgeDays != null) {
-    parts.push(`${AGE_SECONDS} >= @minAge`);
-    params.minAge = filters.minAgeDays * 86_400;
-  }
-  if (filters.maxAgeDays != null) {
-    // "At most N days" includes the whole Nth day.
-    parts.push(`${AGE_SECONDS} < @maxAge`);
-    params.maxAge = (filters.maxAgeDays + 1) * 86_400;
-  }
-  if (filters.customerId) {
-    parts.push('d.customer_id = @customerId');
-    params.customerId = filters.customerId;
-  }
-  const q = filters.query?.trim();
-  if (q) {
-    // Matching customers and invoices are found once (non-correlated subqueries), not per case.
-    parts.push(`(d.customer_id IN (SELECT qc.id FROM customers qc WHERE qc.account_id = @account
-                   AND (qc.email LIKE @q ESCAPE '\\' OR qc.name LIKE @q ESCAPE '\\' OR qc.id LIKE @q ESCAPE '\\'))
-      OR d.invoice_id IN (SELECT qi.id FROM invoices qi WHERE qi.account_id = @account AND (qi.number LIKE @q ESCAPE '\\' OR qi.id LIKE @q ESCAPE '\\'))
-      OR d.decline_code LIKE @q ESCAPE '\\' OR d.assignee LIKE @q ESCAPE '\\')`);
-    params.q = likePattern(q);
-  }
+  const parts = ['d.account_id = @account', ...queueConditions(filters).map((c, i) => conditionSql(c, `c${i}`, params))];
   return { sql: parts.join(' AND '), params };
 }
 
@@ -143,11 +145,12 @@ export interface QueuePage {
 
 /**
  * One page of the queue plus the filtered set's count and amount at risk per currency. Queries over
- * open stages (the queue) run on the in-memory snapshot; queries including closed cases run in SQL.
+ * open stages (the queue) run on the in-memory snapshot of `queue` (the same connection's, kept by
+ * the services); queries including closed cases run in SQL.
  */
-export function listDunningCases(db: Database.Database, accountId: string, query: DunningQuery, page: { offset: number; limit: number }, nowS: number): QueuePage {
+export function listDunningCases(db: Database.Database, queue: QueueSnapshots, accountId: string, query: DunningQuery, page: { offset: number; limit: number }, nowS: number): QueuePage {
   if (isOpenOnly(query.filters.stages)) {
-    const r = querySnapshot(queueSnapshot(db, accountId), query, nowS, page);
+    const r = querySnapshot(queue.of(accountId), query, nowS, page);
     return { rows: selectRows(db, r.ids, nowS), total: r.total, totals: r.totals };
   }
   return listDunningCasesSql(db, accountId, query, page, nowS);
@@ -165,8 +168,8 @@ export function listDunningCasesSql(db: Database.Database, accountId: string, qu
 }
 
 /** Every case of the filtered queue, in order (CSV export, CLI). */
-export function allDunningCases(db: Database.Database, accountId: string, query: DunningQuery, nowS: number): DunningCaseRow[] {
-  if (isOpenOnly(query.filters.stages)) return selectRows(db, querySnapshot(queueSnapshot(db, accountId), query, nowS).ids, nowS);
+export function allDunningCases(db: Database.Database, queue: QueueSnapshots, accountId: string, query: DunningQuery, nowS: number): DunningCaseRow[] {
+  if (isOpenOnly(query.filters.stages)) return selectRows(db, querySnapshot(queue.of(accountId), query, nowS).ids, nowS);
   const where = buildWhere(accountId, query.filters, nowS);
   const ids = prepared(db, `SELECT d.id ${fromFiltered(where)} ORDER BY ${orderBy(query.sort)}`).all(where.params) as Array<{ id: number }>;
   return selectRows(db, ids.map((r) => r.id), nowS);

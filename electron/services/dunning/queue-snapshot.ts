@@ -1,7 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { CurrencyAmount, DunningQuery, DunningSortKey, DunningStage } from '../../../shared/contract/dunning';
+import { isOpenDunningStage, OPEN_DUNNING_STAGES, type CurrencyAmount, type DunningQuery, type DunningSortKey, type DunningStage } from '../../../shared/contract/dunning';
 import type { DeclineCategory } from '../../../shared/domain/decline-codes';
 import { minorUnitExponent } from '../../../shared/domain/money';
+import { OPEN_STAGES_SQL } from './open-stages-sql';
+import { queueConditions, type QueueCondition, type QueueField } from './queue-filter';
 
 // The open queue kept in memory for filtering and sorting: a team lead flips filters all day and
 // every change must feel instant, which a SQL scan + sort of 10k cases per keystroke is not
@@ -39,32 +41,12 @@ interface Snapshot {
   sorted: Partial<Record<DunningSortKey, QueueEntry[]>>;
 }
 
-interface DbState {
-  version: number;
-  snapshots: Map<string, Snapshot>;
-}
-
-const states = new WeakMap<Database.Database, DbState>();
-
-function state(db: Database.Database): DbState {
-  let s = states.get(db);
-  if (!s) states.set(db, (s = { version: 0, snapshots: new Map() }));
-  return s;
-}
-
-/** Marks every snapshot of this cache stale (called on each data.changed notice and by direct writers). */
-export function invalidateQueueSnapshot(db: Database.Database): void {
-  const s = state(db);
-  s.version++;
-  s.snapshots.clear();
-}
-
 const LOAD_SQL = `SELECT d.id, d.stage, d.category, d.currency, d.amount_at_risk, d.assignee, d.opened_at, d.attempt_count, d.next_payment_attempt,
               d.customer_id, d.invoice_id, d.decline_code, c.email, c.name, i.number
          FROM dunning_cases d
          LEFT JOIN customers c ON c.account_id = d.account_id AND c.id = d.customer_id
          LEFT JOIN invoices i ON i.account_id = d.account_id AND i.id = d.invoice_id
-        WHERE d.account_id = ? AND d.stage IN ('new', 'contacted', 'awaiting_customer')`;
+        WHERE d.account_id = ? AND d.stage IN ${OPEN_STAGES_SQL}`;
 
 function load(db: Database.Database, accountId: string, customerIds?: readonly string[]): QueueEntry[] {
   const rows = (
@@ -89,34 +71,49 @@ function load(db: Database.Database, accountId: string, customerIds?: readonly s
   }));
 }
 
-/** Re-reads the entries of these customers in a built, current snapshot (cheap: a few cases each). */
-export function patchQueueSnapshot(db: Database.Database, accountId: string, customerIds: readonly string[]): void {
-  const s = state(db);
-  const snap = s.snapshots.get(accountId);
-  if (!snap) return;
-  const dataVersion = db.pragma('data_version', { simple: true }) as number;
-  if (snap.version !== s.version || snap.dataVersion !== dataVersion) {
-    s.snapshots.delete(accountId);
-    return;
-  }
-  const changed = new Set(customerIds);
-  const fresh = load(db, accountId, customerIds);
-  const keep = (e: QueueEntry) => !changed.has(e.customerId);
-  snap.entries = [...snap.entries.filter(keep), ...fresh];
-  for (const key of Object.keys(snap.sorted) as DunningSortKey[]) {
-    snap.sorted[key] = [...snap.sorted[key]!.filter(keep), ...fresh].sort(ASCENDING[key]);
-  }
-}
+/**
+ * The open queues of one cache connection, by account. The services hold theirs on the context
+ * (`ctx.registries.queueSnapshots`), so it lives and goes with them.
+ */
+export class QueueSnapshots {
+  private version = 0;
+  private readonly byAccount = new Map<string, Snapshot>();
 
-/** The open queue of an account, rebuilt only when something changed since it was built. */
-export function queueSnapshot(db: Database.Database, accountId: string): Snapshot {
-  const s = state(db);
-  const dataVersion = db.pragma('data_version', { simple: true }) as number;
-  const cached = s.snapshots.get(accountId);
-  if (cached && cached.version === s.version && cached.dataVersion === dataVersion) return cached;
-  const snap: Snapshot = { accountId, version: s.version, dataVersion, entries: load(db, accountId), sorted: {} };
-  s.snapshots.set(accountId, snap);
-  return snap;
+  constructor(private readonly db: Database.Database) {}
+
+  /** Marks every snapshot of this cache stale (called on each data.changed notice and by direct writers). */
+  invalidate(): void {
+    this.version++;
+    this.byAccount.clear();
+  }
+
+  /** Re-reads the entries of these customers in a built, current snapshot (cheap: a few cases each). */
+  patch(accountId: string, customerIds: readonly string[]): void {
+    const snap = this.byAccount.get(accountId);
+    if (!snap) return;
+    const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+    if (snap.version !== this.version || snap.dataVersion !== dataVersion) {
+      this.byAccount.delete(accountId);
+      return;
+    }
+    const changed = new Set(customerIds);
+    const fresh = load(this.db, accountId, customerIds);
+    const keep = (e: QueueEntry) => !changed.has(e.customerId);
+    snap.entries = [...snap.entries.filter(keep), ...fresh];
+    for (const key of Object.keys(snap.sorted) as DunningSortKey[]) {
+      snap.sorted[key] = [...snap.sorted[key]!.filter(keep), ...fresh].sort(ASCENDING[key]);
+    }
+  }
+
+  /** The open queue of an account, rebuilt only when something changed since it was built. */
+  of(accountId: string): Snapshot {
+    const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+    const cached = this.byAccount.get(accountId);
+    if (cached && cached.version === this.version && cached.dataVersion === dataVersion) return cached;
+    const snap: Snapshot = { accountId, version: this.version, dataVersion, entries: load(this.db, accountId), sorted: {} };
+    this.byAccount.set(accountId, snap);
+    return snap;
+  }
 }
 
 // Ascending orders; descending walks them backwards. Ties break on id so paging is stable.
@@ -133,7 +130,56 @@ function sortedBy(snap: Snapshot, key: DunningSortKey): QueueEntry[] {
 }
 
 export function isOpenOnly(stages: readonly DunningStage[] | undefined): boolean {
-  return (stages ?? ['new']).every((s) => s === 'new' || s === 'contacted' || s === 'awaiting_customer');
+  return (stages ?? OPEN_DUNNING_STAGES).every(isOpenDunningStage);
+}
+
+// The in-memory side of each field of the queue filter (queue-filter.ts). Entries are open cases,
+// so a case's age runs to now.
+const FIELD_VALUE: Record<Exclude<QueueField, 'text'>, (e: QueueEntry, nowS: number) => string | number | null> = {
+  stage: (e) => e.stage,
+  category: (e) => e.category,
+  currency: (e) => e.currency,
+  major: (e) => e.major,
+  assignee: (e) => e.assignee,
+  age: (e, nowS) => nowS - e.openedAt,
+  customerId: (e) => e.customerId,
+};
+
+/** One condition as a test of an entry (SQL's NOCASE and LIKE are matched on pre-lowercased text). */
+function conditionTest(c: QueueCondition, nowS: number): (e: QueueEntry) => boolean {
+  switch (c.op) {
+    case 'in': {
+      const values = new Set<unknown>(c.values);
+      const value = FIELD_VALUE[c.field];
+      return (e) => values.has(value(e, nowS));
+    }
+    case 'equals': {
+      const value = FIELD_VALUE[c.field];
+      return (e) => value(e, nowS) === c.value;
+    }
+    case 'equalsIgnoringCase': {
+      // The one field compared ignoring case is the assignee, lowercased once when loaded.
+      const key = c.value.toLowerCase();
+      return (e) => e.assigneeKey === key;
+    }
+    case 'isNull': {
+      const value = FIELD_VALUE[c.field];
+      return (e) => value(e, nowS) == null;
+    }
+    case 'atLeast':
+    case 'atMost':
+    case 'below': {
+      const value = FIELD_VALUE[c.field] as (e: QueueEntry, nowS: number) => number;
+      const bound = c.value;
+      if (c.op === 'atLeast') return (e) => value(e, nowS) >= bound;
+      if (c.op === 'atMost') return (e) => value(e, nowS) <= bound;
+      return (e) => value(e, nowS) < bound;
+    }
+    case 'containsIgnoringCase': {
+      const text = c.value.toLowerCase();
+      return (e) => e.text.includes(text);
+    }
+  }
 }
 
 export interface SnapshotResult {
@@ -144,24 +190,11 @@ export interface SnapshotResult {
 
 /** Filters and sorts the open queue; `page` undefined returns every matching id. */
 export function querySnapshot(snap: Snapshot, query: DunningQuery, nowS: number, page?: { offset: number; limit: number }): SnapshotResult {
-  const f = query.filters;
-  const stages = new Set<string>(f.stages ?? ['new', 'contacted', 'awaiting_customer']);
-  const categories = f.categories ? new Set<string>(f.categories) : null;
-  const assigneeKey = typeof f.assignee === 'string' ? f.assignee.toLowerCase() : undefined;
-  const minOpened = f.maxAgeDays != null ? nowS - (f.maxAgeDays + 1) * 86_400 : -Infinity; // age < maxAge+1 days
-  const maxOpened = f.minAgeDays != null ? nowS - f.minAgeDays * 86_400 : Infinity; // age >= minAge days
-  const text = f.query?.trim().toLowerCase() || null;
-  const keep = (e: QueueEntry) =>
-    stages.has(e.stage) &&
-    (categories == null || categories.has(e.category)) &&
-    (f.currency == null || e.currency === f.currency) &&
-    (f.amountMin == null || e.major >= f.amountMin) &&
-    (f.amountMax == null || e.major <= f.amountMax) &&
-    (f.assignee === undefined || (f.assignee === null ? e.assignee == null : e.assigneeKey === assigneeKey)) &&
-    e.openedAt > minOpened &&
-    e.openedAt <= maxOpened &&
-    (f.customerId == null || e.customerId === f.customerId) &&
-    (text == null || e.text.includes(text));
+  const tests = queueConditions(query.filters).map((c) => conditionTest(c, nowS));
+  const keep = (e: QueueEntry) => {
+    for (const test of tests) if (!test(e)) return false;
+    return true;
+  };
 
   const ordered = sortedBy(snap, query.sort.by);
   const descending = query.sort.dir === 'desc';

@@ -2,8 +2,8 @@ import { prepared } from '../db/statements';
 import type { ServiceContext } from '../core/context';
 import { addHistory, insertCase, latestCasesBySubject, updateCase, type CaseRecord } from './case-store';
 import { invoiceSubject, observeInvoices, observeSettledHistory, observeSubscriptions, type ObserveScope, type ObservedSubject } from './observe';
-import { isOpenStage } from './stage-machine';
 import { planSettledCase, planStripeCase } from './case-plan';
+import { isOpenDunningStage } from '../../../shared/contract/dunning';
 
 // Derives dunning cases from the cache: observe every relevant subject, ask the stage machine what
 // each observation means for the subject's latest case, write only what changed. Runs in one
@@ -45,7 +45,7 @@ export function reconcileDunning(ctx: ServiceContext, accountId: string, custome
     // An open subscription-only case whose subscription now has a failing open invoice is the
     // same episode: the invoice adopts the case rather than opening a second one.
     const openBySubscription = new Map<string, CaseRecord>();
-    for (const c of latest.values()) if (c.invoice_id == null && c.subscription_id && isOpenStage(c.stage)) openBySubscription.set(c.subscription_id, c);
+    for (const c of latest.values()) if (c.invoice_id == null && c.subscription_id && isOpenDunningStage(c.stage)) openBySubscription.set(c.subscription_id, c);
 
     for (const s of subjects) {
       let current = latest.get(s.subject) ?? null;

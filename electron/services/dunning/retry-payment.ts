@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import type { ServiceContext } from '../core/context';
-import type { RetryOutcome } from '../../../shared/contract/dunning';
+import { isOpenDunningStage, type RetryOutcome } from '../../../shared/contract/dunning';
 import { AppError } from '../../../shared/contract/errors';
 import { classifyDecline, describeAdviceCode, describeDeclineCode } from '../../../shared/domain/decline-codes';
 import { toStripeAppError } from '../stripe/errors';
@@ -9,7 +9,6 @@ import { prepared } from '../db/statements';
 import { reconcileDunning } from './reconcile';
 import { refreshCustomerRow, refreshInvoiceRow } from '../sync/refresh';
 import { retryEligibility, retryIdempotencyKey } from './retry-policy';
-import { isOpenStage } from './stage-machine';
 import { currentPaymentMethod } from './payment-method';
 
 // "Retry the payment now": a person-initiated `invoices.pay` with an idempotency key, refused for
@@ -17,9 +16,6 @@ import { currentPaymentMethod } from './payment-method';
 // the demo workspace. The outcome (paid, or the new decline in words) goes back to the person.
 
 const RETRY_SETTLED = ['succeeded', 'declined'] as const;
-
-/** Concurrent calls for the same key share one request (a double click in the same window). */
-const inFlight = new WeakMap<ServiceContext, Map<string, Promise<RetryOutcome>>>();
 
 function settledRetries(ctx: ServiceContext, caseId: number): number {
   const row = prepared(
@@ -32,7 +28,7 @@ function settledRetries(ctx: ServiceContext, caseId: number): number {
 function openCaseForRetry(ctx: ServiceContext, caseId: number): { c: CaseRecord; invoiceId: string } {
   const c = getCase(ctx.db, caseId);
   if (!c || c.account_id !== ctx.workspace.current().id) throw new AppError('not_found', `No dunning case ${caseId} in this account.`);
-  if (!isOpenStage(c.stage)) throw new AppError('conflict', `The case is closed (${c.stage}); there is nothing to retry.`);
+  if (!isOpenDunningStage(c.stage)) throw new AppError('conflict', `The case is closed (${c.stage}); there is nothing to retry.`);
   if (!c.invoice_id) {
     throw new AppError('conflict', "This case has no open invoice in the cache to retry (the subscription's invoice has not been synced). Refresh the customer and try again.");
   }
@@ -69,13 +65,9 @@ export async function retryDunningCase(ctx: ServiceContext, caseId: number, acto
     settledRetries: settledRetries(ctx, c.id),
     paymentMethod: currentPm,
   });
-  let running = inFlight.get(ctx);
-  if (!running) inFlight.set(ctx, (running = new Map()));
-  const existing = running.get(idempotencyKey);
-  if (existing) return existing;
-
   const params = { case: c.id, category: c.category, decline_code: c.decline_code, payment_method_changed: eligibility.paymentMethodChanged };
-  const attempt = (async (): Promise<RetryOutcome> => {
+  // Concurrent calls for the same key share one request (a double click in the same window).
+  return ctx.registries.paymentRetries.share(idempotencyKey, async (): Promise<RetryOutcome> => {
     if (account.isDemo) {
       ctx.audit.record({ ...audit, params, result: 'simulated', idempotencyKey });
       addHistory(ctx.db, { caseId: c.id, atMs: ctx.now(), actor, kind: 'retry', detail: 'simulated' });
@@ -127,13 +119,7 @@ export async function retryDunningCase(ctx: ServiceContext, caseId: number, acto
       addHistory(ctx.db, { caseId: c.id, atMs: ctx.now(), actor, kind: 'retry', detail: `error ${mapped.code}` });
       throw mapped;
     }
-  })();
-  running.set(idempotencyKey, attempt);
-  try {
-    return await attempt;
-  } finally {
-    running.delete(idempotencyKey);
-  }
+  });
 }
 
 /** Brings the invoice (and so the case) up to date after a real retry; a failed refresh is logged, the outcome stands. */

@@ -1,4 +1,4 @@
-import type { DunningClosedReason, DunningStage, ManualDunningStage } from '../../../shared/contract/dunning';
+import { isOpenDunningStage, type DunningClosedReason, type DunningStage, type ManualDunningStage } from '../../../shared/contract/dunning';
 
 // The dunning stage machine, pure: given the latest case of a subject (an invoice, or a
 // subscription with no open invoice) and one event, what happens.
@@ -12,11 +12,6 @@ import type { DunningClosedReason, DunningStage, ManualDunningStage } from '../.
 //   (a higher failure mark than the case last saw) opens a new case in the same subject's chain;
 // - a person may move an open case between the open stages or write it off (lost).
 
-export const OPEN_STAGES: readonly DunningStage[] = ['new', 'contacted', 'awaiting_customer'];
-
-export function isOpenStage(stage: DunningStage): boolean {
-  return stage === 'new' || stage === 'contacted' || stage === 'awaiting_customer';
-}
 
 /** What reconcile observed in the cache for one subject. */
 export type StripeObservation =
@@ -61,7 +56,7 @@ const CLOSE_ON: Partial<Record<StripeObservation['kind'], DunningClosedReason>> 
 export function decide(current: CaseState | null, event: CaseEvent): Decision {
   if (event.type === 'manual') return decideManual(current, event.to);
   const obs = event.observation;
-  if (current == null || !isOpenStage(current.stage)) {
+  if (current == null || !isOpenDunningStage(current.stage)) {
     if (obs.kind !== 'failing') return { kind: 'none' };
     if (current == null || obs.failureMark > current.failureMark) return { kind: 'open' };
     return { kind: 'none' };
@@ -88,7 +83,7 @@ function recovered(amountPaid: number, atRisk: number): number {
 
 function decideManual(current: CaseState | null, to: ManualDunningStage | 'recovered'): Decision {
   if (current == null) return { kind: 'refused', reason: 'There is no such case.' };
-  if (!isOpenStage(current.stage)) {
+  if (!isOpenDunningStage(current.stage)) {
     return { kind: 'refused', reason: `The case is closed (${current.stage}); a new failure opens a new case.` };
   }
   if (to === 'recovered') {

@@ -18,28 +18,35 @@ interface Saved {
   cacheSize: number;
 }
 
-const saved = new WeakMap<Database.Database, Saved>();
+/** The write settings of one connection; the services hold theirs on the context (`ctx.registries.bulkWrites`). */
+export class BulkWrites {
+  private saved: Saved | null = null;
 
-export function beginBulkWrites(db: Database.Database): () => void {
-  let s = saved.get(db);
-  if (!s) {
-    s = { users: 0, walAutocheckpoint: db.pragma('wal_autocheckpoint', { simple: true }) as number, cacheSize: db.pragma('cache_size', { simple: true }) as number };
-    saved.set(db, s);
-    db.pragma(`wal_autocheckpoint = ${Math.max(WAL_PAGES, s.walAutocheckpoint)}`);
-    // cache_size: negative = KiB, positive = pages; only ever raised.
-    if (s.cacheSize < 0 ? -s.cacheSize < CACHE_KIB : s.cacheSize * 4 < CACHE_KIB) db.pragma(`cache_size = -${CACHE_KIB}`);
+  constructor(private readonly db: Database.Database) {}
+
+  /** Raises the settings (the first backfill) and returns the end of this one (the last puts them back). */
+  begin(): () => void {
+    const db = this.db;
+    let s = this.saved;
+    if (!s) {
+      s = { users: 0, walAutocheckpoint: db.pragma('wal_autocheckpoint', { simple: true }) as number, cacheSize: db.pragma('cache_size', { simple: true }) as number };
+      this.saved = s;
+      db.pragma(`wal_autocheckpoint = ${Math.max(WAL_PAGES, s.walAutocheckpoint)}`);
+      // cache_size: negative = KiB, positive = pages; only ever raised.
+      if (s.cacheSize < 0 ? -s.cacheSize < CACHE_KIB : s.cacheSize * 4 < CACHE_KIB) db.pragma(`cache_size = -${CACHE_KIB}`);
+    }
+    s.users++;
+    let ended = false;
+    return () => {
+      if (ended || !db.open) return;
+      ended = true;
+      const cur = this.saved!;
+      if (--cur.users > 0) return;
+      this.saved = null;
+      db.pragma(`wal_autocheckpoint = ${cur.walAutocheckpoint}`);
+      db.pragma(`cache_size = ${cur.cacheSize}`);
+      // Fold the large WAL back now rather than on some later small write (never waits for readers).
+      db.pragma('wal_checkpoint(PASSIVE)');
+    };
   }
-  s.users++;
-  let ended = false;
-  return () => {
-    if (ended || !db.open) return;
-    ended = true;
-    const cur = saved.get(db)!;
-    if (--cur.users > 0) return;
-    saved.delete(db);
-    db.pragma(`wal_autocheckpoint = ${cur.walAutocheckpoint}`);
-    db.pragma(`cache_size = ${cur.cacheSize}`);
-    // Fold the large WAL back now rather than on some later small write (never waits for readers).
-    db.pragma('wal_checkpoint(PASSIVE)');
-  };
 }

@@ -1,30 +1,18 @@
 import Stripe from 'stripe';
 import { AppError } from '../../../shared/contract/errors';
 import type { ServiceContext } from '../core/context';
-import { createStripeClient } from '../stripe/client';
-import { PacedHttpClient } from '../stripe/paced-http-client';
-import { ConcurrencyGauge, DEFAULT_MAX_IN_FLIGHT } from '../stripe/concurrency';
-import { DEFAULT_ENDPOINT_RATE, DEFAULT_LIVE_RATE, DEFAULT_TEST_RATE, RateLimiter } from '../stripe/rate-limiter';
-import { connectivityOf } from './connectivity';
+import type { ConcurrencyGauge } from '../stripe/concurrency';
+import { buildPacedStripe, type PacedStripeOptions } from '../stripe/paced-stripe';
+import type { RateLimiter } from '../stripe/rate-limiter';
+import type { Connectivity } from './connectivity';
 
 // One paced Stripe client per account, shared by everything that talks to Stripe for it: the
 // sync, the on-demand refresh, and other services through `ctx.workspace.stripe()` (this client is
-// installed with Workspace.setClient), so all of them spend one rate budget.
+// installed with Workspace.setClient), so all of them spend one rate budget. The clients live on
+// the service context (`ctx.registries.stripeClients`) and are closed with the services.
 
-export interface PacingSettings {
-  /** Requests per second; default 25 for test keys, 100 for live keys. */
-  ratePerSecond?: number;
-  /** The most requests in flight; below it the number follows the observed latency (default 48). */
-  maxConcurrent?: number;
-  /** Requests per second to any one endpoint (Stripe's: 25; default 25 unless ratePerSecond is chosen). */
-  endpointRatePerSecond?: number;
-  /** HTTP-level retries after the first attempt. */
-  maxRetries?: number;
-  retryBaseMs?: number;
-  timeoutMs?: number;
-  /** Extra milliseconds on the limiter's one-second window, for the trip to the server (default 20). */
-  guardMs?: number;
-}
+/** What tests, the CLI and the bench may choose about the pacing (see stripe/paced-stripe.ts). */
+export type PacingSettings = Pick<PacedStripeOptions, 'ratePerSecond' | 'maxConcurrent' | 'endpointRatePerSecond' | 'maxRetries' | 'retryBaseMs' | 'timeoutMs' | 'guardMs'>;
 
 export interface AccountStripe {
   accountId: string;
@@ -37,15 +25,6 @@ export interface AccountStripe {
   /** Attempts by outcome, for progress and the CLI's request count. */
   stats: { requests: number; rateLimited: number; serverErrors: number; networkErrors: number; recent: number[] };
   livemode: boolean;
-}
-
-const registry = new WeakMap<ServiceContext, Map<string, AccountStripe>>();
-const pacingOverrides = new WeakMap<ServiceContext, PacingSettings>();
-
-/** Tests, the CLI and the bench choose the pacing (before the first client is built). */
-export function setPacing(ctx: ServiceContext, settings: PacingSettings): void {
-  pacingOverrides.set(ctx, settings);
-  registry.get(ctx)?.clear();
 }
 
 function envNumber(ctx: ServiceContext, name: string): number | undefined {
@@ -61,62 +40,70 @@ export function recentRate(stats: AccountStripe['stats'], now = Date.now(), wind
   return Math.round((stats.recent.length / (windowMs / 1000)) * 10) / 10;
 }
 
-export function accountStripe(ctx: ServiceContext, accountId: string): AccountStripe {
-  let byAccount = registry.get(ctx);
-  if (!byAccount) registry.set(ctx, (byAccount = new Map()));
-  const existing = byAccount.get(accountId);
-  if (existing) {
-    // Another part of the app may have replaced the workspace's client (a new key): re-install ours.
-    if (ctx.workspace.stripe(accountId) !== existing.client) byAccount.delete(accountId);
-    else return existing;
-  }
-  const key = ctx.workspace.stripeKeyFor(accountId);
-  if (!key) throw new AppError('not_configured', 'No Stripe key is stored for this account. Add one in Settings.');
-  const row = ctx.db.prepare('SELECT livemode FROM accounts WHERE id = ?').get(accountId) as { livemode: number } | undefined;
-  const livemode = row ? row.livemode === 1 : key.startsWith('sk_live_') || key.startsWith('rk_live_');
-  const o = pacingOverrides.get(ctx) ?? {};
-  const chosenRate = o.ratePerSecond ?? envNumber(ctx, 'BSC_STRIPE_RATE');
-  const ratePerSecond = chosenRate ?? (livemode ? DEFAULT_LIVE_RATE : DEFAULT_TEST_RATE);
-  const gauge = new ConcurrencyGauge(o.maxConcurrent ?? envNumber(ctx, 'BSC_STRIPE_CONCURRENCY') ?? DEFAULT_MAX_IN_FLIGHT);
-  const limiter = new RateLimiter({
-    ratePerSecond,
-    maxConcurrent: gauge.target(ratePerSecond),
-    // Stripe's limits: 25 req/s per endpoint under the account's 25 or 100. A rate chosen by hand
-    // (a raised limit, a local server) is the whole budget unless an endpoint rate is named too.
-    endpointRatePerSecond: o.endpointRatePerSecond ?? envNumber(ctx, 'BSC_STRIPE_ENDPOINT_RATE') ?? (chosenRate === undefined ? DEFAULT_ENDPOINT_RATE : Infinity),
-    guardMs: o.guardMs,
-  });
-  const stats: AccountStripe['stats'] = { requests: 0, rateLimited: 0, serverErrors: 0, networkErrors: 0, recent: [] };
-  const http = new PacedHttpClient({
-    limiter,
-    maxRetries: o.maxRetries,
-    retryBaseMs: o.retryBaseMs,
-    onAttempt: ({ status, error, startedMs, durationMs }) => {
-      connectivityOf(ctx).observeAttempt(accountId, { status, error, startedMs });
-      gauge.observe(durationMs);
-      const wanted = gauge.target(limiter.ratePerSecond);
-      if (wanted !== limiter.concurrencyCap) limiter.setConcurrency(wanted);
-      stats.requests++;
-      stats.recent.push(Date.now());
-      if (stats.recent.length > 5_000) stats.recent.splice(0, stats.recent.length - 5_000);
-      if (status === 429) stats.rateLimited++;
-      else if (status !== null && status >= 500) stats.serverErrors++;
-      else if (error) stats.networkErrors++;
-    },
-  });
-  ctx.redactor.remember(key);
-  // Retries happen in the paced HTTP layer (it also retries 429); the SDK's own are off so they do not multiply.
-  const client = createStripeClient(key, { apiBase: ctx.options.stripeApiBase, httpClient: http, maxNetworkRetries: 0, timeoutMs: o.timeoutMs ?? 30_000 });
-  ctx.workspace.setClient(accountId, client);
-  const access: AccountStripe = { accountId, client, limiter, gauge, parallelism: () => gauge.target(limiter.ratePerSecond), stats, livemode };
-  byAccount.set(accountId, access);
-  return access;
-}
+/** The paced clients of one set of services (held on the context: registries.ts), one per account. */
+export class AccountStripeClients {
+  private readonly byAccount = new Map<string, AccountStripe>();
+  private pacing: PacingSettings = {};
 
-/** Shutdown: stops every limiter's timer and refuses requests still waiting for a permit. */
-export function closeAccountStripe(ctx: ServiceContext): void {
-  for (const a of registry.get(ctx)?.values() ?? []) a.limiter.close(new Error('The app is closing.'));
-  registry.delete(ctx);
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly connectivity: Connectivity,
+  ) {}
+
+  /** Tests, the CLI and the bench choose the pacing (before the first client is built). */
+  setPacing(settings: PacingSettings): void {
+    this.pacing = settings;
+    this.byAccount.clear();
+  }
+
+  /** The account's client, built on first use with the key the workspace holds for it. */
+  forAccount(accountId: string): AccountStripe {
+    const ctx = this.ctx;
+    const existing = this.byAccount.get(accountId);
+    if (existing) {
+      // Another part of the app may have replaced the workspace's client (a new key): re-install ours.
+      if (ctx.workspace.stripe(accountId) !== existing.client) this.byAccount.delete(accountId);
+      else return existing;
+    }
+    const key = ctx.workspace.stripeKeyFor(accountId);
+    if (!key) throw new AppError('not_configured', 'No Stripe key is stored for this account. Add one in Settings.');
+    const row = ctx.db.prepare('SELECT livemode FROM accounts WHERE id = ?').get(accountId) as { livemode: number } | undefined;
+    const livemode = row ? row.livemode === 1 : key.startsWith('sk_live_') || key.startsWith('rk_live_');
+    const o = this.pacing;
+    const stats: AccountStripe['stats'] = { requests: 0, rateLimited: 0, serverErrors: 0, networkErrors: 0, recent: [] };
+    ctx.redactor.remember(key);
+    const { client, limiter, gauge, parallelism } = buildPacedStripe({
+      key,
+      apiBase: ctx.options.stripeApiBase,
+      livemode,
+      ratePerSecond: o.ratePerSecond ?? envNumber(ctx, 'BSC_STRIPE_RATE'),
+      maxConcurrent: o.maxConcurrent ?? envNumber(ctx, 'BSC_STRIPE_CONCURRENCY'),
+      endpointRatePerSecond: o.endpointRatePerSecond ?? envNumber(ctx, 'BSC_STRIPE_ENDPOINT_RATE'),
+      maxRetries: o.maxRetries,
+      retryBaseMs: o.retryBaseMs,
+      timeoutMs: o.timeoutMs,
+      guardMs: o.guardMs,
+      onAttempt: ({ status, error, startedMs }) => {
+        this.connectivity.observeAttempt(accountId, { status, error, startedMs });
+        stats.requests++;
+        stats.recent.push(Date.now());
+        if (stats.recent.length > 5_000) stats.recent.splice(0, stats.recent.length - 5_000);
+        if (status === 429) stats.rateLimited++;
+        else if (status !== null && status >= 500) stats.serverErrors++;
+        else if (error) stats.networkErrors++;
+      },
+    });
+    ctx.workspace.setClient(accountId, client);
+    const access: AccountStripe = { accountId, client, limiter, gauge, parallelism, stats, livemode };
+    this.byAccount.set(accountId, access);
+    return access;
+  }
+
+  /** Shutdown: stops every limiter's timer and refuses requests still waiting for a permit. */
+  close(): void {
+    for (const a of this.byAccount.values()) a.limiter.close(new Error('The app is closing.'));
+    this.byAccount.clear();
+  }
 }
 
 /** Server time of a response (the Date header), in unix seconds: the source_ts of what it carried. */

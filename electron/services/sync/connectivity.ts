@@ -5,7 +5,8 @@ import type { ServiceContext } from '../core/context';
 // offline, and the account stays offline while the sync backs off between passes (it makes no
 // request meanwhile); the first attempt that gets any HTTP answer - even a 429 or a 500, which are
 // Stripe answering - means online again. Each change is announced on the 'connectivity' stream
-// so the banner says so at once; workspace.status reads the same state. Requests overlap (up to
+// so the banner says so at once; workspace.status reads the same state (one Connectivity per set of
+// services: `ctx.registries.connectivity`). Requests overlap (up to
 // the limiter's concurrency): the answer to one sent before a failure says nothing about now, so
 // only an attempt sent after the one that set the state may change it.
 
@@ -23,7 +24,7 @@ export class Connectivity {
   /** When the attempt that last decided each account's state was sent. */
   private readonly decidedBy = new Map<string, number>();
 
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(private readonly ctx: Pick<ServiceContext, 'hub'>) {}
 
   /** Before any request, or for an account nothing was asked of yet: assumed reachable. */
   state(accountId: string): ConnectivityState {
@@ -49,12 +50,4 @@ export class Connectivity {
     this.byAccount.set(accountId, { online, message, sinceMs: Date.now() });
     this.ctx.hub.emit('connectivity', { accountId, online, message });
   }
-}
-
-const registry = new WeakMap<ServiceContext, Connectivity>();
-
-export function connectivityOf(ctx: ServiceContext): Connectivity {
-  let c = registry.get(ctx);
-  if (!c) registry.set(ctx, (c = new Connectivity(ctx)));
-  return c;
 }

@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import type { SyncStatus } from '../../../shared/contract/sync';
 import type { SyncProgress } from '../../../shared/contract/streams';
 import type { ServiceContext } from '../core/context';
-import { accountStripe, recentRate, type AccountStripe } from './clients';
+import { recentRate, type AccountStripe } from './clients';
 import { DEFAULT_PAYMENT_METHODS_ALL_LIMIT, runBackfill, type BackfillOptions, type BackfillRunResult } from './backfill';
 import { etaSeconds, remainingRequests } from './eta';
 import { CursorLostError, pollEvents } from './events-poller';
@@ -64,7 +64,7 @@ export class AccountSync {
     private readonly backfillOptions: Omit<BackfillOptions, 'full' | 'onPage' | 'signal'> = {},
     sink?: SyncSink,
   ) {
-    this.access = accountStripe(ctx, accountId);
+    this.access = ctx.registries.stripeClients.forAccount(accountId);
     this.sink = sink ?? new SqliteSyncSink(ctx, accountId);
     this.progress = { accountId, phase: 'idle', objects: 0, pages: 0, requestsPerSecond: 0, etaSeconds: null };
   }

@@ -1,20 +1,17 @@
 import { AppError } from '../../../shared/contract/errors';
 import type { ServiceContext } from '../core/context';
 import type { HandlerTable } from '../core/handler-table';
-import { SyncManager } from './manager';
-import { refreshCustomer } from './refresh';
-import { provideCustomerRefresher } from '../customers/refresh';
+import type { SyncManager } from './manager';
 
 /**
  * The sync handlers, and the watch of the current account: started automatically by the app and
  * the harness (services built over the real process environment), not by tests that bring their
  * own environment object, unless BSC_SYNC_AUTOSTART=1; BSC_SYNC_AUTOSTART=0 turns it off (the CLI
- * runs its `sync` command itself).
+ * runs its `sync` command itself). The manager itself is the context's (`ctx.registries.sync`),
+ * built and closed with the services.
  */
 export function registerSyncHandlers(table: HandlerTable, ctx: ServiceContext, onClose: (fn: () => void | Promise<void>) => void): SyncManager {
-  const manager = new SyncManager(ctx);
-  // "Refresh from Stripe" on a customer goes through the sync's fetch module and paced client.
-  provideCustomerRefresher(ctx, refreshCustomer);
+  const manager = ctx.registries.sync;
   table.register('sync', {
     'sync.status': () => manager.status(ctx.workspace.current().id),
     'sync.start': ({ full }) => {
@@ -42,11 +39,9 @@ export function registerSyncHandlers(table: HandlerTable, ctx: ServiceContext, o
       if (channel === 'data.changed' && (payload as { kinds: string[] }).kinds.includes('accounts') && !timer && !ctx.workspace.isTeam()) manager.watchCurrent();
     });
   }
-  onClose(async () => {
-    provideCustomerRefresher(ctx, null);
+  onClose(() => {
     if (timer) clearTimeout(timer);
     unsubscribe?.();
-    await manager.close();
   });
   return manager;
 }

@@ -2,20 +2,17 @@ import { AppError } from '../../../shared/contract/errors';
 import type { SyncStatus } from '../../../shared/contract/sync';
 import type { ServiceContext } from '../core/context';
 import type { BackfillOptions } from './backfill';
-import { closeAccountStripe } from './clients';
 import { AccountSync, type WatchOptions } from './engine';
 import { readSyncState } from './sync-state';
 
 // The syncs of a workspace: one AccountSync per account (each with its own sync_state row), the
 // current account watched. Switching accounts moves the watch; the demo workspace has nothing to
-// sync.
+// sync. One manager per set of services, on the context (`ctx.registries.sync`), closed with them.
 
 export interface SyncManagerOptions {
   backfill?: Omit<BackfillOptions, 'full' | 'onPage' | 'signal'>;
   watch?: WatchOptions;
 }
-
-const managers = new WeakMap<ServiceContext, SyncManager>();
 
 export class SyncManager {
   private readonly engines = new Map<string, AccountSync>();
@@ -24,13 +21,7 @@ export class SyncManager {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly opts: SyncManagerOptions = {},
-  ) {
-    managers.set(ctx, this);
-  }
-
-  static of(ctx: ServiceContext): SyncManager {
-    return managers.get(ctx) ?? new SyncManager(ctx);
-  }
+  ) {}
 
   engine(accountId: string): AccountSync {
     if (accountId === 'demo') throw new AppError('not_configured', 'The demo workspace is not synced with Stripe. Add a Stripe key in Settings to sync a real account.');
@@ -82,7 +73,5 @@ export class SyncManager {
     this.watched = null;
     await Promise.all([...this.engines.values()].map((e) => e.stop()));
     this.engines.clear();
-    closeAccountStripe(this.ctx);
-    managers.delete(this.ctx);
   }
 }

@@ -5,7 +5,6 @@ import { deleteInvoice, ingestCustomer, ingestInvoice, ingestPaymentMethod, inge
 import { ProductNames } from '../stripe/product-names';
 import { applyRefetched, type RefetchRef } from './apply-events';
 import { ChangeSet } from './changes';
-import { accountStripe } from './clients';
 import { fetchCustomerBundle, fetchRefs } from './fetch-objects';
 
 // On-demand refresh into the cache, outside the sync's passes: a customer an agent opens ("Refresh
@@ -24,7 +23,7 @@ export interface RefreshResult {
 
 /** Re-reads one customer and everything the customer view shows about them. */
 export async function refreshCustomer(ctx: ServiceContext, accountId: string, customerId: string): Promise<RefreshResult> {
-  const { client } = accountStripe(ctx, accountId);
+  const { client } = ctx.registries.stripeClients.forAccount(accountId);
   const db = ctx.db;
   try {
     const bundle = await fetchCustomerBundle(client, customerId);
@@ -63,7 +62,7 @@ export async function refreshCustomer(ctx: ServiceContext, accountId: string, cu
 
 /** Re-reads named objects (as the events poller re-fetches them) and writes them in one transaction. */
 export async function refreshObjects(ctx: ServiceContext, accountId: string, refs: RefetchRef[], doing: string): Promise<void> {
-  const { client } = accountStripe(ctx, accountId);
+  const { client } = ctx.registries.stripeClients.forAccount(accountId);
   const productNames = new ProductNames(ctx.db, accountId);
   let fetched;
   try {

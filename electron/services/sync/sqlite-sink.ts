@@ -5,7 +5,6 @@ import { prepared } from '../db/statements';
 import { ingestCustomer, ingestInvoice, ingestInvoicePayment, ingestPaymentMethod, ingestSubscription } from '../stripe/ingest';
 import { ProductNames } from '../stripe/product-names';
 import { applyEventPayloads, applyRefetched, finishEvents, pruneAppliedEvents } from './apply-events';
-import { beginBulkWrites } from './bulk-writes';
 import { ChangeSet } from './changes';
 import type { BackfillPage, CompleteBackfill, EventBatchEnd, EventPayloadsOutcome, SyncSink } from './sink';
 import { completeBackfill, markSynced, readSyncState, recordError, requireResync, startBackfill, writeCheckpoint, writeEventsCursor, writeKnownUpTo, type BackfillCheckpoint, type BackfillResource, type SyncStateRow } from './sync-state';
@@ -103,7 +102,7 @@ export class SqliteSyncSink implements SyncSink {
   }
 
   async beginBulkWrites(): Promise<() => Promise<void>> {
-    const end = beginBulkWrites(this.db);
+    const end = this.ctx.registries.bulkWrites.begin();
     return async () => end();
   }
 

@@ -6,7 +6,7 @@ import { formatMoney } from '../../../shared/domain/money';
 // What happened to a customer, in words, from the events the sync applies: the 360 view and the
 // copilot read these rows. One row per event (keyed by the event id, so re-applying is harmless).
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+/* eslint-disable @typescript-eslint/no-explicit-any -- event payloads come in the event's own API version (DESIGN.md §3), not the SDK's pinned types, so every field is read defensively */
 type Obj = Record<string, any>;
 
 export interface TimelineRow {

@@ -5,14 +5,13 @@ import type { HandlerTable } from '../core/handler-table';
 import type { SecretStore } from '../core/secrets';
 import { TeamClient, TeamSignedOutError, TeamUnreachableError } from './team-client';
 import { checkTeamConfig, TEAM_URL_SETTING } from './team-config';
-import { teamDeskOf } from './team-desk';
 
 // Settings → Team: the desk's team status, joining (the server and the token checked first, the
 // token kept in the OS keychain) and leaving. Both take effect at the next start: the cache,
 // the sync and every screen change side, which is a start-up decision, not a switch mid-session.
 
 export function teamStatus(ctx: ServiceContext): TeamStatus | null {
-  const desk = teamDeskOf(ctx);
+  const desk = ctx.registries.teamDesk;
   if (!desk) return null;
   return {
     url: desk.client.url,
@@ -51,7 +50,7 @@ export function registerTeamHandlers(table: HandlerTable, ctx: ServiceContext, s
     'team.leave': () => {
       secrets.delete('team_token');
       ctx.settings.delete(TEAM_URL_SETTING);
-      return { restartRequired: teamDeskOf(ctx) !== null };
+      return { restartRequired: ctx.registries.teamDesk !== null };
     },
   });
 }

@@ -3,6 +3,7 @@ import { AppError } from '../../../shared/contract/errors';
 import type { ServiceContext } from '../core/context';
 import type { HandlerMap, HandlerTable } from '../core/handler-table';
 import { prepared } from '../db/statements';
+import { agentName } from '../workspace/agent-name';
 import { ensureAccount } from '../stripe/ingest';
 import { newIdempotencyKey, TeamOutbox } from './outbox';
 import { TeamReplica } from './replica';
@@ -47,12 +48,6 @@ export interface TeamDesk {
   accountId: string;
 }
 
-const desks = new WeakMap<ServiceContext, TeamDesk>();
-
-export function teamDeskOf(ctx: ServiceContext): TeamDesk | null {
-  return desks.get(ctx) ?? null;
-}
-
 /** The team account this desk follows: remembered for offline starts, else asked of the server. */
 async function teamAccount(ctx: ServiceContext, client: TeamClient): Promise<string> {
   const known = prepared(ctx.db, 'SELECT account_id FROM team_replica WHERE server_url = ? ORDER BY rowid LIMIT 1').get(client.url) as { account_id: string } | undefined;
@@ -77,9 +72,9 @@ export async function startTeamDesk(ctx: ServiceContext, table: HandlerTable, co
   const replica = new TeamReplica(ctx, client, accountId);
   const outbox = new TeamOutbox(ctx, accountId);
   const desk: TeamDesk = { client, replica, outbox, accountId };
-  desks.set(ctx, desk);
+  ctx.registries.teamDesk = desk;
 
-  const me = () => replica.identity()?.name ?? ctx.settings.get<string>('agent_name', 'agent');
+  const me = () => agentName(ctx);
   // Online / offline / signed out is part of what the window shows about the workspace.
   replica.onStatus(() => ctx.hub.emit('data.changed', { accountId, kinds: ['accounts'], customerIds: [] }));
 

@@ -4,13 +4,12 @@ import type { ServiceContext } from '../core/context';
 import type { HandlerTable } from '../core/handler-table';
 import { schemaVersion } from '../db/migrate';
 import { parseExternalUrl } from '../../../shared/domain/external-url';
-import { teamDeskOf } from '../team/team-desk';
+import { agentName, setAgentName } from './agent-name';
 import { teamStatus } from '../team/handlers';
 
 export interface WorkspaceRuntime {
   cacheRecovered: { movedTo: string; reason: string } | null;
   online: () => boolean;
-  copilotConfigured: () => boolean;
 }
 
 export function workspaceStatus(ctx: ServiceContext, runtime: WorkspaceRuntime): WorkspaceStatus {
@@ -22,21 +21,13 @@ export function workspaceStatus(ctx: ServiceContext, runtime: WorkspaceRuntime):
     accounts: ctx.workspace.accounts(),
     lastSyncedAt: sync?.last_synced_at_ms ?? null,
     // A team desk is online when it hears the team server (it never talks to Stripe itself).
-    online: teamDeskOf(ctx) ? teamDeskOf(ctx)!.replica.status === 'online' : runtime.online(),
+    online: ctx.registries.teamDesk ? ctx.registries.teamDesk.replica.status === 'online' : runtime.online(),
     schemaVersion: schemaVersion(ctx.db),
     cacheRecovered: runtime.cacheRecovered,
-    copilotConfigured: runtime.copilotConfigured(),
     agentName: agentName(ctx),
     appVersion: ctx.options.appVersion ?? '0.1.0',
     team: teamStatus(ctx),
   };
-}
-
-/** The name on this agent's notes and actions: on a team, the server's name for the token's agent. */
-export function agentName(ctx: ServiceContext): string {
-  const team = teamDeskOf(ctx)?.replica.identity();
-  if (team) return team.name;
-  return ctx.settings.get<string>('agent_name', 'agent');
 }
 
 export function registerWorkspaceHandlers(table: HandlerTable, ctx: ServiceContext, runtime: WorkspaceRuntime): void {
@@ -60,7 +51,7 @@ export function registerWorkspaceHandlers(table: HandlerTable, ctx: ServiceConte
       return workspaceStatus(ctx, runtime);
     },
     'workspace.setAgentName': ({ name }) => {
-      ctx.settings.set('agent_name', name);
+      setAgentName(ctx, name);
       return { agentName: name };
     },
     'app.openExternal': async ({ url }) => {

@@ -1,9 +1,8 @@
 import Stripe from 'stripe';
-import type { RetryOutcome } from '../../../shared/contract/dunning';
+import { isOpenDunningStage, type RetryOutcome } from '../../../shared/contract/dunning';
 import { AppError } from '../../../shared/contract/errors';
 import { classifyDecline, describeAdviceCode, describeDeclineCode, type DeclineCategory } from '../../../shared/domain/decline-codes';
 import { retryEligibility, retryIdempotencyKey } from '../../services/dunning/retry-policy';
-import { isOpenStage } from '../../services/dunning/stage-machine';
 import { toStripeAppError } from '../../services/stripe/errors';
 import { inTransaction } from '../db';
 import { authorize } from '../roles';
@@ -50,7 +49,7 @@ export const retryHandlers: TeamHandlerMap = {
       'repeatable read',
     );
     if (!c) throw new AppError('not_found', `No dunning case ${input.caseId} in this account.`);
-    if (!isOpenStage(c.stage)) throw new AppError('conflict', `The case is closed (${c.stage}); there is nothing to retry.`);
+    if (!isOpenDunningStage(c.stage)) throw new AppError('conflict', `The case is closed (${c.stage}); there is nothing to retry.`);
     if (!c.invoiceId) throw new AppError('conflict', 'This case has no open invoice to retry yet.');
     const category = c.category as DeclineCategory;
     const eligibility = retryEligibility({ category, declineCode: c.declineCode, paymentMethodAtDecline: null, currentPaymentMethod: null });

@@ -11,8 +11,7 @@ import type { TeamRoute } from './server';
 // team's key, and records each agent's usage. Provider errors are passed on with every secret
 // masked (some providers echo the key they were sent).
 
-const ENDPOINTS = ['chat/completions', 'responses', 'embeddings'] as const;
-type Endpoint = (typeof ENDPOINTS)[number];
+type Endpoint = 'chat/completions' | 'responses' | 'embeddings';
 
 interface Usage {
   prompt: number | null;

@@ -27,6 +27,8 @@ export interface AccountSyncOptions {
   accountId: string;
   instanceId: string;
   client: Stripe;
+  /** Requests worth keeping in flight (the paced client's latency gauge); the backfill plans from it. */
+  parallelism?: () => number;
   log: Logger;
   /** How often a follower tries to take the lease (default 2 s: takeover well within 10 s). */
   leaseRetryMs?: number;
@@ -179,7 +181,7 @@ export class AccountSync {
   private async backfillIfNeeded(sink: PgSyncSink, signal: AbortSignal, full = false): Promise<void> {
     const state = await sink.readState();
     if (state.backfillComplete && !full) return;
-    await runBackfill(sink, this.o.client, { ...this.o.backfill, full, signal, now: this.o.now });
+    await runBackfill(sink, this.o.client, { ...this.o.backfill, full, signal, now: this.o.now, parallelism: this.o.parallelism });
   }
 
   private async poll(sink: PgSyncSink, signal: AbortSignal): Promise<void> {

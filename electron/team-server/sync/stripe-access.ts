@@ -1,13 +1,11 @@
 import type Stripe from 'stripe';
 import { isLiveKey } from '../../services/stripe/api-base';
-import { createStripeClient } from '../../services/stripe/client';
-import { PacedHttpClient } from '../../services/stripe/paced-http-client';
-import { ConcurrencyGauge, DEFAULT_MAX_IN_FLIGHT } from '../../services/stripe/concurrency';
-import { DEFAULT_LIVE_RATE, DEFAULT_TEST_RATE, RateLimiter } from '../../services/stripe/rate-limiter';
+import { buildPacedStripe } from '../../services/stripe/paced-stripe';
+import type { RateLimiter } from '../../services/stripe/rate-limiter';
 
-// The team server's Stripe client for one account: the desk's pacing (rate limiter + paced HTTP
-// layer that retries 429/5xx) so the server, the only caller of Stripe in team mode, keeps the
-// account's budget. `requests` counts attempts, for the bench and healthz.
+// The team server's Stripe client for one account, paced like a desk's (stripe/paced-stripe.ts)
+// so the server, the only caller of Stripe in team mode, keeps the account's budget. `requests`
+// counts attempts, for the bench; `parallelism` is what the backfill plans its work from.
 
 export interface ServerStripeOptions {
   key: string;
@@ -20,19 +18,13 @@ export interface ServerStripeOptions {
 export interface ServerStripe {
   client: Stripe;
   limiter: RateLimiter;
+  parallelism(): number;
   stats: { requests: number };
   close(): void;
 }
 
 export function serverStripe(o: ServerStripeOptions): ServerStripe {
-  const live = isLiveKey(o.key);
-  const ratePerSecond = o.ratePerSecond ?? (live ? DEFAULT_LIVE_RATE : DEFAULT_TEST_RATE);
-  // The desk's fixed concurrency default is gone (main: the in-flight cap follows latency); the
-  // server starts where a desk starts. Merge fix on work/desk: team-sync may follow the latency too.
-  const limiter = new RateLimiter({ ratePerSecond, maxConcurrent: o.maxConcurrent ?? new ConcurrencyGauge(DEFAULT_MAX_IN_FLIGHT).target(ratePerSecond) });
   const stats = { requests: 0 };
-  const http = new PacedHttpClient({ limiter, retryBaseMs: o.retryBaseMs, onAttempt: () => void stats.requests++ });
-  // Retries happen in the paced layer; the SDK's own are off so they do not multiply.
-  const client = createStripeClient(o.key, { apiBase: o.apiBase, httpClient: http, maxNetworkRetries: 0 });
-  return { client, limiter, stats, close: () => limiter.close(new Error('The team server is stopping.')) };
+  const paced = buildPacedStripe({ key: o.key, apiBase: o.apiBase, livemode: isLiveKey(o.key), ratePerSecond: o.ratePerSecond, maxConcurrent: o.maxConcurrent, retryBaseMs: o.retryBaseMs, onAttempt: () => void stats.requests++ });
+  return { client: paced.client, limiter: paced.limiter, parallelism: paced.parallelism, stats, close: () => paced.limiter.close(new Error('The team server is stopping.')) };
 }

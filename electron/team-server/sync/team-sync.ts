@@ -104,6 +104,7 @@ export async function startTeamSync(o: TeamSyncOptions): Promise<TeamSync> {
       accountId: a.id,
       instanceId,
       client: stripe.client,
+      parallelism: stripe.parallelism,
       log: o.log,
       pollIntervalMs: o.pollIntervalMs ?? envNumber(o.env.BSC_TEAM_POLL_INTERVAL_MS),
       leaseRetryMs: o.leaseRetryMs,

@@ -3,7 +3,6 @@ import { performance } from 'node:perf_hooks';
 import type { BenchContext } from '../run';
 import { createServices } from '../../../electron/services';
 import { reconcileDunning } from '../../../electron/services/dunning/reconcile';
-import { invalidateQueueSnapshot } from '../../../electron/services/dunning/queue-snapshot';
 import { DAY, StripeRows } from '../../helpers/dunning-fixtures';
 import { tempDir } from '../../helpers/services';
 import type { CallInput } from '../../../shared/contract';
@@ -109,7 +108,7 @@ export default async function dunningBench(ctx: BenchContext): Promise<Record<st
       }
     })();
     // Written behind the services' back (no data.changed notice): tell the queue snapshot.
-    invalidateQueueSnapshot(db);
+    services.ctx.registries.queueSnapshots.invalidate();
     const open = (db.prepare(`SELECT COUNT(*) AS n FROM dunning_cases WHERE stage IN ('new','contacted','awaiting_customer')`).get() as { n: number }).n;
     ctx.print(`  closing reconcile: ${closing.closed} cases closed in ${Math.round(closingReconcileMs)} ms; ${open} open cases`);
 
@@ -179,7 +178,7 @@ export default async function dunningBench(ctx: BenchContext): Promise<Record<st
     ctx.print(`  first list after a bulk assign of 50 cases (queue patched): p50 ${patchedStats.p50} ms, p95 ${patchedStats.p95} ms`);
     const cold: number[] = [];
     for (let i = 0; i < Math.min(rounds, 15); i++) {
-      invalidateQueueSnapshot(db);
+      services.ctx.registries.queueSnapshots.invalidate();
       t = performance.now();
       await services.table.dispatch('dunning.list', { filters: { categories: ['hard', 'authentication'] }, sort: { by: 'age', dir: 'desc' } }, { actor: 'bench' });
       cold.push(performance.now() - t);

@@ -8,9 +8,7 @@ import { silentLogger } from '../../../electron/services/core/log';
 import { openCache } from '../../../electron/services/db/open';
 import { INVOICE_PAYMENTS_EXPAND } from '../../../electron/services/sync/fetch-objects';
 import { ingestPage, PAGE_SIZE } from '../../../electron/services/sync/backfill';
-import { beginBulkWrites } from '../../../electron/services/sync/bulk-writes';
-import { setPacing } from '../../../electron/services/sync/clients';
-import { SyncManager } from '../../../electron/services/sync/manager';
+import { BulkWrites } from '../../../electron/services/sync/bulk-writes';
 import type { BackfillResource } from '../../../electron/services/sync/sync-state';
 import { ProductNames } from '../../../electron/services/stripe/product-names';
 import { endpointOf } from '../../../electron/services/stripe/paced-http-client';
@@ -69,8 +67,8 @@ interface BackfillFigures {
 async function backfill(dir: string, name: string, server: RemoteStripeServer, pacing: { ratePerSecond: number; maxConcurrent?: number; endpointRatePerSecond?: number }): Promise<BackfillFigures> {
   const services = await openSynced(dir, name, server);
   try {
-    setPacing(services.ctx, pacing);
-    const engine = SyncManager.of(services.ctx).engine(ACCOUNT);
+    services.ctx.registries.stripeClients.setPacing(pacing);
+    const engine = services.ctx.registries.sync.engine(ACCOUNT);
     const started = performance.now();
     const cpu = process.cpuUsage();
     const r = await engine.syncOnce();
@@ -109,7 +107,7 @@ async function ingestOnly(dir: string, server: RemoteStripeServer, pagesPerResou
   const url = new URL(server.url);
   const stripe = new Stripe(KEY, { host: url.hostname, port: Number(url.port), protocol: 'http', maxNetworkRetries: 2 });
   const { db } = openCache(path.join(dir, 'ingest.db'));
-  const endBulkWrites = beginBulkWrites(db);
+  const endBulkWrites = new BulkWrites(db).begin();
   try {
     db.prepare("INSERT INTO accounts (id, name, livemode, added_at_ms) VALUES (?, 'bench', 0, 0)").run(ACCOUNT);
     const names = new ProductNames(db, ACCOUNT);
@@ -239,7 +237,7 @@ export default async function syncBench(ctx: BenchContext): Promise<Record<strin
   const server = await startStripeServerWorker({ accountId: ACCOUNT });
   const { dir, cleanup } = tempDir('bsc-bench-sync-');
   try {
-    let started = performance.now();
+    const started = performance.now();
     const seeded = await server.call<{ customers: number; invoices: number; subscriptions: number; invoicePayments: number }>('seedBulk', { customers, invoices });
     ctx.print(`seeded the test server: ${seeded.customers} customers, ${seeded.subscriptions} subscriptions, ${seeded.invoices} invoices, ${seeded.invoicePayments} invoice payments in ${round(performance.now() - started)} ms`);
     const out: Record<string, unknown> = { customers, invoices, subscriptions: seeded.subscriptions, invoice_payments: seeded.invoicePayments };

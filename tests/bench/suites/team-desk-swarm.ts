@@ -15,7 +15,16 @@ interface Start {
 const readers: SseReader[] = [];
 const arrivals: Array<Map<string, number>> = [];
 
-process.on('message', async (msg: { start?: Start; deliveries?: Record<string, number> }) => {
+// A stream that cannot be opened ends the child with the reason (the parent sees the exit), rather
+// than an unhandled rejection and a parent waiting for 'ready' forever.
+process.on('message', (msg: { start?: Start; deliveries?: Record<string, number> }) => {
+  onMessage(msg).catch((err: unknown) => {
+    process.stderr.write(`desk swarm child failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+});
+
+async function onMessage(msg: { start?: Start; deliveries?: Record<string, number> }): Promise<void> {
   if (msg.start) {
     const { url, tokens, after } = msg.start;
     for (const token of tokens) {
@@ -49,4 +58,4 @@ process.on('message', async (msg: { start?: Start; deliveries?: Record<string, n
     for (const r of readers) r.close();
     process.send!({ latencies, missing }, undefined, {}, () => process.exit(0));
   }
-});
+}

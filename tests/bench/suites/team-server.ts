@@ -11,8 +11,6 @@ import { migrate } from '../../../electron/services/db/migrate';
 import { ensureAccount } from '../../../electron/services/stripe/ingest';
 import { ProductNames } from '../../../electron/services/stripe/product-names';
 import { applyMirrorEntry, type MirrorEntry } from '../../../electron/services/sync/apply-mirror-entry';
-import { setPacing } from '../../../electron/services/sync/clients';
-import { SyncManager } from '../../../electron/services/sync/manager';
 import { startTeamServer, type TeamServer } from '../../../electron/team-server/app';
 import { startStripeServer, type StripeServer } from '../../stripe-server';
 import { randomMutation } from '../../stripe-server/mutations';
@@ -215,8 +213,8 @@ export default async function teamServerBench(ctx: BenchContext): Promise<Record
     // One solo desk, syncing on its own over a window of the same changes.
     const solo = await createServices({ dbPath: path.join(dir, 'solo.db'), env: { STRIPE_SECRET_KEY: KEY, BSC_SYNC_AUTOSTART: '0' }, stripeApiBase: stripe.url, skipDemoSeed: true }, { logger: silentLogger });
     try {
-      setPacing(solo.ctx, { ratePerSecond: 100, maxConcurrent: 8 });
-      const engine = SyncManager.of(solo.ctx).engine(ACCOUNT);
+      solo.ctx.registries.stripeClients.setPacing({ ratePerSecond: 100, maxConcurrent: 8 });
+      const engine = solo.ctx.registries.sync.engine(ACCOUNT);
       await engine.syncOnce();
       const before = stripe.requests.length;
       engine.watch();

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type Stripe from 'stripe';
 import { invalidRequest, resourceMissing } from '../errors';
 import type { FormObject, FormValue } from '../form';
 import { paginate } from '../list';
@@ -78,12 +79,14 @@ function enumList<T extends string>(params: FormObject, name: string, values: re
 
 // ---- configurations ------------------------------------------------------------------------------
 
-function defaultFeatures(): Record<string, any> {
+type PortalFeatures = Stripe.BillingPortal.Configuration.Features;
+
+function defaultFeatures(): PortalFeatures {
   return {
     customer_update: { allowed_updates: [], enabled: false },
     invoice_history: { enabled: false },
     payment_method_update: { enabled: false, payment_method_configuration: null },
-    subscription_cancel: { cancellation_reason: { enabled: false, options: [] }, enabled: false, mode: 'at_period_end', proration_behavior: 'none' },
+    subscription_cancel: { cancellation_reason: { enabled: false, feedback_options: null, options: [] }, enabled: false, mode: 'at_period_end', proration_behavior: 'none' },
     subscription_pause: { duration: { interval_options: [], type: 'indefinite' }, enabled: false },
     subscription_update: {
       billing_cycle_anchor: null,
@@ -98,7 +101,7 @@ function defaultFeatures(): Record<string, any> {
 }
 
 /** Applies `features[...]` form params onto a features object (create and update share this). */
-function applyFeatures(current: Record<string, any>, raw: FormObject): Record<string, any> {
+function applyFeatures(current: PortalFeatures, raw: FormObject): PortalFeatures {
   allowOnly(raw, ['customer_update', 'invoice_history', 'payment_method_update', 'subscription_cancel', 'subscription_pause', 'subscription_update']);
   const f = structuredClone(current);
   const cu = obj(raw, 'customer_update');
@@ -132,7 +135,7 @@ function applyFeatures(current: Record<string, any>, raw: FormObject): Record<st
       if (enabled && options.length === 0) {
         throw invalidRequest('You must provide at least one cancellation reason option when cancellation reasons are enabled.', 'features[subscription_cancel][cancellation_reason][options]');
       }
-      next.cancellation_reason = { enabled, options };
+      next.cancellation_reason = { ...next.cancellation_reason, enabled, options };
     }
     f.subscription_cancel = next;
   }
@@ -199,14 +202,14 @@ export interface PortalConfigurationSeed {
   name?: string | null;
   defaultReturnUrl?: string | null;
   /** Features in API shape, merged over "everything off". */
-  features?: Record<string, any>;
+  features?: { [K in keyof PortalFeatures]?: Partial<PortalFeatures[K]> };
 }
 
 /** A configuration made directly in the store (tests: "the account saved its portal settings"). */
 export function seedPortalConfiguration(store: StripeStore, seed: PortalConfigurationSeed = {}): StripeObject {
   const now = store.now();
   const features = defaultFeatures();
-  for (const [k, v] of Object.entries(seed.features ?? {})) features[k] = { ...features[k], ...v };
+  for (const k of Object.keys(seed.features ?? {}) as (keyof PortalFeatures)[]) Object.assign(features[k], seed.features?.[k]);
   if (seed.isDefault) for (const c of store.all('billing_portal.configuration')) if (c.is_default) store.commit({ ...c, is_default: false }, null);
   return store.commit(
     {

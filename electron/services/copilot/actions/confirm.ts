@@ -10,6 +10,7 @@ import { classifyDecline } from '../../../../shared/domain/decline-codes';
 import { decideProposal, getProposal, proposalAction, type ProposalRow } from './proposals';
 import { retryDunningCase } from '../../dunning/retry-payment';
 import { addNote } from '../../customers/notes';
+import { NOTE_MAX_LENGTH } from '../../../../shared/contract/ids';
 
 // A person confirmed a proposed action: it runs through the same services as the buttons
 // (portal links through createPortalLink, retries through the dunning retry when a case exists,
@@ -25,8 +26,6 @@ export interface ConfirmDeps {
 }
 
 type Outcome = { message: string; simulated: boolean; portalLink?: CopilotConfirmResult['portalLink']; changed: DataChanged['kinds'] };
-
-const inFlight = new Map<string, Promise<CopilotConfirmResult>>();
 
 function need<T>(value: T | null | undefined, what: string): T {
   if (value == null) throw new AppError('conflict', `This proposal has no ${what}; ask the copilot again.`);
@@ -126,7 +125,7 @@ async function run(ctx: ServiceContext, row: ProposalRow, actor: string, deps: C
     case 'escalate_refund': {
       // Refunds are decided by the billing team: the escalation is a note on the customer (the notes service audits it).
       const invoiceId = need(args.invoiceId, 'invoice');
-      addNote(ctx, ctx.workspace.current().id, row.customer_id, `Refund escalated to the billing team for ${invoiceId}. ${row.reason}`.slice(0, 10_000), actor);
+      addNote(ctx, ctx.workspace.current().id, row.customer_id, `Refund escalated to the billing team for ${invoiceId}. ${row.reason}`.slice(0, NOTE_MAX_LENGTH), actor);
       return { message: 'Refund request escalated: a note was added for the billing team.', simulated: false, changed: ['notes', 'audit'] };
     }
     default:
@@ -141,9 +140,8 @@ export async function confirmProposal(ctx: ServiceContext, customerId: string, p
   if (row.status === 'info') throw new AppError('conflict', 'This suggestion is information only; there is nothing to confirm.');
   if (row.status === 'dismissed') throw new AppError('conflict', 'This proposal was dismissed. Ask the copilot again if it is needed after all.');
   if (row.status === 'confirmed') return { ...(JSON.parse(row.result_json ?? '{}') as CopilotConfirmResult), alreadyDone: true };
-  const running = inFlight.get(proposalId);
-  if (running) return running;
-  const work = (async (): Promise<CopilotConfirmResult> => {
+  // A second confirm while the first runs (a double click) shares it.
+  return ctx.registries.copilotConfirmations.share(proposalId, async (): Promise<CopilotConfirmResult> => {
     const action = proposalAction(row);
     const attempt = attemptNumber(row);
     const audit = { accountId: account.id, actor, action: 'copilot.confirm', targetType: 'customer', targetId: customerId, idempotencyKey: proposalId };
@@ -163,13 +161,7 @@ export async function confirmProposal(ctx: ServiceContext, customerId: string, p
     decideProposal(ctx.db, proposalId, 'confirmed', actor, ctx.now(), result);
     ctx.hub.emit('data.changed', { accountId: account.id, kinds: outcome.changed, customerIds: [customerId] });
     return result;
-  })();
-  inFlight.set(proposalId, work);
-  try {
-    return await work;
-  } finally {
-    inFlight.delete(proposalId);
-  }
+  });
 }
 
 export function dismissProposal(ctx: ServiceContext, customerId: string, proposalId: string, actor: string): { proposalId: string; status: 'dismissed' | 'confirmed' | 'info' | 'proposed' | 'failed' } {

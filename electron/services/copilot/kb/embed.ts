@@ -1,6 +1,5 @@
-import type Database from 'better-sqlite3';
 import { embed, embedMany, type EmbeddingModel } from 'ai';
-import { chunksMissingVectors, ensureVecExtension, storeVectors } from './vectors';
+import { chunksMissingVectors, storeVectors, type VecExtension } from './vectors';
 
 // Vectors for the knowledge base, when the provider offers an embedding model. Chunks are embedded
 // in batches with the article title and heading in front (they carry most of the meaning), and
@@ -13,8 +12,9 @@ export function chunkEmbeddingText(c: { title: string; heading: string | null; t
 }
 
 /** Embeds every chunk without a vector from `modelName`; returns how many were embedded. */
-export async function embedMissingChunks(db: Database.Database, model: EmbeddingModel, modelName: string, opts: { now: () => number; abortSignal?: AbortSignal }): Promise<number> {
-  const ext = ensureVecExtension(db);
+export async function embedMissingChunks(vec: VecExtension, model: EmbeddingModel, modelName: string, opts: { now: () => number; abortSignal?: AbortSignal }): Promise<number> {
+  const db = vec.db;
+  const ext = vec.ensure();
   if (!ext.ok) throw new Error(`sqlite-vec could not be loaded: ${ext.reason ?? 'unknown reason'}`);
   let done = 0;
   for (;;) {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { KbHit } from '../../../../shared/contract/copilot';
-import { nearestChunks } from './vectors';
+import { nearestChunks, type VecExtension } from './vectors';
 
 // Knowledge-base retrieval: keyword search (FTS5, BM25, heading weighted) always; nearest vectors
 // (sqlite-vec) when an embedding model is configured; the two lists merged by reciprocal rank
@@ -59,15 +59,17 @@ export interface KbSearchOptions {
   /** Embeds the query; null (or a failure) means keyword search only. */
   embedQuery?: (text: string) => Promise<number[] | null>;
   embeddingModel?: string | null;
+  /** The same connection's sqlite-vec; vector search needs it beside the model. */
+  vectors?: VecExtension;
 }
 
 export async function searchKb(db: Database.Database, query: string, options: KbSearchOptions): Promise<KbHit[]> {
   const depth = Math.max(options.limit * 4, 20);
   const keyword = keywordSearch(db, query, depth);
   let vector: number[] = [];
-  if (options.embedQuery && options.embeddingModel && query.trim()) {
+  if (options.embedQuery && options.embeddingModel && options.vectors && query.trim()) {
     const v = await options.embedQuery(query).catch(() => null);
-    if (v) vector = nearestChunks(db, options.embeddingModel, v, depth).map((r) => r.chunkId);
+    if (v) vector = nearestChunks(options.vectors, options.embeddingModel, v, depth).map((r) => r.chunkId);
   }
   const fused = reciprocalRankFusion(vector.length ? [keyword, vector] : [keyword]);
   const ranked = [...fused.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, options.limit);

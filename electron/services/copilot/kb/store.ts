@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { AppError } from '../../../../shared/contract/errors';
 import type { KbArticle, KbStatus } from '../../../../shared/contract/copilot';
 import { readKbFolder } from './read-folder';
-import { deleteVectors } from './vectors';
+import { deleteVectors, type VecExtension } from './vectors';
 
 // The knowledge base: Markdown articles imported from a folder, one row per article and one per
 // chunk (the FTS index follows kb_chunks through triggers). An article is identified by its slug
@@ -18,7 +18,8 @@ export interface ImportResult {
   newChunkIds: number[];
 }
 
-export function importKbFolder(db: Database.Database, folder: string, nowMs: number): ImportResult {
+/** `vectors`: the same connection's sqlite-vec (a changed article's old vectors are deleted with it). */
+export function importKbFolder(db: Database.Database, vectors: VecExtension, folder: string, nowMs: number): ImportResult {
   const { articles, problems } = readKbFolder(folder);
   const result: ImportResult = { documents: 0, chunks: 0, unchanged: 0, problems, newChunkIds: [] };
   const findBySlug = db.prepare('SELECT id, content_hash FROM kb_documents WHERE slug = ?');
@@ -35,7 +36,7 @@ export function importKbFolder(db: Database.Database, folder: string, nowMs: num
     }
     db.transaction(() => {
       if (existing) {
-        deleteVectors(db, (chunkIds.all(existing.id) as Array<{ id: number }>).map((r) => r.id));
+        deleteVectors(vectors, (chunkIds.all(existing.id) as Array<{ id: number }>).map((r) => r.id));
         deleteDoc.run(existing.id);
       }
       // A different slug from the same path (file renamed in place) must not trip the UNIQUE path.

@@ -6,20 +6,27 @@ import * as sqliteVec from 'sqlite-vec';
 // (a platform without the prebuilt library) the knowledge base keeps working on keyword search.
 // The table's dimension follows the embedding model: a different model rebuilds it.
 
-const loaded = new WeakMap<Database.Database, boolean>();
 export const VEC_TABLE = 'kb_vec';
 
-/** Loads sqlite-vec into this connection once; false (and the reason) when it cannot. */
-export function ensureVecExtension(db: Database.Database): { ok: boolean; reason?: string } {
-  const known = loaded.get(db);
-  if (known !== undefined) return { ok: known };
-  try {
-    sqliteVec.load(db);
-    loaded.set(db, true);
-    return { ok: true };
-  } catch (err) {
-    loaded.set(db, false);
-    return { ok: false, reason: err instanceof Error ? err.message : String(err) };
+/**
+ * sqlite-vec in one connection: loaded on first use, once. The services hold theirs on the context
+ * (`ctx.registries.vectors`); a connection opened elsewhere (a test, a tool) makes its own.
+ */
+export class VecExtension {
+  private outcome: { ok: boolean; reason?: string } | null = null;
+
+  constructor(readonly db: Database.Database) {}
+
+  /** Loads the extension (the first time); false and the reason when it cannot. */
+  ensure(): { ok: boolean; reason?: string } {
+    if (this.outcome) return this.outcome;
+    try {
+      sqliteVec.load(this.db);
+      this.outcome = { ok: true };
+    } catch (err) {
+      this.outcome = { ok: false, reason: err instanceof Error ? err.message : String(err) };
+    }
+    return this.outcome;
   }
 }
 
@@ -65,8 +72,9 @@ export function storeVectors(db: Database.Database, model: string, items: Array<
 }
 
 /** Removes vectors of chunks about to be deleted (vec0 rows do not follow foreign keys). */
-export function deleteVectors(db: Database.Database, chunkIds: number[]): void {
-  if (chunkIds.length === 0 || !vecTableExists(db) || !ensureVecExtension(db).ok) return;
+export function deleteVectors(vec: VecExtension, chunkIds: number[]): void {
+  const db = vec.db;
+  if (chunkIds.length === 0 || !vecTableExists(db) || !vec.ensure().ok) return;
   const del = db.prepare(`DELETE FROM ${VEC_TABLE} WHERE rowid = ?`);
   for (const id of chunkIds) del.run(BigInt(id));
 }
@@ -83,8 +91,9 @@ export function chunksMissingVectors(db: Database.Database, model: string, limit
 }
 
 /** Nearest chunks to a query vector, closest first; only chunks whose vector came from `model`. */
-export function nearestChunks(db: Database.Database, model: string, vector: number[], k: number): Array<{ chunkId: number; distance: number }> {
-  if (!vecTableExists(db) || !ensureVecExtension(db).ok || vecTableDimensions(db) !== vector.length) return [];
+export function nearestChunks(vec: VecExtension, model: string, vector: number[], k: number): Array<{ chunkId: number; distance: number }> {
+  const db = vec.db;
+  if (!vecTableExists(db) || !vec.ensure().ok || vecTableDimensions(db) !== vector.length) return [];
   const rows = db
     .prepare(`SELECT rowid AS id, distance FROM ${VEC_TABLE} WHERE embedding MATCH ? AND k = ? ORDER BY distance`)
     .all(new Float32Array(vector), k * 2) as Array<{ id: number; distance: number }>;

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { CopilotAction, CopilotCitation, CopilotConfirmResult } from '../../../../shared/contract/copilot';
+import type { CopilotAction, CopilotCitation } from '../../../../shared/contract/copilot';
 import { api, errorMessage } from '../../api/client';
 import { useApp } from '../../app/store';
 import { copyText } from '../portal/clipboard';

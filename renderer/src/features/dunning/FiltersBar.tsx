@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useApp } from '../../app/store';
-import { DECLINE_CATEGORIES, DUNNING_SORT_KEYS, DUNNING_STAGES, type DunningFilters, type DunningSortKey, type DunningStage } from '../../../../shared/contract/dunning';
+import { DECLINE_CATEGORIES, DUNNING_SORT_KEYS, DUNNING_STAGES, type DunningSortKey, type DunningStage } from '../../../../shared/contract/dunning';
 import type { DeclineCategory } from '../../../../shared/domain/decline-codes';
 import { CATEGORY_HINTS, CATEGORY_LABELS, STAGE_LABELS } from './labels';
 import { useDunning } from './store';
