@@ -1,7 +1,7 @@
 import { prepared } from '../db/statements';
 import type { ServiceContext } from '../core/context';
 import { addHistory, insertCase, latestCasesBySubject, updateCase, type CaseRecord } from './case-store';
-import { invoiceSubject, observeInvoices, observeSettledHistory, observeSubscriptions, type ObserveScope, type ObservedSubject } from './observe';
+import { invoiceSubject, observeInvoices, observeSettledHistory, observeSubscriptions, type ObserveScope } from './observe';
 import { planSettledCase, planStripeCase } from './case-plan';
 import { isOpenDunningStage } from '../../../shared/contract/dunning';
 
