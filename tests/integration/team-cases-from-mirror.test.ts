@@ -3,6 +3,9 @@ import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../electron/services/core/log';
 import { startTeamServer, type TeamServer } from '../../electron/team-server/app';
+import { applyObject } from '../../electron/team-server/mirror/apply';
+import type { StripeObjectLike } from '../../electron/team-server/mirror/rules';
+import { PgMirrorTx } from '../../electron/team-server/stores/stripe-mirror';
 import type { DunningCaseRow, DunningCaseDetail } from '../../shared/contract/dunning';
 import { startStripeServer, type StripeServer } from '../stripe-server';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
@@ -159,5 +162,34 @@ describe('team server: dunning cases from its Stripe mirror', () => {
     await viaWebhook(() => stripe.store.updateInvoice(paid.id as string, { metadata: { touched: 'yes' } }));
     await until('the update in the mirror', async () => (await pool.query("SELECT 1 FROM stripe_objects WHERE id = $1 AND data->'metadata'->>'touched' = 'yes'", [paid.id])).rows.length > 0);
     expect((await pool.query('SELECT count(*)::int AS n FROM dunning_cases WHERE invoice_id = $1', [paid.id])).rows[0].n).toBe(0);
+  });
+  it("a retry whose payment reaches the mirror first (the server recovers the case from Stripe's fact) is still recorded and audited once", async () => {
+    let rita: Failed | undefined;
+    await viaWebhook(() => (rita = failedInvoice('Rita Retry', 2600, 'usd', { declineCode: 'insufficient_funds', adviceCode: 'try_again_later' })));
+    const c = await until('the case of the new decline on the desk', async () => (await rowOf(rita!.invoiceId)) ?? null);
+    // Hold the case row, so the retry's bookkeeping waits after Stripe has taken the payment; meanwhile
+    // the paid invoice reaches the mirror in this transaction, as a webhook racing the retry would.
+    const hold = await pool.connect();
+    try {
+      await hold.query('BEGIN');
+      await hold.query('SELECT 1 FROM dunning_cases WHERE id = $1 FOR UPDATE', [c.id]);
+      const retry = lead.call<{ result: string }>('dunning.retry', { caseId: c.id });
+      await until('Stripe to take the payment', () => stripe.store.invoiceById(rita!.invoiceId).status === 'paid');
+      await until('the retry to wait for the case', async () => (await pool.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")).rows.length > 0);
+      const m = new PgMirrorTx(hold, ACCOUNT, server.feed);
+      const applied = await applyObject(m, stripe.store.invoiceById(rita!.invoiceId) as unknown as StripeObjectLike, stripe.clock.now() + 1, 'latest');
+      expect(applied.applied).toBe(true);
+      await m.flush();
+      await hold.query('COMMIT');
+      const res = await retry;
+      expect(res.body).toMatchObject({ ok: true, value: { result: 'succeeded' } });
+    } finally {
+      hold.release();
+    }
+    const history = (await pool.query('SELECT actor, kind, to_stage, detail FROM dunning_history WHERE case_id = $1 ORDER BY id', [c.id])).rows;
+    expect(history.filter((h) => h.to_stage === 'recovered')).toEqual([{ actor: 'stripe', kind: 'stage', to_stage: 'recovered', detail: 'paid' }]);
+    expect(history.filter((h) => h.kind === 'retry')).toEqual([{ actor: 'Lena Lead', kind: 'retry', to_stage: null, detail: 'succeeded' }]);
+    const audit = (await pool.query("SELECT actor, result FROM audit_log WHERE action = 'dunning.retry' AND target_id = $1", [rita!.invoiceId])).rows;
+    expect(audit).toEqual([{ actor: 'Lena Lead', result: 'ok' }]);
   });
 });

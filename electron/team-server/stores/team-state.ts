@@ -240,6 +240,11 @@ export const teamState = {
     return rows;
   },
 
+  async hasSucceededRetry(tx: Tx, caseId: number): Promise<boolean> {
+    const { rows } = await tx.query("SELECT 1 FROM dunning_history WHERE case_id = $1 AND kind = 'retry' AND detail = 'succeeded' LIMIT 1", [caseId]);
+    return rows.length > 0;
+  },
+
   async settledRetries(tx: Tx | pg.Pool, caseId: number): Promise<number> {
     const { rows } = await tx.query<{ n: number }>("SELECT count(*)::int AS n FROM dunning_history WHERE case_id = $1 AND kind = 'retry' AND (detail LIKE 'succeeded%' OR detail LIKE 'declined%')", [caseId]);
     return rows[0].n;
