@@ -131,6 +131,8 @@ describe('951 case Stripe facts', () => {
     expect((await pool.query('SELECT invoice_id, assignee, entered_amount, attempt_count, next_payment_attempt, advice_code, last_failure_at, payment_method_at_decline FROM dunning_cases')).rows).toEqual([
       { invoice_id: 'in_1', assignee: 'Lena', entered_amount: '4200', attempt_count: 0, next_payment_attempt: null, advice_code: null, last_failure_at: null, payment_method_at_decline: null },
     ]);
+    const indexes = (await pool.query("SELECT indexname FROM pg_indexes WHERE indexname IN ('stripe_objects_open_invoice_subscription', 'dunning_cases_subscription') ORDER BY 1")).rows;
+    expect(indexes.map((r) => r.indexname)).toEqual(['dunning_cases_subscription', 'stripe_objects_open_invoice_subscription']);
   });
 });
 
