@@ -19,10 +19,10 @@ export const MUTATIONS = [
     tests: ['tests/unit/mappers-money-state.test.ts', 'tests/integration/sync-mirror.test.ts'],
   },
   {
-    what: 'events poller: cursor saved before the batch is applied (before its re-fetches)',
-    file: 'electron/services/sync/events-poller.ts',
-    search: '    const fetched = await fetchRefs(client, outcome.refetch, productNames);',
-    replace: '    writeEventsCursor(db, accountId, events[events.length - 1].id, events[events.length - 1].created); const fetched = await fetchRefs(client, outcome.refetch, productNames);',
+    what: 'events sync: cursor saved with the payloads, before the batch\'s re-fetches are applied',
+    file: 'electron/services/sync/sqlite-sink.ts',
+    search: '    const outcome = this.db.transaction(() => applyEventPayloads(this.db, this.accountId, events, { apiVersion, productNames }))();',
+    replace: '    const outcome = this.db.transaction(() => { const o = applyEventPayloads(this.db, this.accountId, events, { apiVersion, productNames }); writeEventsCursor(this.db, this.accountId, events[events.length - 1].id, events[events.length - 1].created); return o; })();',
     tests: ['tests/integration/sync-kill-events.test.ts'],
   },
   {

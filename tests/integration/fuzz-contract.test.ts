@@ -240,6 +240,8 @@ class CallReport {
 
 const STRIPE_KEY = 'sk_test_51FuzzAccountKeyAcceptedByStandIn0';
 const STRIPE_ACCOUNT = 'acct_1FuzzAccount';
+/** Calls that cannot succeed over the harness by design, with the answer they must give instead. */
+const REFUSED_ON_THE_HARNESS: Record<string, string> = { 'team.join': 'not_configured' };
 /** Rounds over every call with valid inputs: later rounds use what earlier ones created. */
 const VALID_ROUNDS = 3;
 const VALID_PER_CALL = 5;
@@ -348,7 +350,14 @@ describe(`fuzzing the contract through the harness transport (seed ${SEED}; FUZZ
       }
       if (world.accountId() !== 'demo') await services.table.dispatch('workspace.switchAccount', { accountId: 'demo' }, { actor: 'fuzz' });
     }
-    const never = CALL_NAMES.filter((name) => !(report.rows.get(name)?.validOk ?? 0));
+    // Joining a team keeps the agent token in the OS keychain, which the harness does not have: there
+    // it must refuse in words, every time (tests/integration/team-desk.test.ts drives the same handler
+    // to success with a keychain against a real team server).
+    for (const [name, code] of Object.entries(REFUSED_ON_THE_HARNESS)) {
+      const answer = await call('valid', 'valid', name, JSON.stringify({ url: 'https://team.example.com', token: 'team-token-0123456789abcdef' }));
+      expect({ name, answer: answer?.ok ? 'ok' : answer?.error?.code }).toEqual({ name, answer: code });
+    }
+    const never = CALL_NAMES.filter((name) => !(report.rows.get(name)?.validOk ?? 0) && !(name in REFUSED_ON_THE_HARNESS));
     expect({ seed: SEED, neverSucceeded: never }).toEqual({ seed: SEED, neverSucceeded: [] });
     expect({ seed: SEED, problems: problems.slice(0, 20) }).toEqual({ seed: SEED, problems: [] });
   }, 300_000);
@@ -398,6 +407,6 @@ describe(`fuzzing the contract through the harness transport (seed ${SEED}; FUZZ
     expect(model.requests.length).toBeGreaterThan(0);
     expect(model.requests.every((r) => r.path.startsWith('/v1/'))).toBe(true);
     console.log(`fuzz report (seed ${SEED}), answers per call:\n${report.table()}`);
-    for (const name of CALL_NAMES) expect(report.rows.get(name)?.validOk ?? 0, `${name}: successes with valid inputs`).toBeGreaterThanOrEqual(1);
+    for (const name of CALL_NAMES.filter((n) => !(n in REFUSED_ON_THE_HARNESS))) expect(report.rows.get(name)?.validOk ?? 0, `${name}: successes with valid inputs`).toBeGreaterThanOrEqual(1);
   });
 });

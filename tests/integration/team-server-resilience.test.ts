@@ -8,15 +8,22 @@ import { stripeChange } from '../../electron/team-server/stores/feed';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 import { addAgent, startTestTeamServer, TEAM_ACCOUNT } from '../helpers/team-server';
 import { openSse } from '../helpers/sse';
+import { startStripeServer, type StripeServer } from '../stripe-server';
 
 // What must hold when things go wrong: the live feed survives losing its LISTEN connection, and
 // no secret the server was given appears in any response or log line, failures included.
 
 let pgs: TestPostgres;
+// The env key is adopted at start (the server asks Stripe whose it is): a loopback stand-in answers.
+let stripe: StripeServer;
 beforeAll(async () => {
   pgs = await startTestPostgres();
+  stripe = await startStripeServer({ accountId: TEAM_ACCOUNT });
 });
-afterAll(() => pgs?.close());
+afterAll(async () => {
+  await stripe?.close();
+  await pgs?.close();
+});
 
 describe('team server resilience', () => {
   it('a live stream keeps receiving changes after the LISTEN connection is killed', async () => {
@@ -119,7 +126,7 @@ describe('team server resilience', () => {
     for (const v of Object.values(secrets)) redactor.remember(v);
     const url = await pgs.newDatabase();
     const s = await startTeamServer({
-      env: { BSC_TEAM_LISTEN: '127.0.0.1:0', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', ...secrets },
+      env: { BSC_TEAM_LISTEN: '127.0.0.1:0', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', STRIPE_API_BASE: stripe.url, ...secrets },
       databaseUrl: url,
       health: staticAccounts([{ id: TEAM_ACCOUNT, backfill_complete: false, leader: true }]),
       redactor,

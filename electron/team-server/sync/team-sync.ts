@@ -70,7 +70,11 @@ export async function startTeamSync(o: TeamSyncOptions): Promise<TeamSync> {
     o.redactor.remember(o.env.STRIPE_WEBHOOK_SECRET);
     const probe = serverStripe({ key, apiBase: o.env.STRIPE_API_BASE });
     try {
-      const acct = await probe.client.accounts.retrieveCurrent();
+      // Which account the key belongs to decides where its data goes, so an unreachable Stripe stops
+      // the start with that said, instead of the SDK's bare connection sentence.
+      const acct = await probe.client.accounts.retrieveCurrent().catch((err: unknown) => {
+        throw new Error(`STRIPE_SECRET_KEY could not be checked with Stripe at ${o.env.STRIPE_API_BASE ?? 'https://api.stripe.com'}: ${(err as Error)?.message ?? String(err)} The team server did not start; check the network (or STRIPE_API_BASE) and the key.`, { cause: err });
+      });
       const livemode = isLiveKey(key);
       await accounts.upsert({
         // The desk's workspace id: a live key's data is a workspace of its own (acct_…:live).
