@@ -122,6 +122,20 @@ describe('007 knowledge base article body', () => {
   });
 });
 
+describe('951 case Stripe facts', () => {
+  it('keeps cases opened before it: the amount they entered with is their amount at risk, no attempts known yet', async () => {
+    const pool = await freshPool();
+    await migrateTeamDb(pool, TEAM_MIGRATIONS, 950);
+    await pool.query("INSERT INTO dunning_cases (account_id, customer_id, invoice_id, currency, amount_at_risk, opened_at, stage_changed_at, assignee) VALUES ('acct_1', 'cus_1', 'in_1', 'usd', 4200, 1, 1, 'Lena')");
+    await migrateTeamDb(pool, TEAM_MIGRATIONS, 951);
+    expect((await pool.query('SELECT invoice_id, assignee, entered_amount, attempt_count, next_payment_attempt, advice_code, last_failure_at, payment_method_at_decline FROM dunning_cases')).rows).toEqual([
+      { invoice_id: 'in_1', assignee: 'Lena', entered_amount: '4200', attempt_count: 0, next_payment_attempt: null, advice_code: null, last_failure_at: null, payment_method_at_decline: null },
+    ]);
+    const indexes = (await pool.query("SELECT indexname FROM pg_indexes WHERE indexname IN ('stripe_objects_open_invoice_subscription', 'dunning_cases_subscription') ORDER BY 1")).rows;
+    expect(indexes.map((r) => r.indexname)).toEqual(['dunning_cases_subscription', 'stripe_objects_open_invoice_subscription']);
+  });
+});
+
 describe('parallel numbering', () => {
   it('applies a lower-numbered migration that arrives after a higher one (a merge of the other branch)', async () => {
     const pool = await freshPool();

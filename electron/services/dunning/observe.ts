@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { StripeObservation } from './stage-machine';
 import { prepared, preparedRaw } from '../db/statements';
+import { invoiceObservation } from './invoice-observation';
+import { HISTORY_WINDOW_SECONDS } from './case-plan';
 import { OPEN_STAGES_SQL } from './open-stages-sql';
 
 // Reads, from the Stripe-mirrored rows of the cache, every subject the dunning queue cares about
@@ -129,22 +131,16 @@ function invoiceSql(scope: ObserveScope): string {
          ORDER BY pa.created DESC, pa.rowid DESC LIMIT 1)`;
 }
 
-function invoiceObservation(r: InvoiceObsRow): StripeObservation {
-  if (r.id == null) return { kind: 'gone' };
-  switch (r.status) {
-    case 'paid':
-      return { kind: 'paid', amountPaid: r.amount_paid };
-    case 'void':
-      return { kind: 'voided' };
-    case 'uncollectible':
-      return { kind: 'uncollectible' };
-  }
-  if (r.sub_status === 'canceled' || r.sub_status === 'incomplete_expired') return { kind: 'subscription_canceled' };
-  const failed = r.last_failed_at != null || (r.attempt_count > 0 && r.attempts_known === 0);
-  if (r.status === 'open' && (failed || r.sub_status === 'past_due' || r.sub_status === 'unpaid')) {
-    return { kind: 'failing', failureMark: r.attempt_count };
-  }
-  return { kind: 'quiet' };
+function observationOfRow(r: InvoiceObsRow): StripeObservation {
+  return invoiceObservation({
+    exists: r.id != null,
+    status: r.status,
+    amountPaid: r.amount_paid,
+    attemptCount: r.attempt_count,
+    subscriptionStatus: r.sub_status,
+    lastFailedAt: r.last_failed_at,
+    attemptsKnown: r.attempts_known !== 0,
+  });
 }
 
 type Raw = Array<string | number | null>;
@@ -170,7 +166,7 @@ export function observeInvoices(db: Database.Database, scope: ObserveScope): Obs
     customerId: (r.customer_id ?? r.case_customer_id)!,
     invoiceId: r.cand_id,
     subscriptionId: r.subscription_id,
-    observation: invoiceObservation(r),
+    observation: observationOfRow(r),
     currency: r.currency ?? 'usd',
     amountAtRisk: r.amount_remaining,
     amountDue: r.amount_due,
@@ -295,8 +291,7 @@ export function observeSubscriptions(db: Database.Database, scope: ObserveScope)
   });
 }
 
-/** How far back closed invoices with failed attempts become historical cases (the metrics look back 90 days). */
-export const HISTORY_WINDOW_SECONDS = 120 * 86_400;
+export { HISTORY_WINDOW_SECONDS };
 
 /**
  * Invoices that went through dunning and were already settled (paid, voided, uncollectible) before

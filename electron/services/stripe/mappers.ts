@@ -5,7 +5,7 @@ import type Stripe from 'stripe';
 // subscription is `invoice.parent.subscription_details.subscription`, and periods live on
 // subscription items. Expandable fields may arrive as an id or as the object: `idOf` takes both.
 
-type Expandable<T extends { id?: string }> = string | T | null | undefined;
+export type Expandable<T extends { id?: string }> = string | T | null | undefined;
 
 export function idOf<T extends { id?: string }>(v: Expandable<T>): string | null {
   if (v == null) return null;

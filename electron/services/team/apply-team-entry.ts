@@ -53,12 +53,17 @@ const TEAM_APPLIERS: Record<string, (db: Database.Database, accountId: string, e
     prepared(
       db,
       `INSERT INTO dunning_cases (id, account_id, customer_id, invoice_id, subscription_id, subject, stage, assignee, assignee_agent_id, amount_at_risk, entered_amount,
-         currency, decline_code, category, failure_mark, opened_at, stage_changed_at, closed_at, closed_reason, recovered_amount)
-       VALUES (@id, @account, @customer, @invoice, @subscription, @subject, @stage, @assignee, @assigneeAgent, @amount, @amount,
-         @currency, @decline, @category, @mark, @opened, @changed, @closed, @closedReason, @recovered)
+         currency, decline_code, category, failure_mark, opened_at, stage_changed_at, closed_at, closed_reason, recovered_amount,
+         attempt_count, next_payment_attempt, advice_code, last_failure_at, payment_method_at_decline)
+       VALUES (@id, @account, @customer, @invoice, @subscription, @subject, @stage, @assignee, @assigneeAgent, @amount, @entered,
+         @currency, @decline, @category, @mark, @opened, @changed, @closed, @closedReason, @recovered,
+         @attempts, @nextAttempt, @advice, @lastFailure, @declinedMethod)
        ON CONFLICT (id) DO UPDATE SET stage = excluded.stage, assignee = excluded.assignee, assignee_agent_id = excluded.assignee_agent_id,
-         amount_at_risk = excluded.amount_at_risk, decline_code = excluded.decline_code, category = excluded.category, failure_mark = excluded.failure_mark,
-         stage_changed_at = excluded.stage_changed_at, closed_at = excluded.closed_at, closed_reason = excluded.closed_reason, recovered_amount = excluded.recovered_amount`,
+         subscription_id = excluded.subscription_id, amount_at_risk = excluded.amount_at_risk, entered_amount = excluded.entered_amount, currency = excluded.currency,
+         decline_code = excluded.decline_code, category = excluded.category, failure_mark = excluded.failure_mark,
+         stage_changed_at = excluded.stage_changed_at, closed_at = excluded.closed_at, closed_reason = excluded.closed_reason, recovered_amount = excluded.recovered_amount,
+         attempt_count = excluded.attempt_count, next_payment_attempt = excluded.next_payment_attempt, advice_code = excluded.advice_code,
+         last_failure_at = excluded.last_failure_at, payment_method_at_decline = excluded.payment_method_at_decline`,
     ).run({
       id: c.id,
       account: accountId,
@@ -70,6 +75,13 @@ const TEAM_APPLIERS: Record<string, (db: Database.Database, accountId: string, e
       assignee: c.assignee ?? null,
       assigneeAgent: c.assigneeAgentId ?? null,
       amount: c.amountAtRisk ?? 0,
+      // Derived from Stripe on the server (its cases carry the desk's failure picture); older servers send none.
+      entered: c.enteredAmount ?? c.amountAtRisk ?? 0,
+      attempts: c.attemptCount ?? 0,
+      nextAttempt: c.nextPaymentAttempt ?? null,
+      advice: c.adviceCode ?? null,
+      lastFailure: c.lastFailureAt ?? null,
+      declinedMethod: c.paymentMethodAtDecline ?? null,
       currency: c.currency,
       decline: c.declineCode ?? null,
       category: c.category ?? 'unknown',

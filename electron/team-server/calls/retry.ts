@@ -25,8 +25,11 @@ async function record(ctx: TeamCallContext, c: TeamCase, detail: string, audit: 
     // A forwarded repeat of a retry that already succeeded gets Stripe's replayed answer: it is told
     // the outcome again, but the case, its history and the audit were written once.
     const now = (await teamState.casesForUpdate(tx, ctx.accountId, [c.id])).get(c.id);
-    if (recovered !== undefined && now?.stage === 'recovered') return;
-    if (recovered !== undefined) {
+    // Already recovered: by this retry's first forward (then nothing is written again), or by
+    // Stripe's payment reaching the mirror first (a webhook can beat this transaction; the server
+    // derives the recovery from it) - then the retry that made the payment is still recorded.
+    if (recovered !== undefined && now?.stage === 'recovered' && (await teamState.hasSucceededRetry(tx, c.id))) return;
+    if (recovered !== undefined && now?.stage !== 'recovered') {
       const after = await teamState.recoverCase(tx, c.id, recovered, Math.floor(at / 1000));
       changes.push({ accountId: ctx.accountId, entity: TEAM_ENTITY.dunningCase, entityId: String(c.id), op: 'upsert', data: after });
     }

@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import type { Tx } from '../db';
 import type { MirrorTx } from '../mirror/apply';
 import type { MirrorType, MirrorVersion, MirrorWrite, StripeObjectLike } from '../mirror/rules';
+import { deriveInvoiceCases, invoicesTouched } from '../dunning/derive-cases';
 import { stripeChange, type FeedChange, type FeedStore } from './feed';
 
 // The Stripe mirror in PostgreSQL (migration 002), one transaction at a time. The rules of what to
@@ -32,10 +33,15 @@ export class PgMirrorTx implements MirrorTx {
   private readonly held_ = new Map<string, Held | null>();
   private readonly pending = new Map<string, Pending>();
 
+  /** Invoices and subscriptions this transaction wrote: their dunning cases are derived at `flush`. */
+  private readonly touchedInvoices = new Set<string>();
+  private readonly touchedSubscriptions = new Set<string>();
+
   constructor(
     readonly tx: Tx,
     readonly accountId: string,
     private readonly feed: Pick<FeedStore, 'append'>,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Loads (and locks) the held versions of these ids in one query. */
@@ -57,6 +63,9 @@ export class PgMirrorTx implements MirrorTx {
 
   async put(write: MirrorWrite, next: MirrorVersion): Promise<void> {
     this.held_.set(write.id, { type: write.type, ...next });
+    if (write.type === 'invoice') this.touchedInvoices.add(write.id);
+    else if (write.type === 'invoice_payment' && write.parentId) this.touchedInvoices.add(write.parentId);
+    else if (write.type === 'subscription') this.touchedSubscriptions.add(write.id);
     const before = this.pending.get(write.id);
     this.pending.set(write.id, {
       type: write.type,
@@ -89,8 +98,23 @@ export class PgMirrorTx implements MirrorTx {
     return (r.rowCount ?? 0) > 0;
   }
 
-  /** Writes the buffered versions and their feed entries; returns how many objects changed. */
+  /**
+   * Writes the buffered versions and their feed entries, then the dunning cases of the invoices
+   * they touched (same transaction, feed entries after the objects'); returns how many objects changed.
+   */
   async flush(): Promise<number> {
+    const written = await this.flushObjects();
+    const invoices = [...this.touchedInvoices];
+    const subscriptions = [...this.touchedSubscriptions];
+    this.touchedInvoices.clear();
+    this.touchedSubscriptions.clear();
+    if (invoices.length || subscriptions.length) {
+      await deriveInvoiceCases(this.tx, this.accountId, this.feed, await invoicesTouched(this.tx, this.accountId, invoices, subscriptions), this.now());
+    }
+    return written;
+  }
+
+  private async flushObjects(): Promise<number> {
     const rows = [...this.pending.values()];
     this.pending.clear();
     if (!rows.length) return 0;

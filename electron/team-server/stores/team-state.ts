@@ -39,7 +39,16 @@ export interface TeamCase {
   closedAt: number | null;
   closedReason: string | null;
   recoveredAmount: number;
+  /** The Stripe facts the server derives from its mirror (migration 951). */
+  attemptCount: number;
+  nextPaymentAttempt: number | null;
+  adviceCode: string | null;
+  lastFailureAt: number | null;
+  enteredAmount: number;
+  paymentMethodAtDecline: string | null;
 }
+
+type CaseStripeFacts = Pick<TeamCase, 'attemptCount' | 'nextPaymentAttempt' | 'adviceCode' | 'lastFailureAt' | 'enteredAmount' | 'paymentMethodAtDecline'>;
 
 export interface TeamHistoryEntry {
   id: number;
@@ -68,6 +77,11 @@ export interface AuditEntry {
 
 type Row = Record<string, unknown>;
 
+/** The columns the server derives from Stripe (the rest - stage while open, assignee - are people's). */
+const STRIPE_FACT_COLUMNS: ReadonlySet<string> = new Set([
+  'amount_at_risk', 'currency', 'attempt_count', 'next_payment_attempt', 'decline_code', 'advice_code', 'category', 'last_failure_at', 'failure_mark', 'subscription_id', 'payment_method_at_decline',
+]);
+
 const noteOf = (r: Row): TeamNote => ({
   id: r.id as number,
   accountId: r.account_id as string,
@@ -80,7 +94,7 @@ const noteOf = (r: Row): TeamNote => ({
   updatedAt: r.updated_at_ms as number,
 });
 
-const caseOf = (r: Row): TeamCase => ({
+export const caseOf = (r: Row): TeamCase => ({
   id: r.id as number,
   accountId: r.account_id as string,
   customerId: r.customer_id as string,
@@ -99,9 +113,15 @@ const caseOf = (r: Row): TeamCase => ({
   closedAt: (r.closed_at as number | null) ?? null,
   closedReason: (r.closed_reason as string | null) ?? null,
   recoveredAmount: (r.recovered_amount as number | undefined) ?? 0,
+  attemptCount: (r.attempt_count as number | undefined) ?? 0,
+  nextPaymentAttempt: (r.next_payment_attempt as number | null | undefined) ?? null,
+  adviceCode: (r.advice_code as string | null | undefined) ?? null,
+  lastFailureAt: (r.last_failure_at as number | null | undefined) ?? null,
+  enteredAmount: (r.entered_amount as number | null | undefined) ?? (r.amount_at_risk as number),
+  paymentMethodAtDecline: (r.payment_method_at_decline as string | null | undefined) ?? null,
 });
 
-const historyOf = (r: Row): TeamHistoryEntry => ({
+export const historyOf = (r: Row): TeamHistoryEntry => ({
   id: r.id as number,
   caseId: r.case_id as number,
   at: r.at_ms as number,
@@ -143,11 +163,18 @@ export const teamState = {
   },
 
   /** Opens a case (the server's reconcile of the Stripe mirror calls this; tests seed with it). */
-  async openCase(tx: Tx, c: Omit<TeamCase, 'id' | 'stage' | 'assignee' | 'assigneeAgentId' | 'stageChangedAt' | 'closedAt' | 'closedReason' | 'recoveredAmount'> & { stage?: DunningStage }): Promise<TeamCase> {
+  async openCase(
+    tx: Tx,
+    c: Omit<TeamCase, 'id' | 'stage' | 'assignee' | 'assigneeAgentId' | 'stageChangedAt' | 'closedAt' | 'closedReason' | 'recoveredAmount' | keyof CaseStripeFacts> & Partial<CaseStripeFacts> & { stage?: DunningStage },
+  ): Promise<TeamCase> {
     const { rows } = await tx.query(
-      `INSERT INTO dunning_cases (account_id, customer_id, invoice_id, subscription_id, stage, amount_at_risk, currency, failure_mark, decline_code, category, opened_at, stage_changed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING *`,
-      [c.accountId, c.customerId, c.invoiceId, c.subscriptionId, c.stage ?? 'new', c.amountAtRisk, c.currency, c.failureMark, c.declineCode, c.category, c.openedAt],
+      `INSERT INTO dunning_cases (account_id, customer_id, invoice_id, subscription_id, stage, amount_at_risk, currency, failure_mark, decline_code, category, opened_at, stage_changed_at,
+         attempt_count, next_payment_attempt, advice_code, last_failure_at, entered_amount, payment_method_at_decline)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, $16, $17) RETURNING *`,
+      [
+        c.accountId, c.customerId, c.invoiceId, c.subscriptionId, c.stage ?? 'new', c.amountAtRisk, c.currency, c.failureMark, c.declineCode, c.category, c.openedAt,
+        c.attemptCount ?? 0, c.nextPaymentAttempt ?? null, c.adviceCode ?? null, c.lastFailureAt ?? null, c.enteredAmount ?? c.amountAtRisk, c.paymentMethodAtDecline ?? null,
+      ],
     );
     return caseOf(rows[0]);
   },
@@ -182,6 +209,40 @@ export const teamState = {
       [id, amount, atS],
     );
     return caseOf(rows[0]);
+  },
+
+  /** Stripe closed a case (paid, voided, uncollectible, gone): stage and closing from the derivation; the assignee stays. */
+  async closeCaseFromStripe(tx: Tx, id: number, c: { to: DunningStage; reason: string | null; recoveredAmount: number; atS: number }): Promise<TeamCase> {
+    const { rows } = await tx.query('UPDATE dunning_cases SET stage = $2, stage_changed_at = $3, closed_at = $3, closed_reason = $4, recovered_amount = $5 WHERE id = $1 RETURNING *', [id, c.to, c.atS, c.reason, c.recoveredAmount]);
+    return caseOf(rows[0]);
+  },
+
+  /** Writes the Stripe-derived columns given (snake_case, as the desk's plan names them); nothing a person decides. */
+  async setCaseStripeFacts(tx: Tx, id: number, facts: Record<string, unknown>): Promise<TeamCase> {
+    const cols = Object.keys(facts).filter((k) => STRIPE_FACT_COLUMNS.has(k));
+    if (!cols.length) throw new Error(`No Stripe-derived column among ${Object.keys(facts).join(', ')}: refusing to write case ${id}.`);
+    const { rows } = await tx.query(`UPDATE dunning_cases SET ${cols.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE id = $1 RETURNING *`, [id, ...cols.map((k) => facts[k])]);
+    return caseOf(rows[0]);
+  },
+
+  /** Invoices of the open cases of these subscriptions (a canceled subscription closes them). */
+  async openCasesOfSubscriptions(tx: Tx, accountId: string, subscriptionIds: readonly string[]): Promise<string[]> {
+    const { rows } = await tx.query<{ invoice_id: string }>(
+      "SELECT invoice_id FROM dunning_cases WHERE account_id = $1 AND subscription_id = ANY($2::text[]) AND invoice_id IS NOT NULL AND stage IN ('new', 'contacted', 'awaiting_customer')",
+      [accountId, subscriptionIds],
+    );
+    return rows.map((r) => r.invoice_id);
+  },
+
+  /** The cases of these invoices, as rows (snake_case, the desk's plan reads them), locked in id order (as the people's calls lock them). */
+  async invoiceCaseRowsForUpdate(tx: Tx, accountId: string, invoiceIds: readonly string[]): Promise<Row[]> {
+    const { rows } = await tx.query('SELECT * FROM dunning_cases WHERE account_id = $1 AND invoice_id = ANY($2::text[]) ORDER BY id FOR UPDATE', [accountId, invoiceIds]);
+    return rows;
+  },
+
+  async hasSucceededRetry(tx: Tx, caseId: number): Promise<boolean> {
+    const { rows } = await tx.query("SELECT 1 FROM dunning_history WHERE case_id = $1 AND kind = 'retry' AND detail = 'succeeded' LIMIT 1", [caseId]);
+    return rows.length > 0;
   },
 
   async settledRetries(tx: Tx | pg.Pool, caseId: number): Promise<number> {

@@ -1,0 +1,139 @@
+import type Stripe from 'stripe';
+import type { Tx } from '../db';
+import { HISTORY_WINDOW_SECONDS, planSettledCase, planStripeCase, type FailureFields, type PlannedCase } from '../../services/dunning/case-plan';
+import { observeInvoiceObjects } from '../../services/dunning/observe-invoice-object';
+import { idOf } from '../../services/stripe/mappers';
+import { TEAM_ENTITY } from '../calls/types';
+import type { FeedChange, FeedStore } from '../stores/feed';
+import { liveObjects, livePaymentsOf, openInvoiceIdsOfSubscriptions } from '../stores/mirror-reads';
+import { teamState, type TeamCase } from '../stores/team-state';
+
+// The team's dunning cases from its Stripe mirror: for every invoice a mirror write touched, the
+// desk's pure rules (observe-invoice-object.ts, case-plan.ts) say whether a case opens, refreshes
+// its failure picture or closes, and the result is written in the mirror write's transaction with
+// its feed entries, so every desk's replica queue shows it. Only Stripe-derived columns are
+// written: a person's stage (while open) and assignee survive any Stripe update; a payment
+// recovers an open case whatever open stage a person set, and the history shows both.
+
+export interface DerivedCases {
+  opened: number;
+  refreshed: number;
+  closed: number;
+}
+
+type Row = Record<string, unknown>;
+
+/** What the mirror write touched, as the invoices whose cases may change. */
+export async function invoicesTouched(tx: Tx, accountId: string, invoiceIds: Iterable<string>, subscriptionIds: readonly string[]): Promise<string[]> {
+  const ids = new Set(invoiceIds);
+  if (subscriptionIds.length) {
+    for (const id of await openInvoiceIdsOfSubscriptions(tx, accountId, subscriptionIds)) ids.add(id);
+    for (const c of await teamState.openCasesOfSubscriptions(tx, accountId, subscriptionIds)) ids.add(c);
+  }
+  return [...ids];
+}
+
+function caseFields(f: FailureFields) {
+  return {
+    subscriptionId: f.subscription_id,
+    amountAtRisk: f.amount_at_risk,
+    currency: f.currency,
+    failureMark: f.failure_mark,
+    declineCode: f.decline_code,
+    category: f.category,
+    attemptCount: f.attempt_count,
+    nextPaymentAttempt: f.next_payment_attempt,
+    adviceCode: f.advice_code,
+    lastFailureAt: f.last_failure_at,
+  };
+}
+
+export async function deriveInvoiceCases(tx: Tx, accountId: string, feed: Pick<FeedStore, 'append'>, invoiceIds: readonly string[], nowMs: number): Promise<DerivedCases> {
+  const out: DerivedCases = { opened: 0, refreshed: 0, closed: 0 };
+  const ids = [...new Set(invoiceIds)];
+  if (!ids.length) return out;
+  const nowS = Math.floor(nowMs / 1000);
+
+  const invoices = await liveObjects(tx, accountId, ids);
+  const payments = await livePaymentsOf(tx, accountId, ids);
+  const related = await liveObjects(
+    tx,
+    accountId,
+    [...invoices.values()].flatMap((i) => [idOf((i as unknown as Stripe.Invoice).parent?.subscription_details?.subscription), idOf(i.customer as string)]).filter((v): v is string => v != null),
+  );
+  const latest = new Map<string, Row>();
+  for (const c of await teamState.invoiceCaseRowsForUpdate(tx, accountId, ids)) latest.set(c.invoice_id as string, c);
+
+  const changes: FeedChange[] = [];
+  const announce = (c: TeamCase) => changes.push({ accountId, entity: TEAM_ENTITY.dunningCase, entityId: String(c.id), op: 'upsert', data: c });
+  const history = async (caseId: number, h: { kind: string; fromStage?: string | null; toStage?: string | null; detail: string | null }) => {
+    const entry = await teamState.addHistory(tx, { caseId, at: nowMs, actor: 'stripe', actorAgentId: null, kind: h.kind, fromStage: h.fromStage ?? null, toStage: h.toStage ?? null, detail: h.detail });
+    changes.push({ accountId, entity: TEAM_ENTITY.dunningHistory, entityId: String(entry.id), op: 'upsert', data: entry });
+  };
+  const open = (customerId: string, invoiceId: string, f: FailureFields, enteredAmount: number, paymentMethodAtDecline: string | null, openedAt: number) =>
+    teamState.openCase(tx, { accountId, customerId, invoiceId, ...caseFields(f), enteredAmount, paymentMethodAtDecline, openedAt });
+
+  for (const invoiceId of ids) {
+    const invoice = (invoices.get(invoiceId) as unknown as Stripe.Invoice | undefined) ?? null;
+    const current = latest.get(invoiceId) ?? null;
+    const subscriptionId = invoice ? idOf(invoice.parent?.subscription_details?.subscription) : null;
+    const customerId = invoice ? idOf(invoice.customer) : null;
+    const s = observeInvoiceObjects({
+      invoiceId,
+      invoice,
+      payments: (payments.get(invoiceId) ?? []) as unknown as Stripe.InvoicePayment[],
+      subscription: subscriptionId ? ((related.get(subscriptionId) as unknown as Stripe.Subscription | undefined) ?? null) : null,
+      customer: customerId ? ((related.get(customerId) as unknown as Stripe.Customer | undefined) ?? null) : null,
+      caseCustomerId: (current?.customer_id as string | undefined) ?? null,
+    });
+    if (!s) continue;
+
+    // Settled before the server first saw it, after a recent failure: a closed case, so the
+    // recovery figures cover the recent past (the desk's rule for its first sync).
+    if (!current && s.failure.lastFailureAt != null && s.failure.lastFailureAt >= nowS - HISTORY_WINDOW_SECONDS) {
+      const settled = planSettledCase({ ...s, amountAtRisk: s.amountDue }, nowS);
+      if (settled) {
+        const c = await open(s.customerId, invoiceId, settled.fields, settled.enteredAmount, settled.paymentMethodAtDecline, settled.openedAt);
+        await history(c.id, { kind: 'opened', toStage: 'new', detail: 'settled before the team server first saw it' });
+        await history(c.id, { kind: 'stage', fromStage: 'new', toStage: settled.to, detail: settled.reason });
+        announce(await teamState.closeCaseFromStripe(tx, c.id, { to: settled.to, reason: settled.reason, recoveredAmount: settled.recoveredAmount, atS: settled.closedAt }));
+        out.closed++;
+        continue;
+      }
+    }
+
+    const plan = planStripeCase(current as unknown as PlannedCase | null, s, nowS);
+    switch (plan.kind) {
+      case 'none':
+        break;
+      case 'open': {
+        const c = await open(s.customerId, invoiceId, plan.fields, plan.enteredAmount, plan.paymentMethodAtDecline, plan.openedAt);
+        await history(c.id, { kind: 'opened', toStage: 'new', detail: plan.fields.decline_code });
+        announce(c);
+        out.opened++;
+        break;
+      }
+      case 'refresh': {
+        const c = await teamState.setCaseStripeFacts(tx, current!.id as number, plan.changes);
+        if (plan.newFailure) await history(c.id, { kind: 'failure', detail: plan.declineCode });
+        announce(c);
+        out.refreshed++;
+        break;
+      }
+      case 'close': {
+        const from = current!.stage as string;
+        const c = await teamState.closeCaseFromStripe(tx, current!.id as number, { to: plan.to, reason: plan.reason, recoveredAmount: plan.recoveredAmount, atS: plan.closedAt });
+        await history(c.id, { kind: 'stage', fromStage: from, toStage: plan.to, detail: plan.reason });
+        announce(c);
+        out.closed++;
+        break;
+      }
+    }
+  }
+  // A desk applies a history row under its case: the cases' entries go first.
+  changes.sort((a, b) => rank(a) - rank(b));
+  await feed.append(tx, changes);
+  return out;
+}
+
+const rank = (c: FeedChange) => (c.entity === TEAM_ENTITY.dunningCase ? 0 : 1);
