@@ -18,7 +18,7 @@ describe('901 call replies', () => {
     const before = Math.max(...TEAM_MIGRATIONS.filter((m) => m.version < 901).map((m) => m.version));
     await migrateTeamDb(pool, TEAM_MIGRATIONS, before);
     await pool.query("INSERT INTO team_notes (account_id, customer_id, body, author, created_at_ms, updated_at_ms) VALUES ('acct_1', 'cus_1', 'kept', 'ana', 1, 1)");
-    expect(await migrateTeamDb(pool)).toBe(901);
+    expect(await migrateTeamDb(pool, TEAM_MIGRATIONS, 901)).toBe(901);
     expect((await pool.query('SELECT body FROM team_notes')).rows).toEqual([{ body: 'kept' }]);
     await pool.query("INSERT INTO team_call_replies (agent_id, idempotency_key, call, value, at_ms) VALUES ('agt_1', 'desk-k1', 'notes.add', '{\"id\":1}', 1)");
     await pool.query("INSERT INTO team_call_replies (agent_id, idempotency_key, call, value, at_ms) VALUES ('agt_2', 'desk-k1', 'notes.add', '{\"id\":2}', 1)");
