@@ -61,6 +61,9 @@ interface BackfillFigures {
   pages: number;
   objects: number;
   rateLimited: number;
+  /** When the client sent each attempt (its own clock): the rate it really spent, whatever the
+   * server's thread, busy serialising pages, stamped on arrival. */
+  clientStartsMs: number[];
 }
 
 /** One whole backfill into a fresh cache under the given pacing. */
@@ -68,6 +71,13 @@ async function backfill(dir: string, name: string, server: RemoteStripeServer, p
   const services = await openSynced(dir, name, server);
   try {
     services.ctx.registries.stripeClients.setPacing(pacing);
+    const clientStartsMs: number[] = [];
+    const connectivity = services.ctx.registries.connectivity;
+    const observe = connectivity.observeAttempt.bind(connectivity);
+    connectivity.observeAttempt = (accountId, attempt) => {
+      clientStartsMs.push(attempt.startedMs);
+      observe(accountId, attempt);
+    };
     const engine = services.ctx.registries.sync.engine(ACCOUNT);
     const started = performance.now();
     const cpu = process.cpuUsage();
@@ -75,7 +85,7 @@ async function backfill(dir: string, name: string, server: RemoteStripeServer, p
     const wallS = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
     if (!r.backfill?.ran) throw new Error('the backfill did not run');
-    return { wallS, cpuS: (used.user + used.system) / 1e6, requests: engine.stats.requests, pages: r.backfill.pages, objects: r.backfill.objects, rateLimited: engine.stats.rateLimited };
+    return { wallS, cpuS: (used.user + used.system) / 1e6, requests: engine.stats.requests, pages: r.backfill.pages, objects: r.backfill.objects, rateLimited: engine.stats.rateLimited, clientStartsMs };
   } finally {
     await services.close();
   }
@@ -152,7 +162,12 @@ async function ingestOnly(dir: string, server: RemoteStripeServer, pagesPerResou
 
 /** The most request arrivals in any one-second window of the server's log. */
 function peakPerSecond(log: RequestLogEntry[]): number {
-  const t = log.map((r) => r.t).sort((a, b) => a - b);
+  return peakOf(log.map((r) => r.t));
+}
+
+/** The most of these times in any one-second window. */
+function peakOf(times: number[]): number {
+  const t = [...times].sort((a, b) => a - b);
   let peak = 0;
   for (let i = 0, j = 0; i < t.length; i++) {
     while (t[i] - t[j] >= 1000) j++;
@@ -208,14 +223,15 @@ async function latencyRuns(ctx: BenchContext, latencies: number[]): Promise<Reco
       const bound = f.requests / rate;
       const endpointBound = Math.max(bound, Number.isFinite(endpointRate) && endpointRate < rate ? busiestCount / endpointRate : 0);
       const peak = peakPerSecond(log);
+      const clientPeak = peakOf(f.clientStartsMs);
       const ratio = f.wallS / bound;
       const endpointRatio = f.wallS / endpointBound;
       ctx.print(
         `latency ${ms} ms +-${Math.round(jitter * 100)}%: ${f.requests} requests (${f.rateLimited} answered 429), ${f.objects} objects in ${round(f.wallS, 2)} s; bound ${f.requests} / ${rate} req/s = ${round(bound, 2)} s, ratio ${round(ratio, 3)}` +
           (endpointBound > bound ? `; with ${endpointRate} req/s per endpoint (busiest: ${busiest}, ${busiestCount} requests) the bound is ${round(endpointBound, 2)} s, ratio ${round(endpointRatio, 3)}` : '') +
-          `; peak ${peak} req/s in any one-second window (cap ${rate}); client CPU ${round(f.cpuS, 1)} s; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`,
+          `; peak ${peak} req/s in any one-second window at the server, ${clientPeak} of the client's own sends (cap ${rate}); client CPU ${round(f.cpuS, 1)} s; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`,
       );
-      (out.runs as unknown[]).push({ latency_ms: ms, wall_s: round(f.wallS, 2), cpu_s: round(f.cpuS, 1), load_average: round(os.loadavg()[0], 1), requests: f.requests, objects: f.objects, rate_limited: f.rateLimited, bound_s: round(bound, 2), ratio: round(ratio, 3), endpoint_bound_s: round(endpointBound, 2), endpoint_ratio: round(endpointRatio, 3), busiest_endpoint: busiest, busiest_endpoint_requests: busiestCount, peak_per_s: peak });
+      (out.runs as unknown[]).push({ latency_ms: ms, wall_s: round(f.wallS, 2), cpu_s: round(f.cpuS, 1), load_average: round(os.loadavg()[0], 1), requests: f.requests, objects: f.objects, rate_limited: f.rateLimited, bound_s: round(bound, 2), ratio: round(ratio, 3), endpoint_bound_s: round(endpointBound, 2), endpoint_ratio: round(endpointRatio, 3), busiest_endpoint: busiest, busiest_endpoint_requests: busiestCount, peak_per_s: peak, client_peak_per_s: clientPeak });
     }
     return out;
   } finally {
