@@ -65,12 +65,8 @@ export class HandlerTable {
     if (!isCallName(name) || !this.handlers.has(name)) {
       return { ok: false, error: { code: 'unknown_call', message: `Unknown call: ${String(name).slice(0, 80)}` } };
     }
-    const parsed = calls[name].input.safeParse(rawInput === undefined ? {} : rawInput);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0];
-      const message = first ? issueInWords(first, rawInput) : 'The input was refused.';
-      return { ok: false, error: { code: 'bad_input', message: this.redactor.text(message) } };
-    }
+    const parsed = parseCallInput(name, rawInput, this.redactor);
+    if (!parsed.ok) return parsed;
     try {
       const value = await this.handlers.get(name)!(parsed.data as never, ctx);
       return { ok: true, value: this.redactor.value(value) };
@@ -85,6 +81,14 @@ export class HandlerTable {
     this.log.error('call failed', { call: name, error: err });
     return { code: 'internal', message: 'Something went wrong on our side. The details are in the app log; your data is unchanged.' };
   }
+}
+
+/** A call's input checked against its contract schema; a refusal in words about the field, redacted. */
+export function parseCallInput(name: CallName, rawInput: unknown, redactor: Redactor): { ok: true; data: unknown } | { ok: false; error: CallError } {
+  const parsed = calls[name].input.safeParse(rawInput === undefined ? {} : rawInput);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  const first = parsed.error.issues[0];
+  return { ok: false, error: { code: 'bad_input', message: redactor.text(first ? issueInWords(first, rawInput) : 'The input was refused.') } };
 }
 
 /** A service's AppError as the contract's typed error, secrets redacted; null for anything else (a bug). */

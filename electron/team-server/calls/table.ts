@@ -1,7 +1,6 @@
-import { calls, isCallName, type CallName } from '../../../shared/contract';
+import { isCallName, type CallName } from '../../../shared/contract';
 import { AppError, type CallError, type CallResult } from '../../../shared/contract/errors';
-import { typedCallError } from '../../services/core/handler-table';
-import { issueInWords } from '../../services/core/input-words';
+import { parseCallInput, typedCallError } from '../../services/core/handler-table';
 import type { Logger } from '../../services/core/log';
 import type { Redactor } from '../../services/core/redact';
 import { authorize, dependsOnInput, isWriteCall } from '../roles';
@@ -56,11 +55,8 @@ export class TeamCallTable {
         return { ok: false, error: this.toCallError(name, err) };
       }
     }
-    const parsed = calls[name].input.safeParse(rawInput === undefined ? {} : rawInput);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0];
-      return { ok: false, error: { code: 'bad_input', message: this.redactor.text(first ? issueInWords(first, rawInput) : 'The input was refused.') } };
-    }
+    const parsed = parseCallInput(name, rawInput, this.redactor);
+    if (!parsed.ok) return parsed;
     try {
       authorize(ctx.agent.role, name, parsed.data);
       const handler = this.handlers.get(name);
