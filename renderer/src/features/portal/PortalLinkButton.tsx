@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { PORTAL_FLOW_LABELS, PORTAL_FLOWS, type PortalFlow } from '../../../../shared/contract/portal';
 import { flowRefusal, needsSubscription } from '../../../../shared/domain/portal-flow-rules';
 import { useShortcut } from '../../app/key-dispatch';
@@ -61,14 +61,22 @@ export function PortalLinkButton({ customerId, subscriptions }: { customerId: st
   useShortcut('customer.portalLink', () => (open ? false : openPanel()));
   useShortcut('dialog.close', () => close(), { root: panelRef, enabled: open });
   useShortcut('portal.flow', (e) => choose(PORTAL_FLOWS[Number(e.key) - 1]!), { root: panelRef, enabled: open });
-  const stepFlow = (step: 1 | -1) => (e: KeyboardEvent) => {
-    if (!(e.target instanceof Node) || !panelRef.current?.contains(e.target)) return false;
-    const buttons = [...panelRef.current.querySelectorAll<HTMLButtonElement>('button.portal-flow:not(:disabled)')];
+  // From outside the flows (a click on the panel's text left focus on the page) J takes the first
+  // flow and K the last; the key is the panel's either way, never the list's behind it.
+  const stepFlow = (step: 1 | -1) => () => {
+    const buttons = [...(panelRef.current?.querySelectorAll<HTMLButtonElement>('button.portal-flow:not(:disabled)') ?? [])];
     const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
-    buttons[(at + step + buttons.length) % buttons.length]?.focus();
+    const next = at < 0 ? (step === 1 ? 0 : buttons.length - 1) : (at + step + buttons.length) % buttons.length;
+    buttons[next]?.focus();
   };
   useShortcut('portal.nextFlow', stepFlow(1), { root: panelRef, enabled: open });
   useShortcut('portal.previousFlow', stepFlow(-1), { root: panelRef, enabled: open });
+
+  // The first flow takes focus as the panel appears (a layout effect, not a frame later): a J
+  // pressed right after P then moves from it instead of landing on the page.
+  useLayoutEffect(() => {
+    if (open) panelRef.current?.querySelector<HTMLButtonElement>('button.portal-flow:not(:disabled)')?.focus();
+  }, [open]);
 
   useEffect(() => {
     if (!open) return;
@@ -83,7 +91,6 @@ export function PortalLinkButton({ customerId, subscriptions }: { customerId: st
     reset();
     setConfirming(false);
     setOpen(true);
-    requestAnimationFrame(() => panelRef.current?.querySelector<HTMLButtonElement>('button.portal-flow:not(:disabled)')?.focus());
   }
 
   function close() {
