@@ -4,6 +4,7 @@ import type { ServiceContext } from '../core/context';
 import type { HandlerMap, HandlerTable } from '../core/handler-table';
 import { prepared } from '../db/statements';
 import { agentName } from '../workspace/agent-name';
+import { decideProposal, getProposal } from '../copilot/actions/proposals';
 import { ensureAccount } from '../stripe/ingest';
 import { newIdempotencyKey, TeamOutbox } from './outbox';
 import { TeamReplica } from './replica';
@@ -30,6 +31,7 @@ export const FORWARDED_WRITES = [
   'portal.createLink',
   'portal.settings.set',
   'copilot.confirmAction',
+  'copilot.dismissAction',
 ] as const satisfies readonly CallName[];
 
 const OFFLINE_WORDS: Partial<Record<CallName, string>> = {
@@ -39,6 +41,7 @@ const OFFLINE_WORDS: Partial<Record<CallName, string>> = {
   'portal.createLink': 'Portal links are made by the team server (it holds the Stripe key)',
   'dunning.sendPortalLinks': 'Portal links are made by the team server (it holds the Stripe key)',
   'copilot.confirmAction': 'Stripe actions go through the team server (it holds the Stripe key)',
+  'copilot.dismissAction': 'Proposals are decided on the team server',
 };
 
 export interface TeamDesk {
@@ -78,10 +81,23 @@ export async function startTeamDesk(ctx: ServiceContext, table: HandlerTable, co
   // Online / offline / signed out is part of what the window shows about the workspace.
   replica.onStatus(() => ctx.hub.emit('data.changed', { accountId, kinds: ['accounts'], customerIds: [] }));
 
+  // The copilot ran here: the server is shown the proposal this desk recorded, then decides it.
+  const bringProposal = async (name: CallName, input: unknown) => {
+    if (name !== 'copilot.confirmAction' && name !== 'copilot.dismissAction') return null;
+    const { customerId, proposalId } = input as { customerId: string; proposalId: string };
+    const row = getProposal(ctx.db, accountId, customerId, proposalId);
+    if (!row) throw new AppError('not_found', 'This proposal does not exist for this customer. Ask the copilot again.');
+    if (row.status === 'info') throw new AppError('conflict', 'This suggestion is information only; there is nothing to confirm.');
+    await client.bringProposal({ proposalId, customerId, type: row.type, args: JSON.parse(row.args_json), title: row.title, reason: row.reason, source: row.source });
+    return proposalId;
+  };
   const forward = (name: CallName) => async (input: unknown) => {
     const key = newIdempotencyKey();
     try {
+      const proposal = await bringProposal(name, input);
       const value = await client.call(name, input, key);
+      // This desk's copy of the proposal follows the server's decision (the chat shows it decided).
+      if (proposal) decideProposal(ctx.db, proposal, name === 'copilot.confirmAction' ? 'confirmed' : 'dismissed', me(), ctx.now(), value);
       // The outcome is in the feed already: take it now rather than wait for the live stream.
       await replica.pull().catch((err) => ctx.log.warn('catching up after a team write failed', { error: err }));
       return value;

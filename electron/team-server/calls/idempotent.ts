@@ -31,6 +31,15 @@ export function withIdempotencyKey<T>(scope: Omit<Scope, 'recorded'>, fn: () => 
   return scopes.run({ ...scope, recorded: false }, fn);
 }
 
+/**
+ * Runs one step of a call outside its key scope: a call made of other calls' steps (a confirmed
+ * copilot action runs a portal link or a retry) records only its own final answer, not the
+ * first value an inner transaction returns.
+ */
+export function asInnerStep<T>(fn: () => Promise<T>): Promise<T> {
+  return scopes.exit(fn);
+}
+
 /** Called by inTransaction before COMMIT: the first transaction of a keyed call that returns a value records it. */
 export async function recordReplyInTransaction(tx: pg.ClientBase, value: unknown, nowMs: number): Promise<void> {
   const s = scopes.getStore();

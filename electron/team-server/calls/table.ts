@@ -9,6 +9,7 @@ import { noteHandlers } from './notes';
 import { portalHandlers } from './portal';
 import { retryHandlers } from './retry';
 import { kbHandlers } from './kb';
+import { copilotActionHandlers } from './copilot-actions';
 import type { TeamCallContext, TeamHandler, TeamHandlerMap } from './types';
 
 // The team server's handler table: the contract's calls, validated with the same zod schemas and
@@ -22,6 +23,7 @@ const DOMAINS: Array<[string, TeamHandlerMap]> = [
   ['portal', portalHandlers],
   ['retry', retryHandlers],
   ['kb', kbHandlers],
+  ['copilot', copilotActionHandlers],
 ];
 
 export class TeamCallTable {

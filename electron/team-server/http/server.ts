@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 import type Stripe from 'stripe';
 import { AppError } from '../../../shared/contract/errors';
+import { registerProposal } from '../calls/copilot-actions';
 import { keptReply, parseIdempotencyKey, withIdempotencyKey } from '../calls/idempotent';
 import type { Logger } from '../../services/core/log';
 import type { Redactor } from '../../services/core/redact';
@@ -163,6 +164,21 @@ export async function startTeamHttpServer(deps: TeamHttpDeps, opts: TeamHttpOpti
     if (method === 'GET' && path === '/v1/feed') return feedPage(res, url, deps.feed);
     if (method === 'GET' && path === '/v1/feed/stream') return feedStream(req, res, url, agent, deps.hub, deps.log, 15_000, opts.streamBufferBytes);
     if (method === 'GET' && path === '/v1/snapshot') return snapshot(res, url, deps.feed, deps.log);
+    if (method === 'POST' && path === '/v1/copilot/proposals') {
+      // A desk brings the proposal its copilot showed before it forwards the confirm (calls/copilot-actions.ts).
+      let input: unknown;
+      try {
+        input = JSON.parse((await readBody(req, maxBody)).toString('utf8') || '{}');
+      } catch {
+        return sendError(res, 400, { code: 'bad_input', message: 'The request body is not valid JSON.' });
+      }
+      try {
+        return sendJson(res, 200, await registerProposal(deps.pool, agent, await resolveAccount(req, deps.health), input, now()));
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        return sendError(res, statusOf(err.code), { code: err.code, message: err.message });
+      }
+    }
     const call = /^\/v1\/call\/([A-Za-z0-9_.]{1,80})$/.exec(path);
     if (call && method === 'POST') {
       const raw = await readBody(req, maxBody);
