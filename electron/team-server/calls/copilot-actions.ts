@@ -40,8 +40,8 @@ export const proposalRegistration = z
   })
   .strict();
 
-const sameProposal = (a: TeamProposal, b: z.infer<typeof proposalRegistration>) =>
-  a.customerId === b.customerId && a.type === b.type && JSON.stringify(a.args) === JSON.stringify({ invoiceId: b.args.invoiceId, subscriptionId: b.args.subscriptionId, flow: b.args.flow, retryAt: b.args.retryAt });
+const ARG_KEYS = ['invoiceId', 'subscriptionId', 'flow', 'retryAt'] as const;
+const sameProposal = (a: TeamProposal, b: z.infer<typeof proposalRegistration>) => a.customerId === b.customerId && a.type === b.type && ARG_KEYS.every((k) => a.args[k] === b.args[k]);
 
 /** Keeps a desk's proposal for its agent; the same proposal brought again is a no-op. */
 export async function registerProposal(pool: pg.Pool, agent: Agent, accountId: string, raw: unknown, nowMs: number): Promise<{ proposalId: string; status: TeamProposal['status'] }> {
