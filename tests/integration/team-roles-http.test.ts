@@ -45,10 +45,23 @@ function kbCopy(): string {
 
 async function fingerprint(): Promise<string> {
   const q = async (sql: string) => JSON.stringify((await server.pool.query(sql)).rows);
-  return [await q('SELECT max(seq) FROM feed_entries'), await q('SELECT * FROM dunning_cases ORDER BY id'), await q('SELECT * FROM team_notes ORDER BY id'), await q('SELECT * FROM saved_views ORDER BY id'), await q('SELECT count(*) FROM dunning_history'), await q('SELECT * FROM team_settings ORDER BY key'), await q('SELECT count(*) FROM portal_links'), await q('SELECT ref, content_hash FROM kb_documents ORDER BY ref')].join('\n');
+  return [await q('SELECT max(seq) FROM feed_entries'), await q('SELECT * FROM dunning_cases ORDER BY id'), await q('SELECT * FROM team_notes ORDER BY id'), await q('SELECT * FROM saved_views ORDER BY id'), await q('SELECT count(*) FROM dunning_history'), await q('SELECT * FROM team_settings ORDER BY key'), await q('SELECT count(*) FROM portal_links'), await q('SELECT ref, content_hash FROM kb_documents ORDER BY ref'), await q('SELECT id, status FROM copilot_proposals ORDER BY id')].join('\n');
 }
 
-type Row = { call: string; least: Role; input: (author: TestAgent) => Promise<unknown>; served: boolean; /** Allowed by role but stopped after the role check: no Stripe on this server, or the retry policy. */ stops?: 'no_stripe' | 'policy' | 'per_case' };
+let proposals = 0;
+/** A proposal of `author`'s desk copilot, brought to the server as a desk does before it confirms. */
+async function proposal(author: TestAgent, type: string, args: Record<string, string | null>): Promise<{ customerId: string; proposalId: string }> {
+  const proposalId = `prop_roles${String(++proposals).padStart(6, '0')}`;
+  const res = await fetch(`${server.url}/v1/copilot/proposals`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${author.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ proposalId, customerId: 'cus_R', type, args: { invoiceId: null, subscriptionId: null, flow: null, retryAt: null, ...args }, title: 't', reason: 'r', source: 'state' }),
+  });
+  expect(res.status).toBe(200);
+  return { customerId: 'cus_R', proposalId };
+}
+
+type Row = { call: string; least: Role; input: (author: TestAgent) => Promise<unknown>; served: boolean; /** Allowed by role but stopped after the role check: no Stripe on this server, or the retry policy. */ stops?: 'no_stripe' | 'policy' | 'per_case' | 'not_in_mirror' };
 
 const ROWS: Row[] = [
   { call: 'notes.add', least: 'agent', served: true, input: async () => ({ customerId: 'cus_R', body: 'hello' }) },
@@ -83,6 +96,11 @@ const ROWS: Row[] = [
   { call: 'dunning.sendPortalLinks', least: 'agent', served: true, stops: 'per_case', input: async () => ({ caseIds: [await newCase()] }) },
   { call: 'dunning.sendPortalLinks', least: 'lead', served: true, stops: 'per_case', input: async () => ({ caseIds: [await newCase(), await newCase()] }) },
   { call: 'portal.settings.set', least: 'admin', served: true, input: async () => ({ returnUrl: `https://example.com/${Math.random()}` }) },
+  // A confirmed copilot action needs the role of the call it runs (copilot-actions.ts).
+  { call: 'copilot.confirmAction', least: 'agent', served: true, stops: 'no_stripe', input: (author) => proposal(author, 'send_portal_link', {}) },
+  { call: 'copilot.confirmAction', least: 'lead', served: true, stops: 'policy', input: async (author) => proposal(author, 'retry_payment', { invoiceId: 'in_R' }).then(async (p) => (await newCase('hard'), p)) },
+  { call: 'copilot.confirmAction', least: 'lead', served: true, stops: 'not_in_mirror', input: (author) => proposal(author, 'cancel_subscription', { subscriptionId: 'sub_R' }) },
+  { call: 'copilot.dismissAction', least: 'agent', served: true, input: (author) => proposal(author, 'send_portal_link', {}) },
   { call: 'dunning.exportCsv', least: 'lead', served: false, input: async () => ({}) },
   { call: 'portal.configurations.create', least: 'admin', served: false, input: async () => ({ name: 'x', features: {} }) },
   // The first admin import writes the articles; later ones find them unchanged (fingerprint: the audit-free tables), so each role gets a fresh copy.
@@ -112,6 +130,9 @@ describe('team server: write call × role', () => {
           expect(v.sent).toEqual([]);
           expect(v.failed.length).toBeGreaterThan(0);
           for (const f of v.failed) expect(f.message).toMatch(/No return URL|no Stripe key/);
+        } else if (row.stops === 'not_in_mirror') {
+          expect(r.status).toBe(404);
+          expect(!r.body.ok && r.body.error.message).toMatch(/is not one of this customer's on the team server\. Nothing was done\.$/);
         } else if (row.stops === 'policy') {
           expect(r.status).toBe(422);
           expect(!r.body.ok && r.body.error.message).toMatch(/^Retry refused: the card was declined with "stolen_card"/);
