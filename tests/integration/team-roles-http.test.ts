@@ -61,7 +61,7 @@ async function proposal(author: TestAgent, type: string, args: Record<string, st
   return { customerId: 'cus_R', proposalId };
 }
 
-type Row = { call: string; least: Role; input: (author: TestAgent) => Promise<unknown>; served: boolean; /** Allowed by role but stopped after the role check: no Stripe on this server, or the retry policy. */ stops?: 'no_stripe' | 'policy' | 'per_case' | 'not_in_mirror' };
+type Row = { call: string; least: Role; input: (author: TestAgent) => Promise<unknown>; served: boolean; /** Allowed by role but stopped after the role check: no Stripe on this server, or the retry policy. */ stops?: 'no_stripe' | 'policy' | 'per_case' | 'not_in_mirror'; /** Allowed and changes nothing (an export). */ reads?: boolean };
 
 const ROWS: Row[] = [
   { call: 'notes.add', least: 'agent', served: true, input: async () => ({ customerId: 'cus_R', body: 'hello' }) },
@@ -101,7 +101,7 @@ const ROWS: Row[] = [
   { call: 'copilot.confirmAction', least: 'lead', served: true, stops: 'policy', input: async (author) => proposal(author, 'retry_payment', { invoiceId: 'in_R' }).then(async (p) => (await newCase('hard'), p)) },
   { call: 'copilot.confirmAction', least: 'lead', served: true, stops: 'not_in_mirror', input: (author) => proposal(author, 'cancel_subscription', { subscriptionId: 'sub_R' }) },
   { call: 'copilot.dismissAction', least: 'agent', served: true, input: (author) => proposal(author, 'send_portal_link', {}) },
-  { call: 'dunning.exportCsv', least: 'lead', served: false, input: async () => ({}) },
+  { call: 'dunning.exportCsv', least: 'lead', served: true, reads: true, input: async () => ({}) },
   { call: 'portal.configurations.create', least: 'admin', served: false, input: async () => ({ name: 'x', features: {} }) },
   // The first admin import writes the articles; later ones find them unchanged (fingerprint: the audit-free tables), so each role gets a fresh copy.
   { call: 'kb.import', least: 'admin', served: true, input: async () => ({ folder: kbCopy() }) },
@@ -139,7 +139,8 @@ describe('team server: write call × role', () => {
         } else if (row.served) {
           expect(r.body).toMatchObject({ ok: true });
           expect(r.status).toBe(200);
-          expect(await fingerprint()).not.toBe(before);
+          if (row.reads) expect(await fingerprint()).toBe(before);
+          else expect(await fingerprint()).not.toBe(before);
         } else {
           // Zod may refuse the made-up input first; either way nothing is served or changed.
           expect([400, 404]).toContain(r.status);

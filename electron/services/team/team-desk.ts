@@ -26,6 +26,7 @@ export const FORWARDED_WRITES = [
   'dunning.assign',
   'dunning.sendPortalLinks',
   'dunning.retry',
+  'dunning.exportCsv',
   'dunning.views.save',
   'dunning.views.delete',
   'portal.createLink',
@@ -42,6 +43,7 @@ const OFFLINE_WORDS: Partial<Record<CallName, string>> = {
   'dunning.sendPortalLinks': 'Portal links are made by the team server (it holds the Stripe key)',
   'copilot.confirmAction': 'Stripe actions go through the team server (it holds the Stripe key)',
   'copilot.dismissAction': 'Proposals are decided on the team server',
+  'dunning.exportCsv': "The team queue's CSV export is made by the team server (it checks that you are a lead)",
 };
 
 export interface TeamDesk {

@@ -10,6 +10,7 @@ import { portalHandlers } from './portal';
 import { retryHandlers } from './retry';
 import { kbHandlers } from './kb';
 import { copilotActionHandlers } from './copilot-actions';
+import { dunningExportHandlers } from './dunning-export';
 import type { TeamCallContext, TeamHandler, TeamHandlerMap } from './types';
 
 // The team server's handler table: the contract's calls, validated with the same zod schemas and
@@ -24,6 +25,7 @@ const DOMAINS: Array<[string, TeamHandlerMap]> = [
   ['retry', retryHandlers],
   ['kb', kbHandlers],
   ['copilot', copilotActionHandlers],
+  ['dunning export', dunningExportHandlers],
 ];
 
 export class TeamCallTable {
