@@ -102,7 +102,8 @@ const ROWS: Row[] = [
   { call: 'copilot.confirmAction', least: 'lead', served: true, stops: 'not_in_mirror', input: (author) => proposal(author, 'cancel_subscription', { subscriptionId: 'sub_R' }) },
   { call: 'copilot.dismissAction', least: 'agent', served: true, input: (author) => proposal(author, 'send_portal_link', {}) },
   { call: 'dunning.exportCsv', least: 'lead', served: true, reads: true, input: async () => ({}) },
-  { call: 'portal.configurations.create', least: 'admin', served: false, input: async () => ({ name: 'x', features: {} }) },
+  { call: 'portal.configurations.create', least: 'admin', served: true, stops: 'no_stripe', input: async () => ({ name: 'x', features: {} }) },
+  { call: 'portal.configurations.update', least: 'admin', served: true, stops: 'no_stripe', input: async () => ({ id: 'bpc_Roles0001', name: 'y' }) },
   // The first admin import writes the articles; later ones find them unchanged (fingerprint: the audit-free tables), so each role gets a fresh copy.
   { call: 'kb.import', least: 'admin', served: true, input: async () => ({ folder: kbCopy() }) },
 ];

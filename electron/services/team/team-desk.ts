@@ -17,8 +17,8 @@ import type { TeamConfig } from './team-config';
 // Offline: notes wait in the outbox (shown pending); Stripe writes and stage moves are refused in
 // words, never queued: a retry or a move must be decided on the current state.
 
-/** Writes a desk forwards to the team server (the server's role table decides who may). */
-export const FORWARDED_WRITES = [
+/** Calls a desk forwards to the team server: its writes, and the one read only Stripe can answer (the server's role table decides who may). */
+export const FORWARDED_CALLS = [
   'notes.add',
   'notes.update',
   'dunning.addNote',
@@ -31,6 +31,10 @@ export const FORWARDED_WRITES = [
   'dunning.views.delete',
   'portal.createLink',
   'portal.settings.set',
+  'portal.configurations.create',
+  'portal.configurations.update',
+  // A read, but of Stripe: the desk holds no key, the server lists them.
+  'portal.configurations.list',
   'copilot.confirmAction',
   'copilot.dismissAction',
 ] as const satisfies readonly CallName[];
@@ -43,6 +47,9 @@ const OFFLINE_WORDS: Partial<Record<CallName, string>> = {
   'dunning.sendPortalLinks': 'Portal links are made by the team server (it holds the Stripe key)',
   'copilot.confirmAction': 'Stripe actions go through the team server (it holds the Stripe key)',
   'copilot.dismissAction': 'Proposals are decided on the team server',
+  'portal.configurations.list': 'Portal configurations are read from Stripe by the team server',
+  'portal.configurations.create': 'Portal configurations are changed by the team server (it holds the Stripe key)',
+  'portal.configurations.update': 'Portal configurations are changed by the team server (it holds the Stripe key)',
   'dunning.exportCsv': "The team queue's CSV export is made by the team server (it checks that you are a lead)",
 };
 
@@ -116,7 +123,7 @@ export async function startTeamDesk(ctx: ServiceContext, table: HandlerTable, co
     }
   };
   const map: HandlerMap = {};
-  for (const name of FORWARDED_WRITES) if (table.has(name)) (map as Record<string, unknown>)[name] = forward(name);
+  for (const name of FORWARDED_CALLS) if (table.has(name)) (map as Record<string, unknown>)[name] = forward(name);
   map['workspace.setAgentName'] = () => {
     throw new AppError('refused', `On a team your name comes from the team server (${me()}); a team admin changes it.`);
   };

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { CallResult } from '../../../shared/contract/errors';
 
@@ -38,6 +39,16 @@ export function withIdempotencyKey<T>(scope: Omit<Scope, 'recorded'>, fn: () => 
  */
 export function asInnerStep<T>(fn: () => Promise<T>): Promise<T> {
   return scopes.exit(fn);
+}
+
+/**
+ * The Stripe idempotency key for the call's one Stripe write: derived from the desk's key (a
+ * forwarded repeat, even one racing the first, asks Stripe with the same key), random without one.
+ */
+export function stripeKeyOfCall(prefix: string): string {
+  const s = scopes.getStore();
+  if (!s) return `${prefix}-${randomUUID()}`;
+  return `${prefix}-${createHash('sha256').update(`${s.agentId}\u0000${s.key}`).digest('hex').slice(0, 40)}`;
 }
 
 /** Called by inTransaction before COMMIT: the first transaction of a keyed call that returns a value records it. */

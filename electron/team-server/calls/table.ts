@@ -11,6 +11,7 @@ import { retryHandlers } from './retry';
 import { kbHandlers } from './kb';
 import { copilotActionHandlers } from './copilot-actions';
 import { dunningExportHandlers } from './dunning-export';
+import { portalConfigurationHandlers } from './portal-configurations';
 import type { TeamCallContext, TeamHandler, TeamHandlerMap } from './types';
 
 // The team server's handler table: the contract's calls, validated with the same zod schemas and
@@ -26,6 +27,7 @@ const DOMAINS: Array<[string, TeamHandlerMap]> = [
   ['kb', kbHandlers],
   ['copilot', copilotActionHandlers],
   ['dunning export', dunningExportHandlers],
+  ['portal configurations', portalConfigurationHandlers],
 ];
 
 export class TeamCallTable {
