@@ -109,6 +109,7 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<TeamServ
         health: opts.health ?? sync.health,
         // Stripe writes spend the same paced budget as the account's sync.
         stripe: opts.stripe ?? sync.stripeFor,
+        keys: sync,
         log,
         redactor,
         routes: [...sync.routes, ...modelProxyRoutes({ pool, settings: modelSettings, redactor, log }), ...(opts.routes?.(parts) ?? [])],

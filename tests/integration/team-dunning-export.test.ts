@@ -68,12 +68,12 @@ afterAll(async () => {
 });
 
 /** What a desk exports from its replica with this filter: the solo desk's code over the same state. */
-function deskCsv(filters: DunningFilters, sort: DunningSort): string {
+function deskCsv(filters: DunningFilters, sort: Required<DunningSort>): string {
   return queueCsv(allDunningCases(desk.ctx.db, desk.ctx.registries.queueSnapshots, TEAM_ACCOUNT, { filters, sort }, Math.floor(Date.now() / 1000)), Date.now()).csv;
 }
 
 describe('team server: dunning.exportCsv', () => {
-  const queries: Array<[string, DunningFilters, DunningSort]> = [
+  const queries: Array<[string, DunningFilters, Required<DunningSort>]> = [
     ['the open queue by amount', {}, { by: 'amount', dir: 'desc' }],
     ['every stage, oldest first', { stages: ['new', 'contacted', 'awaiting_customer', 'recovered', 'lost'] }, { by: 'age', dir: 'desc' }],
     ["one agent's cases", { assignee: 'ana' }, { by: 'amount', dir: 'asc' }],

@@ -12,6 +12,7 @@ import { kbHandlers } from './kb';
 import { copilotActionHandlers } from './copilot-actions';
 import { dunningExportHandlers } from './dunning-export';
 import { portalConfigurationHandlers } from './portal-configurations';
+import { keyHandlers } from './keys';
 import type { TeamCallContext, TeamHandler, TeamHandlerMap } from './types';
 
 // The team server's handler table: the contract's calls, validated with the same zod schemas and
@@ -28,6 +29,7 @@ const DOMAINS: Array<[string, TeamHandlerMap]> = [
   ['copilot', copilotActionHandlers],
   ['dunning export', dunningExportHandlers],
   ['portal configurations', portalConfigurationHandlers],
+  ['keys', keyHandlers],
 ];
 
 export class TeamCallTable {

@@ -8,6 +8,7 @@ import { keptReply, parseIdempotencyKey, withIdempotencyKey } from '../calls/ide
 import type { Logger } from '../../services/core/log';
 import type { Redactor } from '../../services/core/redact';
 import type { TeamCallTable } from '../calls/table';
+import type { TeamStripeKeys } from '../calls/keys';
 import type { FeedHub } from '../feed/live-hub';
 import type { AccountHealthSource } from '../stores/account-health';
 import type { Agent, AgentStore } from '../stores/agents';
@@ -50,6 +51,8 @@ export interface TeamHttpDeps {
   now?: () => number;
   /** The account's Stripe client (team-sync's stripe accounts store); absent: Stripe writes say so. */
   stripe?: (accountId: string) => Promise<Stripe>;
+  /** The team's Stripe keys (admins' workspace.setStripeKey / clearStripeKey). */
+  keys?: TeamStripeKeys;
   /** Routes of other parts (webhooks, the model proxy), tried before the built-in ones. */
   routes?: TeamRoute[];
 }
@@ -197,7 +200,7 @@ export async function startTeamHttpServer(deps: TeamHttpDeps, opts: TeamHttpOpti
       }
       const key = parseIdempotencyKey(req.headers['idempotency-key']);
       if (key === 'invalid') return sendError(res, 400, { code: 'bad_input', message: 'Idempotency-Key must be 8 to 200 printable characters without spaces.' });
-      const dispatch = () => deps.calls.dispatch(call[1], input, { agent, accountId, pool: deps.pool, feed: deps.feed, agents: deps.agents, stripe: stripeFor, log: deps.log, now });
+      const dispatch = () => deps.calls.dispatch(call[1], input, { agent, accountId, pool: deps.pool, feed: deps.feed, agents: deps.agents, stripe: stripeFor, keys: deps.keys, log: deps.log, now });
       let result;
       if (key) {
         // A repeat of a write already applied gets the kept answer; a concurrent repeat that lost the race too.
