@@ -37,6 +37,13 @@ export const FORWARDED_CALLS = [
   'portal.configurations.list',
   'copilot.confirmAction',
   'copilot.dismissAction',
+  // The team's keys and model live on the server (admins change them from any desk; the desk keeps none).
+  'workspace.setStripeKey',
+  'workspace.clearStripeKey',
+  'copilot.settings.get',
+  'copilot.settings.set',
+  'copilot.settings.setKey',
+  'copilot.settings.clearKey',
 ] as const satisfies readonly CallName[];
 
 const OFFLINE_WORDS: Partial<Record<CallName, string>> = {
@@ -50,6 +57,12 @@ const OFFLINE_WORDS: Partial<Record<CallName, string>> = {
   'portal.configurations.list': 'Portal configurations are read from Stripe by the team server',
   'portal.configurations.create': 'Portal configurations are changed by the team server (it holds the Stripe key)',
   'portal.configurations.update': 'Portal configurations are changed by the team server (it holds the Stripe key)',
+  'workspace.setStripeKey': 'The Stripe key is kept by the team server',
+  'workspace.clearStripeKey': 'The Stripe key is kept by the team server',
+  'copilot.settings.get': "The team's model settings are kept by the team server",
+  'copilot.settings.set': "The team's model settings are kept by the team server",
+  'copilot.settings.setKey': "The team's model key is kept by the team server",
+  'copilot.settings.clearKey': "The team's model key is kept by the team server",
   'dunning.exportCsv': "The team queue's CSV export is made by the team server (it checks that you are a lead)",
 };
 
@@ -102,6 +115,8 @@ export async function startTeamDesk(ctx: ServiceContext, table: HandlerTable, co
   };
   const forward = (name: CallName) => async (input: unknown) => {
     const key = newIdempotencyKey();
+    // A key an admin pastes goes to the server only; no log line or error of this desk shows it.
+    if (name === 'workspace.setStripeKey' || name === 'copilot.settings.setKey') ctx.redactor.remember((input as { key: string }).key.trim());
     try {
       const proposal = await bringProposal(name, input);
       const value = await client.call(name, input, key);
@@ -127,12 +142,6 @@ export async function startTeamDesk(ctx: ServiceContext, table: HandlerTable, co
   map['workspace.setAgentName'] = () => {
     throw new AppError('refused', `On a team your name comes from the team server (${me()}); a team admin changes it.`);
   };
-  // Keys stay on the team server: pasting one on a team desk is refused in words, not stored.
-  const keysOnServer = () => {
-    throw new AppError('refused', 'On a team the Stripe key and the model key live on the team server (an admin sets them there); this desk keeps neither. Leave the team in Settings → Team to work with a key of your own.');
-  };
-  map['workspace.setStripeKey'] = keysOnServer;
-  map['copilot.settings.setKey'] = keysOnServer;
   map['sync.start'] = async () => {
     void replica.pull().catch((err) => ctx.log.warn('team catch-up failed', { error: err }));
     return { started: true };

@@ -13,12 +13,16 @@ import { copilotActionHandlers } from './copilot-actions';
 import { dunningExportHandlers } from './dunning-export';
 import { portalConfigurationHandlers } from './portal-configurations';
 import { keyHandlers } from './keys';
+import { modelSettingsHandlers } from './model-settings';
 import type { TeamCallContext, TeamHandler, TeamHandlerMap } from './types';
 
 // The team server's handler table: the contract's calls, validated with the same zod schemas and
 // answered with the same outputs, so a desk forwards a write unchanged. Order for every call:
 // known? → input valid? → role allowed? → run. Never throws; every failure is a typed error in
 // words with secrets redacted.
+
+/** Calls that act on the team, not on one account: served before the server has any account (the first key). */
+export const TEAM_WIDE_CALLS: readonly string[] = ['workspace.setStripeKey', 'workspace.clearStripeKey', 'copilot.settings.get', 'copilot.settings.set', 'copilot.settings.setKey', 'copilot.settings.clearKey'];
 
 const DOMAINS: Array<[string, TeamHandlerMap]> = [
   ['notes', noteHandlers],
@@ -30,6 +34,7 @@ const DOMAINS: Array<[string, TeamHandlerMap]> = [
   ['dunning export', dunningExportHandlers],
   ['portal configurations', portalConfigurationHandlers],
   ['keys', keyHandlers],
+  ['model settings', modelSettingsHandlers],
 ];
 
 export class TeamCallTable {

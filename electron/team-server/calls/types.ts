@@ -5,6 +5,7 @@ import type { Logger } from '../../services/core/log';
 import type { Agent, AgentStore } from '../stores/agents';
 import type { FeedStore } from '../stores/feed';
 import type { TeamStripeKeys } from './keys';
+import type { PgModelSettingsStore } from '../stores/model-settings';
 
 /** Who calls and where: the authenticated agent (never a name the desk typed) and the account. */
 export interface TeamCallContext {
@@ -17,6 +18,8 @@ export interface TeamCallContext {
   stripe(accountId: string): Promise<Stripe>;
   /** The team's Stripe keys and syncs (absent when the server runs without its Stripe side). */
   keys?: TeamStripeKeys;
+  /** The team's model settings (copilot.settings.*; the model proxy reads them). */
+  modelSettings?: PgModelSettingsStore;
   log: Logger;
   now(): number;
 }

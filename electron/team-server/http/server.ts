@@ -7,8 +7,9 @@ import { registerProposal } from '../calls/copilot-actions';
 import { keptReply, parseIdempotencyKey, withIdempotencyKey } from '../calls/idempotent';
 import type { Logger } from '../../services/core/log';
 import type { Redactor } from '../../services/core/redact';
-import type { TeamCallTable } from '../calls/table';
+import { TEAM_WIDE_CALLS, type TeamCallTable } from '../calls/table';
 import type { TeamStripeKeys } from '../calls/keys';
+import type { PgModelSettingsStore } from '../stores/model-settings';
 import type { FeedHub } from '../feed/live-hub';
 import type { AccountHealthSource } from '../stores/account-health';
 import type { Agent, AgentStore } from '../stores/agents';
@@ -53,6 +54,8 @@ export interface TeamHttpDeps {
   stripe?: (accountId: string) => Promise<Stripe>;
   /** The team's Stripe keys (admins' workspace.setStripeKey / clearStripeKey). */
   keys?: TeamStripeKeys;
+  /** The team's model settings (admins' copilot.settings.*). */
+  modelSettings?: PgModelSettingsStore;
   /** Routes of other parts (webhooks, the model proxy), tried before the built-in ones. */
   routes?: TeamRoute[];
 }
@@ -193,14 +196,14 @@ export async function startTeamHttpServer(deps: TeamHttpDeps, opts: TeamHttpOpti
       }
       let accountId: string;
       try {
-        accountId = await resolveAccount(req, deps.health);
+        accountId = TEAM_WIDE_CALLS.includes(call[1]) ? '' : await resolveAccount(req, deps.health);
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         return sendError(res, statusOf(err.code), { code: err.code, message: err.message });
       }
       const key = parseIdempotencyKey(req.headers['idempotency-key']);
       if (key === 'invalid') return sendError(res, 400, { code: 'bad_input', message: 'Idempotency-Key must be 8 to 200 printable characters without spaces.' });
-      const dispatch = () => deps.calls.dispatch(call[1], input, { agent, accountId, pool: deps.pool, feed: deps.feed, agents: deps.agents, stripe: stripeFor, keys: deps.keys, log: deps.log, now });
+      const dispatch = () => deps.calls.dispatch(call[1], input, { agent, accountId, pool: deps.pool, feed: deps.feed, agents: deps.agents, stripe: stripeFor, keys: deps.keys, modelSettings: deps.modelSettings, log: deps.log, now });
       let result;
       if (key) {
         // A repeat of a write already applied gets the kept answer; a concurrent repeat that lost the race too.
