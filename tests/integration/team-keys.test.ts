@@ -85,6 +85,15 @@ describe('team server: Stripe keys', () => {
     expect(all.includes(REFUSED_KEY)).toBe(false);
   });
 
+  it('sync now: an admin asks the leading instance for a poll; a full resync and an agent are refused in words', async () => {
+    await until('this instance to lead the sync', async () => (await jsonOf(await fetch(`${server.url}/healthz`))).accounts[0]?.leader === true);
+    expect((await ada.call('sync.start', {})).body).toEqual({ ok: true, value: { started: true } });
+    const full = await ada.call('sync.start', { full: true });
+    expect(full.status).toBe(400);
+    expect(!full.body.ok && full.body.error.message).toMatch(/^A full resync is not run from a desk on a team/);
+    expect((await ana.call('sync.start', {})).status).toBe(403);
+  });
+
   it('clearing the key stops Stripe writes in words; the mirror stays', async () => {
     const cleared = await ada.call('workspace.clearStripeKey', { accountId: ACCOUNT });
     expect(cleared.body).toEqual({ ok: true, value: { mode: 'demo' } });

@@ -61,7 +61,7 @@ async function proposal(author: TestAgent, type: string, args: Record<string, st
   return { customerId: 'cus_R', proposalId };
 }
 
-type Row = { call: string; least: Role; input: (author: TestAgent) => Promise<unknown>; served: boolean; /** Allowed by role but stopped after the role check: no Stripe on this server, or the retry policy. */ stops?: 'no_stripe' | 'policy' | 'per_case' | 'not_in_mirror'; /** Allowed and changes nothing (an export). */ reads?: boolean };
+type Row = { call: string; least: Role; input: (author: TestAgent) => Promise<unknown>; served: boolean; /** Allowed by role but stopped after the role check: no Stripe on this server, or the retry policy. */ stops?: 'no_stripe' | 'policy' | 'per_case' | 'not_in_mirror' | 'no_secret' | 'no_key_held'; /** Allowed and changes nothing (an export). */ reads?: boolean };
 
 const ROWS: Row[] = [
   { call: 'notes.add', least: 'agent', served: true, input: async () => ({ customerId: 'cus_R', body: 'hello' }) },
@@ -104,6 +104,13 @@ const ROWS: Row[] = [
   { call: 'dunning.exportCsv', least: 'lead', served: true, reads: true, input: async () => ({}) },
   { call: 'portal.configurations.create', least: 'admin', served: true, stops: 'no_stripe', input: async () => ({ name: 'x', features: {} }) },
   { call: 'portal.configurations.update', least: 'admin', served: true, stops: 'no_stripe', input: async () => ({ id: 'bpc_Roles0001', name: 'y' }) },
+  // This server has no BSC_TEAM_SECRET and no Stripe key: key calls stop after the role check, in words.
+  { call: 'workspace.setStripeKey', least: 'admin', served: true, stops: 'no_secret', input: async () => ({ key: 'sk_test_rolesTable00000001' }) },
+  { call: 'workspace.clearStripeKey', least: 'admin', served: true, stops: 'no_key_held', input: async () => ({ accountId: TEAM_ACCOUNT }) },
+  { call: 'copilot.settings.set', least: 'admin', served: true, input: async () => ({ provider: 'compatible', baseUrl: 'http://127.0.0.1:9/v1', model: `m${Math.random()}` }) },
+  { call: 'copilot.settings.setKey', least: 'admin', served: true, stops: 'no_secret', input: async () => ({ key: 'sk-roles-table-model-key' }) },
+  { call: 'copilot.settings.clearKey', least: 'admin', served: true, input: async () => ({}) },
+  { call: 'sync.start', least: 'admin', served: true, reads: true, input: async () => ({}) },
   // The first admin import writes the articles; later ones find them unchanged (fingerprint: the audit-free tables), so each role gets a fresh copy.
   { call: 'kb.import', least: 'admin', served: true, input: async () => ({ folder: kbCopy() }) },
 ];
@@ -131,6 +138,13 @@ describe('team server: write call × role', () => {
           expect(v.sent).toEqual([]);
           expect(v.failed.length).toBeGreaterThan(0);
           for (const f of v.failed) expect(f.message).toMatch(/No return URL|no Stripe key/);
+        } else if (row.stops === 'no_secret') {
+          expect(r.status).toBe(503);
+          expect(!r.body.ok && r.body.error.message).toMatch(/only encrypted with BSC_TEAM_SECRET, which is not set/);
+          expect(await fingerprint()).toBe(before);
+        } else if (row.stops === 'no_key_held') {
+          expect(r.status).toBe(404);
+          expect(!r.body.ok && r.body.error.message).toBe(`The team server holds no Stripe key for ${TEAM_ACCOUNT}. Nothing was changed.`);
         } else if (row.stops === 'not_in_mirror') {
           expect(r.status).toBe(404);
           expect(!r.body.ok && r.body.error.message).toMatch(/is not one of this customer's on the team server\. Nothing was done\.$/);

@@ -142,7 +142,9 @@ export async function startTeamDesk(ctx: ServiceContext, table: HandlerTable, co
   map['workspace.setAgentName'] = () => {
     throw new AppError('refused', `On a team your name comes from the team server (${me()}); a team admin changes it.`);
   };
-  map['sync.start'] = async () => {
+  // "Sync now" catches this desk up; an admin's also asks the team server to poll Stripe now.
+  map['sync.start'] = async (input) => {
+    if (replica.identity()?.role === 'admin') return (await forward('sync.start')(input)) as { started: boolean };
     void replica.pull().catch((err) => ctx.log.warn('team catch-up failed', { error: err }));
     return { started: true };
   };

@@ -12,7 +12,7 @@ import { kbHandlers } from './kb';
 import { copilotActionHandlers } from './copilot-actions';
 import { dunningExportHandlers } from './dunning-export';
 import { portalConfigurationHandlers } from './portal-configurations';
-import { keyHandlers } from './keys';
+import { keyHandlers, syncHandlers } from './keys';
 import { modelSettingsHandlers } from './model-settings';
 import type { TeamCallContext, TeamHandler, TeamHandlerMap } from './types';
 
@@ -34,6 +34,7 @@ const DOMAINS: Array<[string, TeamHandlerMap]> = [
   ['dunning export', dunningExportHandlers],
   ['portal configurations', portalConfigurationHandlers],
   ['keys', keyHandlers],
+  ['sync', syncHandlers],
   ['model settings', modelSettingsHandlers],
 ];
 

@@ -4,7 +4,7 @@ import type { CallName, CallOutput, CallParsedInput } from '../../../shared/cont
 import type { Logger } from '../../services/core/log';
 import type { Agent, AgentStore } from '../stores/agents';
 import type { FeedStore } from '../stores/feed';
-import type { TeamStripeKeys } from './keys';
+import type { TeamStripeAccounts } from './keys';
 import type { PgModelSettingsStore } from '../stores/model-settings';
 
 /** Who calls and where: the authenticated agent (never a name the desk typed) and the account. */
@@ -17,7 +17,7 @@ export interface TeamCallContext {
   /** The account's Stripe client (the server is the only writer to Stripe in team mode). */
   stripe(accountId: string): Promise<Stripe>;
   /** The team's Stripe keys and syncs (absent when the server runs without its Stripe side). */
-  keys?: TeamStripeKeys;
+  keys?: TeamStripeAccounts;
   /** The team's model settings (copilot.settings.*; the model proxy reads them). */
   modelSettings?: PgModelSettingsStore;
   log: Logger;

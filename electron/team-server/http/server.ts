@@ -8,7 +8,7 @@ import { keptReply, parseIdempotencyKey, withIdempotencyKey } from '../calls/ide
 import type { Logger } from '../../services/core/log';
 import type { Redactor } from '../../services/core/redact';
 import { TEAM_WIDE_CALLS, type TeamCallTable } from '../calls/table';
-import type { TeamStripeKeys } from '../calls/keys';
+import type { TeamStripeAccounts } from '../calls/keys';
 import type { PgModelSettingsStore } from '../stores/model-settings';
 import type { FeedHub } from '../feed/live-hub';
 import type { AccountHealthSource } from '../stores/account-health';
@@ -53,7 +53,7 @@ export interface TeamHttpDeps {
   /** The account's Stripe client (team-sync's stripe accounts store); absent: Stripe writes say so. */
   stripe?: (accountId: string) => Promise<Stripe>;
   /** The team's Stripe keys (admins' workspace.setStripeKey / clearStripeKey). */
-  keys?: TeamStripeKeys;
+  keys?: TeamStripeAccounts;
   /** The team's model settings (admins' copilot.settings.*). */
   modelSettings?: PgModelSettingsStore;
   /** Routes of other parts (webhooks, the model proxy), tried before the built-in ones. */

@@ -55,6 +55,8 @@ export interface TeamSync {
   addKey(rawKey: string): Promise<{ check: KeyCheck; account: AccountSummary }>;
   /** Forgets the account's key and stops its client and sync here (its mirror stays readable). */
   clearKey(accountId: string): Promise<void>;
+  /** A poll now, if this instance leads the account's sync. */
+  pollNow(accountId: string): boolean;
   /** The account's paced client, for Stripe writes (portal links, retries): one budget with the sync. */
   stripeFor(accountId: string): Promise<Stripe>;
   stop(): Promise<void>;
@@ -186,6 +188,12 @@ export async function startTeamSync(o: TeamSyncOptions): Promise<TeamSync> {
       await accounts.upsert({ id: account.id, name: account.name, livemode: account.livemode, apiBase: o.env.STRIPE_API_BASE ?? null, secretKey: key });
       await startAccount(account.id);
       return { check, account };
+    },
+    pollNow(accountId) {
+      const sync = syncs.get(accountId);
+      if (!sync?.leader) return false;
+      sync.pollSoon();
+      return true;
     },
     async clearKey(accountId) {
       await accounts.clearSecretKey(accountId);
