@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TeamServer } from '../../electron/team-server/app';
 import { openDunningCase } from '../../electron/team-server/calls/dunning';
-import { inTransaction } from '../../electron/team-server/db';
 import { applyObject } from '../../electron/team-server/mirror/apply';
 import type { StripeObjectLike } from '../../electron/team-server/mirror/rules';
 import { PgMirrorTx } from '../../electron/team-server/stores/stripe-mirror';

@@ -13,8 +13,8 @@ import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 import { addAgent, startTestTeamServer, TEAM_ACCOUNT, type TestAgent } from '../helpers/team-server';
 
 // Every write call × every role through the server: allowed calls change data (and the feed);
-// refused ones answer 403 in words and change nothing at all. Calls the server does not serve yet
-// are still authorised first: a role that may not make them is refused before "not served".
+// refused ones answer 403 in words and change nothing at all. Allowed calls this server cannot
+// finish (no Stripe key, no BSC_TEAM_SECRET) stop after the role check, in words.
 
 let pgs: TestPostgres;
 let server: TeamServer;
