@@ -28,8 +28,18 @@ export async function keptReply(pool: pg.Pool, agentId: string, key: string): Pr
   return rows[0] ? { ok: true, value: rows[0].value ?? null } : null;
 }
 
-export function withIdempotencyKey<T>(scope: Omit<Scope, 'recorded'>, fn: () => Promise<T>): Promise<T> {
-  return scopes.run({ ...scope, recorded: false }, fn);
+/**
+ * Runs a keyed call. Its answer is recorded by the transaction that returns it; a call whose
+ * answer comes after its last transaction (a retry's Stripe outcome, a bulk send's summary) has
+ * it recorded here, once it is known.
+ */
+export async function withIdempotencyKey(pool: pg.Pool, scope: Omit<Scope, 'recorded'>, fn: () => Promise<CallResult<unknown>>, nowMs: number): Promise<CallResult<unknown>> {
+  const s: Scope = { ...scope, recorded: false };
+  const result = await scopes.run(s, fn);
+  if (result.ok && !s.recorded) {
+    await pool.query('INSERT INTO team_call_replies (agent_id, idempotency_key, call, value, at_ms) VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT DO NOTHING', [s.agentId, s.key, s.call, JSON.stringify(result.value ?? null), nowMs]);
+  }
+  return result;
 }
 
 /**

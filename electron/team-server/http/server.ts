@@ -209,7 +209,7 @@ export async function startTeamHttpServer(deps: TeamHttpDeps, opts: TeamHttpOpti
         // A repeat of a write already applied gets the kept answer; a concurrent repeat that lost the race too.
         const kept = await keptReply(deps.pool, agent.id, key);
         if (kept) return sendJson(res, 200, kept);
-        result = await withIdempotencyKey({ agentId: agent.id, key, call: call[1] }, dispatch);
+        result = await withIdempotencyKey(deps.pool, { agentId: agent.id, key, call: call[1] }, dispatch, now());
         if (!result.ok) result = (await keptReply(deps.pool, agent.id, key)) ?? result;
       } else {
         result = await dispatch();
