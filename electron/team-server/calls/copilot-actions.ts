@@ -34,8 +34,8 @@ export const proposalRegistration = z
     customerId,
     type: z.enum(COPILOT_WRITE_ACTIONS as unknown as [string, ...string[]]),
     args: copilotActionArgsSchema.strict(),
-    title: z.string().trim().min(1).max(300),
-    reason: z.string().trim().min(1).max(2000),
+    title: z.string().trim().min(1).max(500),
+    reason: z.string().trim().min(1).max(5000),
     source: z.enum(['state', 'model']),
   })
   .strict();
