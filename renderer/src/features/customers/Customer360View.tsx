@@ -14,6 +14,8 @@ import { ProfileSection } from './sections/ProfileSection';
 import { SubscriptionsSection } from './sections/SubscriptionsSection';
 import { TimelineSection } from './sections/TimelineSection';
 import { useCustomer360 } from './queries';
+import { PresenceNote } from '../presence/PresenceNote';
+import { useReportPresence } from '../presence/usePresence';
 import './customers.css';
 
 const BACK_LABELS: Record<View, string> = { customers: 'Customers', dunning: 'Dunning', portal: 'Portal links', settings: 'Settings' };
@@ -48,6 +50,8 @@ export function Customer360View({ customerId }: { customerId: string }) {
   }, [loaded]);
 
   useShortcut('customer.back', () => openCustomer(null));
+  // The team sees that this customer is open here ("Ana is looking at this" on their desks).
+  useReportPresence({ customerId, caseId: null });
 
   if (!customer) {
     if (status === 'error') {
@@ -75,6 +79,7 @@ export function Customer360View({ customerId }: { customerId: string }) {
   return (
     <div className="customer-360" data-testid="customer-360">
       <CustomerHeader customer={customer} backLabel={backLabel} onBack={() => openCustomer(null)} />
+      <PresenceNote customerId={customer.id} />
       {status === 'error' && (
         <p className="inline-error" role="alert">
           Could not reload this customer: {error} The data shown was read earlier.
