@@ -14,7 +14,6 @@ import { ProfileSection } from './sections/ProfileSection';
 import { SubscriptionsSection } from './sections/SubscriptionsSection';
 import { TimelineSection } from './sections/TimelineSection';
 import { useCustomer360 } from './queries';
-import { PresenceNote } from '../presence/PresenceNote';
 import { useReportPresence } from '../presence/usePresence';
 import './customers.css';
 
@@ -79,7 +78,6 @@ export function Customer360View({ customerId }: { customerId: string }) {
   return (
     <div className="customer-360" data-testid="customer-360">
       <CustomerHeader customer={customer} backLabel={backLabel} onBack={() => openCustomer(null)} />
-      <PresenceNote customerId={customer.id} />
       {status === 'error' && (
         <p className="inline-error" role="alert">
           Could not reload this customer: {error} The data shown was read earlier.
