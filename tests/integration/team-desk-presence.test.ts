@@ -22,7 +22,8 @@ let aStopped = false;
 beforeAll(async () => {
   pgs = await startTestPostgres();
   // A TTL far longer than any wait here: a presence ends only because a desk said so.
-  server = await startTestTeamServer(await pgs.newDatabase(), { presenceTtlMs: 600_000 });
+  // A small request budget per agent (30 at once): an agent moving down the queue must not spend it.
+  server = await startTestTeamServer(await pgs.newDatabase(), { presenceTtlMs: 600_000, rateLimit: { perSecond: 1, burst: 30 } });
   ana = await addAgent(server, 'Ana Lima', 'agent');
   ben = await addAgent(server, 'Ben Ode', 'agent');
   bProxy = await startCuttableProxy(server.url);
@@ -50,6 +51,19 @@ describe('presence between two desks', () => {
     // A close of something else (a screen that closed after the next one opened) ends nothing.
     expect(await a.call('team.presence.report', { closed: { customerId: 'cus_PresenceDesk1', caseId: null } })).toEqual({ reported: false });
     expect(await a.call('team.presence.report', { closed: open })).toEqual({ reported: true });
+    await until('presence gone on B', async () => (await listOn(b)).length === 0);
+  });
+
+  it('an agent moving down the queue (40 cases opened and closed in a row) is heard where it stops, within its request budget', async () => {
+    const moves: Array<Promise<unknown>> = [];
+    for (let caseId = 100; caseId < 140; caseId++) {
+      if (caseId > 100) moves.push(a.call('team.presence.report', { closed: { customerId: 'cus_PresenceDesk3', caseId: caseId - 1 } }));
+      moves.push(a.call('team.presence.report', { open: { customerId: 'cus_PresenceDesk3', caseId } }));
+    }
+    await Promise.all(moves);
+    await until('B hears the last case', async () => (await listOn(b)).some((p) => p.caseId === 139));
+    expect(await listOn(b)).toEqual([{ agentId: ana.id, agentName: 'Ana Lima', customerId: 'cus_PresenceDesk3', caseId: 139 }]);
+    await a.call('team.presence.report', { closed: { customerId: 'cus_PresenceDesk3', caseId: 139 } });
     await until('presence gone on B', async () => (await listOn(b)).length === 0);
   });
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PresenceWire, TeamPresenceEntry } from '../../../shared/contract/team-presence';
+import { AppError } from '../../../shared/contract/errors';
 import type { ServiceContext } from '../core/context';
 import { TeamSignedOutError, TeamUnreachableError, type TeamClient } from './team-client';
 
@@ -16,8 +17,12 @@ export class TeamPresence {
   readonly desk = randomBytes(12).toString('base64url');
   private open: PresenceSubject | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
-  /** Reports go one at a time, so an open and the close right after it arrive in that order. */
-  private sending: Promise<unknown> = Promise.resolve();
+  /**
+   * One report at a time, and only the latest state: an agent moving down the queue closes and
+   * opens a case per row, and what the team needs to hear is where the agent is now.
+   */
+  private inflight: Promise<boolean> | null = null;
+  private queued: Promise<boolean> | null = null;
   private readonly others = new Map<string, PresenceWire>();
 
   constructor(
@@ -46,9 +51,19 @@ export class TeamPresence {
   }
 
   private send(): Promise<boolean> {
-    const next = this.sending.then(() => this.sendNow());
-    this.sending = next.catch(() => {});
-    return next;
+    if (!this.inflight) {
+      this.inflight = this.sendNow().finally(() => {
+        this.inflight = null;
+      });
+      return this.inflight;
+    }
+    this.queued ??= this.inflight
+      .catch(() => false)
+      .then(() => {
+        this.queued = null;
+        return this.send();
+      });
+    return this.queued;
   }
 
   private async sendNow(): Promise<boolean> {
@@ -64,8 +79,10 @@ export class TeamPresence {
       }
       return true;
     } catch (err) {
-      if (!(err instanceof TeamUnreachableError) && !(err instanceof TeamSignedOutError)) throw err;
+      const tooFast = err instanceof AppError && err.code === 'rate_limited';
+      if (!(err instanceof TeamUnreachableError) && !(err instanceof TeamSignedOutError) && !tooFast) throw err;
       // Offline or signed out: nobody hears it now; the desk says it again once it is back online.
+      // Over the agent's request budget: the next report or heartbeat says it.
       this.ctx.log.debug('presence not reported: the team server cannot hear it', { reason: err.message });
       return false;
     }
