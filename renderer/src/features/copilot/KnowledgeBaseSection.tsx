@@ -54,7 +54,7 @@ export function KnowledgeBaseSection({ team = false }: { team?: boolean }) {
         <Loading label="Reading the knowledge base…" />
       ) : team ? (
         <p data-testid="copilot-kb-status">
-          {status.documents === 0 ? "The team's knowledge base is empty: drafts cite only the customer's data." : `${status.documents} articles of the team's knowledge base, in ${status.chunks} sections (search by keywords, on this desk).`} A team admin imports articles on the team server; they reach every desk.
+          {status.documents === 0 ? "The team's knowledge base is empty: drafts cite only the customer's data." : `${status.documents} ${status.documents === 1 ? 'article' : 'articles'} of the team's knowledge base, in ${status.chunks} ${status.chunks === 1 ? 'section' : 'sections'} (searched by keywords on this desk).`} A team admin imports articles on the team server; they reach every desk.
         </p>
       ) : status.documents === 0 ? (
         <p className="muted" data-testid="copilot-kb-status">
