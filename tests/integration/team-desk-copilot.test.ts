@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { generateText, type UIMessageChunk } from 'ai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -167,6 +169,31 @@ describe('the copilot on a team desk', () => {
     expect(textOf(chunks).length).toBeGreaterThan(20);
     expect(upstream.requests).toHaveLength(0);
     expect(await raeDesk.call<CopilotSettingsView>('copilot.settings.get')).toMatchObject({ configured: false, problem: expect.stringMatching(/refused this desk's agent token/) });
+  });
+
+  it("the team's provider out of reach (502) and a team without a model are said in words; the desk then drafts from templates", async () => {
+    const { customerId } = customerWithInvoice(desk);
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    // An admin's change on the server is read per request, by the proxy and by the desk alike.
+    await team.server.pool.query("UPDATE team_settings SET value = jsonb_set(value, '{baseUrl}', to_jsonb($1::text)) WHERE key = 'model_provider'", [`http://127.0.0.1:${port}/v1`]);
+    try {
+      const chunks = await chat(desk, customerId, 'Why was I charged?');
+      expect((chunks.find((c) => c.type === 'error') as { errorText: string } | undefined)?.errorText).toBe("The team server could not reach the team's model provider (HTTP 502). Try again in a moment.");
+
+      await team.server.pool.query("UPDATE team_settings SET value = jsonb_set(value, '{model}', 'null') WHERE key = 'model_provider'");
+      // No model for the proxy to fill in: the desk asks the team server first, and says the team has none.
+      const view = await desk.call<CopilotSettingsView>('copilot.settings.get');
+      expect(view).toMatchObject({ configured: false, team: { model: null }, problem: 'The team has no model set up yet: a team admin sets OPENAI_API_KEY (and COPILOT_MODEL) on the team server.' });
+      const fallback = await chat(desk, customerId, 'Why was I charged?');
+      expect(dataOf<{ text: string }>(fallback, 'data-notice')[0]?.text).toMatch(/^The model is not used: The team has no model set up yet/);
+      expect(textOf(fallback).length).toBeGreaterThan(20);
+    } finally {
+      await team.server.pool.query("UPDATE team_settings SET value = jsonb_build_object('baseUrl', $1::text, 'model', 'team-model') WHERE key = 'model_provider'", [upstream.baseUrl.replace(/\/+$/, '')]);
+    }
+    expect(await desk.call<CopilotSettingsView>('copilot.settings.get')).toMatchObject({ configured: true, team: { model: 'team-model' } });
   });
 
   it("a changed team article replaces the desk's copy through the feed", async () => {

@@ -192,7 +192,7 @@ export class CopilotService {
   }
 
   async analyze(input: { customerId: string; message: string; tone: CopilotTone; length: CopilotLength; rulesOnly?: boolean }): Promise<CopilotAnalysis> {
-    const config = await this.currentConfig();
+    const config = input.rulesOnly ? this.config() : await this.currentConfig();
     const turn = await this.prepare(input.customerId, input.message);
     if (!config.configured || input.rulesOnly) return rulesAnalysis(turn, input.tone, input.length, null);
     const account = this.ctx.workspace.current();
