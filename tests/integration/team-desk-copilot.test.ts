@@ -139,8 +139,18 @@ describe('the copilot on a team desk', () => {
     expect([...sent.flatMap((q) => leaksIn('prompt', q.raw, needles)), ...leaksIn('draft', textOf(chunks), needles)]).toEqual([]);
   });
 
-  it('answers copilot.analyze through the proxy too, and a proxy error is said in words, naming the team', async () => {
+  it('answers copilot.analyze through the proxy too (structured output), and a proxy error is said in words, naming the team', async () => {
     const { customerId } = customerWithInvoice(desk);
+    upstream.setScript((req) =>
+      req.structured
+        ? { json: { intent: 'refund_request', entities: { amount: null, currency: null, date: null, invoiceNumber: null, plan: null }, actions: [], draft: 'Annual plan renewals are refunded within forty-five days [kb:team-refund-window].' } }
+        : { text: 'unexpected' },
+    );
+    const answered = await desk.call<CopilotAnalysis>('copilot.analyze', { customerId, message: 'Can I get a refund for my annual plan renewal?' });
+    expect(answered).toMatchObject({ mode: 'model', intent: 'refund_request', draft: { text: 'Annual plan renewals are refunded within forty-five days [kb:team-refund-window].' } });
+    expect(answered.draft.citations.map((c) => c.ref)).toEqual(['kb:team-refund-window']);
+    expect(upstream.requests.find((q) => q.api === 'chat')).toMatchObject({ authorization: `Bearer ${TEAM_MODEL_KEY}`, body: { model: 'team-model' } });
+
     upstream.setScript(() => ({ status: 500, errorMessage: `upstream exploded for ${TEAM_MODEL_KEY}` }));
     const chunks = await chat(desk, customerId, 'Why was I charged?');
     const error = chunks.find((c) => c.type === 'error') as { errorText: string } | undefined;
