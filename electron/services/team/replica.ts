@@ -3,6 +3,7 @@ import { prepared } from '../db/statements';
 import { ProductNames } from '../stripe/product-names';
 import { applyTeamEntry, snapshotRank, type Applied } from './apply-team-entry';
 import type { PresenceWire } from '../../../shared/contract/team-presence';
+import { clearTeamKbArticles } from '../copilot/kb/team-articles';
 import { TeamSignedOutError, TeamSnapshotRequiredError, TeamUnreachableError, type TeamAgentIdentity, type TeamClient, type WireEntry } from './team-client';
 
 // The desk's copy of the team: a snapshot at seq S, then the feed after S (pages to catch up, the
@@ -103,6 +104,7 @@ export class TeamReplica {
     const results: Applied[] = [];
     db.transaction(() => {
       for (const t of REPLICATED_TABLES) db.prepare(`DELETE FROM ${t} WHERE account_id = ?`).run(this.accountId);
+      clearTeamKbArticles(db);
       const names = new ProductNames(db, this.accountId);
       for (const e of rows) results.push(applyTeamEntry(db, this.accountId, e, names));
       prepared(db, 'UPDATE team_replica SET seq = ?, snapshots = snapshots + 1, last_contact_ms = ? WHERE account_id = ?').run(head.seq, this.ctx.now(), this.accountId);

@@ -104,6 +104,23 @@ export class TeamClient {
     return this.json<TeamAgentIdentity>(res);
   }
 
+  /**
+   * The team's model proxy as an OpenAI-compatible base URL and key: the agent token is the key,
+   * so the desk's copilot reaches the team's model without ever holding the team's model key.
+   */
+  modelProxy(): { baseUrl: string; apiKey: string } {
+    return { baseUrl: `${this.config.url}/v1/openai`, apiKey: this.config.token };
+  }
+
+  /** The model the team's settings name (the proxy's model list), or null when the team has none. */
+  async teamModel(): Promise<string | null> {
+    const res = await this.fetch('/v1/openai/models', { headers: this.headers() }, 5_000);
+    if (!res.ok) throw await this.refusal(res);
+    const body = await this.json<{ data?: Array<{ id?: unknown }> }>(res);
+    const id = body.data?.[0]?.id;
+    return typeof id === 'string' && id ? id : null;
+  }
+
   async feedPage(after: number, limit = 1000): Promise<{ entries: WireEntry[]; next: number; head: number; more: boolean }> {
     const res = await this.fetch(`/v1/feed?after=${after}&limit=${limit}`, { headers: this.headers() });
     if (!res.ok) throw await this.refusal(res);

@@ -5,6 +5,7 @@ import type { HandlerMap, HandlerTable } from '../core/handler-table';
 import { prepared } from '../db/statements';
 import { agentName } from '../workspace/agent-name';
 import { ensureAccount } from '../stripe/ingest';
+import { dropLocalKbArticles } from '../copilot/kb/team-articles';
 import { newIdempotencyKey, TeamOutbox } from './outbox';
 import { TeamPresence } from './presence';
 import { TeamReplica } from './replica';
@@ -71,6 +72,9 @@ export async function startTeamDesk(ctx: ServiceContext, table: HandlerTable, co
   ensureAccount(ctx.db, { id: accountId, name: 'Team', livemode: accountId.endsWith(':live'), isDemo: false });
   prepared(ctx.db, 'INSERT OR IGNORE INTO team_replica (account_id, server_url) VALUES (?, ?)').run(accountId, client.url);
   ctx.workspace.pinTeamAccount(accountId);
+  // The copilot cites the team's knowledge base only (it arrives with the feed as kb_article entries).
+  const dropped = dropLocalKbArticles(ctx.db);
+  if (dropped) ctx.log.info("this desk's own knowledge-base articles dropped: a team desk cites the team's", { articles: dropped });
   // The replica knows the agent (identity from the server); presence asks it when it lists.
   const presence: TeamPresence = new TeamPresence(ctx, client, accountId, () => replica.identity()?.id ?? null);
   const replica: TeamReplica = new TeamReplica(ctx, client, accountId, presence);
