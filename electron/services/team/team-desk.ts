@@ -6,7 +6,9 @@ import { prepared } from '../db/statements';
 import { agentName } from '../workspace/agent-name';
 import { decideProposal, getProposal } from '../copilot/actions/proposals';
 import { ensureAccount } from '../stripe/ingest';
+import { dropLocalKbArticles } from '../copilot/kb/team-articles';
 import { newIdempotencyKey, TeamOutbox } from './outbox';
+import { TeamPresence } from './presence';
 import { TeamReplica } from './replica';
 import { TeamClient, TeamSignedOutError, TeamUnreachableError } from './team-client';
 import type { TeamConfig } from './team-config';
@@ -37,13 +39,9 @@ export const FORWARDED_CALLS = [
   'portal.configurations.list',
   'copilot.confirmAction',
   'copilot.dismissAction',
-  // The team's keys and model live on the server (admins change them from any desk; the desk keeps none).
+  // The team's Stripe keys live on the server (an admin changes them from any desk; the desk keeps none).
   'workspace.setStripeKey',
   'workspace.clearStripeKey',
-  'copilot.settings.get',
-  'copilot.settings.set',
-  'copilot.settings.setKey',
-  'copilot.settings.clearKey',
 ] as const satisfies readonly CallName[];
 
 const OFFLINE_WORDS: Partial<Record<CallName, string>> = {
@@ -59,10 +57,6 @@ const OFFLINE_WORDS: Partial<Record<CallName, string>> = {
   'portal.configurations.update': 'Portal configurations are changed by the team server (it holds the Stripe key)',
   'workspace.setStripeKey': 'The Stripe key is kept by the team server',
   'workspace.clearStripeKey': 'The Stripe key is kept by the team server',
-  'copilot.settings.get': "The team's model settings are kept by the team server",
-  'copilot.settings.set': "The team's model settings are kept by the team server",
-  'copilot.settings.setKey': "The team's model key is kept by the team server",
-  'copilot.settings.clearKey': "The team's model key is kept by the team server",
   'dunning.exportCsv': "The team queue's CSV export is made by the team server (it checks that you are a lead)",
 };
 
@@ -70,6 +64,7 @@ export interface TeamDesk {
   client: TeamClient;
   replica: TeamReplica;
   outbox: TeamOutbox;
+  presence: TeamPresence;
   accountId: string;
 }
 
@@ -94,9 +89,14 @@ export async function startTeamDesk(ctx: ServiceContext, table: HandlerTable, co
   ensureAccount(ctx.db, { id: accountId, name: 'Team', livemode: accountId.endsWith(':live'), isDemo: false });
   prepared(ctx.db, 'INSERT OR IGNORE INTO team_replica (account_id, server_url) VALUES (?, ?)').run(accountId, client.url);
   ctx.workspace.pinTeamAccount(accountId);
-  const replica = new TeamReplica(ctx, client, accountId);
+  // The copilot cites the team's knowledge base only (it arrives with the feed as kb_article entries).
+  const dropped = dropLocalKbArticles(ctx.db);
+  if (dropped) ctx.log.info("this desk's own knowledge-base articles dropped: a team desk cites the team's", { articles: dropped });
+  // The replica knows the agent (identity from the server); presence asks it when it lists.
+  const presence: TeamPresence = new TeamPresence(ctx, client, accountId, () => replica.identity()?.id ?? null);
+  const replica: TeamReplica = new TeamReplica(ctx, client, accountId, presence);
   const outbox = new TeamOutbox(ctx, accountId);
-  const desk: TeamDesk = { client, replica, outbox, accountId };
+  const desk: TeamDesk = { client, replica, outbox, presence, accountId };
   ctx.registries.teamDesk = desk;
 
   const me = () => agentName(ctx);
@@ -116,7 +116,7 @@ export async function startTeamDesk(ctx: ServiceContext, table: HandlerTable, co
   const forward = (name: CallName) => async (input: unknown) => {
     const key = newIdempotencyKey();
     // A key an admin pastes goes to the server only; no log line or error of this desk shows it.
-    if (name === 'workspace.setStripeKey' || name === 'copilot.settings.setKey') ctx.redactor.remember((input as { key: string }).key.trim());
+    if (name === 'workspace.setStripeKey') ctx.redactor.remember((input as { key: string }).key.trim());
     try {
       const proposal = await bringProposal(name, input);
       const value = await client.call(name, input, key);
@@ -142,6 +142,11 @@ export async function startTeamDesk(ctx: ServiceContext, table: HandlerTable, co
   map['workspace.setAgentName'] = () => {
     throw new AppError('refused', `On a team your name comes from the team server (${me()}); a team admin changes it.`);
   };
+  // The copilot on a team desk shows the team's model (copilot/service.ts): an admin sets it on the
+  // team server (copilot.settings.* there, or OPENAI_API_KEY), so a model key pasted here is refused.
+  map['copilot.settings.setKey'] = () => {
+    throw new AppError('refused', "On a team the model key lives on the team server (an admin sets it there); this desk keeps none. Leave the team in Settings → Team to use a key of your own.");
+  };
   // "Sync now" catches this desk up; an admin's also asks the team server to poll Stripe now.
   map['sync.start'] = async (input) => {
     if (replica.identity()?.role === 'admin') return (await forward('sync.start')(input)) as { started: boolean };
@@ -151,6 +156,7 @@ export async function startTeamDesk(ctx: ServiceContext, table: HandlerTable, co
   table.replace('team', map);
 
   const flush = async () => {
+    await presence.resend().catch((err) => ctx.log.warn('presence not said again after reconnecting', { error: err }));
     await outbox.flush(client);
     await replica.pull();
   };
@@ -158,7 +164,10 @@ export async function startTeamDesk(ctx: ServiceContext, table: HandlerTable, co
   const flag = env.BSC_TEAM_FOLLOW ?? env.BSC_SYNC_AUTOSTART;
   const follow = flag === '1' || (flag !== '0' && (ctx.options.env === undefined || ctx.options.env === process.env));
   if (follow) replica.follow(flush);
-  onClose(() => replica.stop());
+  onClose(async () => {
+    await presence.stop();
+    await replica.stop();
+  });
   return desk;
 }
 

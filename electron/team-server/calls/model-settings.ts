@@ -26,7 +26,7 @@ export function teamSettingsView(s: TeamModelSettings): CopilotSettingsView {
   }
   // The proxy forwards only with a key (it is the team's, not each desk's).
   const configured = target !== null && s.keySet && problem === null && Boolean(s.model);
-  return { provider: s.provider, baseUrl: s.baseUrl, model: s.model, api: s.api, embeddingModel: s.embeddingModel, timeoutSeconds: s.timeoutSeconds, keySet: s.keySet, keyHint: s.keyHint, keyPersistent: true, configured, envOverrides: [], keyOrigin: s.keyOrigin, problem };
+  return { provider: s.provider, baseUrl: s.baseUrl, model: s.model, api: s.api, embeddingModel: s.embeddingModel, timeoutSeconds: s.timeoutSeconds, keySet: s.keySet, keyHint: s.keyHint, keyPersistent: true, configured, envOverrides: [], keyOrigin: s.keyOrigin, problem, team: null };
 }
 
 async function audited(ctx: TeamCallContext, action: string, params: Record<string, unknown>, view: CopilotSettingsView): Promise<CopilotSettingsView> {
