@@ -6,6 +6,7 @@ import { startTeamServer, type TeamServer } from '../../electron/team-server/app
 import { applyObject } from '../../electron/team-server/mirror/apply';
 import type { StripeObjectLike } from '../../electron/team-server/mirror/rules';
 import { PgMirrorTx } from '../../electron/team-server/stores/stripe-mirror';
+import { teamState } from '../../electron/team-server/stores/team-state';
 import type { DunningCaseRow, DunningCaseDetail } from '../../shared/contract/dunning';
 import { startStripeServer, type StripeServer } from '../stripe-server';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
@@ -51,6 +52,9 @@ async function viaWebhook(change: () => void): Promise<void> {
     expect(res.status).toBe(200);
   }
 }
+
+/** Until the sync writer has applied every delivery (and the re-fetches that came with them). */
+const writerIdle = () => until('the webhook inbox to drain', async () => (await pool.query('SELECT count(*)::int AS n FROM stripe_webhook_inbox WHERE account_id = $1', [ACCOUNT])).rows[0].n === 0);
 
 const listed = async () => (await desk.call<{ rows: DunningCaseRow[] }>('dunning.list', { filters: { stages: ['new', 'contacted', 'awaiting_customer', 'recovered', 'lost'] }, limit: 1000 })).rows;
 const rowOf = async (invoiceId: string) => (await listed()).find((r) => r.invoiceId === invoiceId);
@@ -163,16 +167,47 @@ describe('team server: dunning cases from its Stripe mirror', () => {
     await until('the update in the mirror', async () => (await pool.query("SELECT 1 FROM stripe_objects WHERE id = $1 AND data->'metadata'->>'touched' = 'yes'", [paid.id])).rows.length > 0);
     expect((await pool.query('SELECT count(*)::int AS n FROM dunning_cases WHERE invoice_id = $1', [paid.id])).rows[0].n).toBe(0);
   });
+  it('a stage move waiting while a mirror write derives the same case: both commit, no deadlock (every writer takes the feed lock before a case row)', async () => {
+    let dora: Failed | undefined;
+    await viaWebhook(() => (dora = failedInvoice('Dora Deadlock', 3100, 'usd', { declineCode: 'insufficient_funds', adviceCode: 'try_again_later' })));
+    const c = await until('the case of the new decline on the desk', async () => (await rowOf(dora!.invoiceId)) ?? null);
+    await writerIdle();
+    // A mirror write that has appended its objects (it holds the feed lock) and has yet to derive
+    // the invoice's case.
+    const mirror = await pool.connect();
+    try {
+      await mirror.query('BEGIN');
+      const m = new PgMirrorTx(mirror, ACCOUNT, server.feed);
+      await applyObject(m, { ...(stripe.store.all('customer').find((x) => x.id === dora!.customerId) as unknown as StripeObjectLike) }, stripe.clock.now() + 1, 'latest');
+      await m.flush();
+      const move = lead.call<{ ok: boolean }>('dunning.setStage', { caseIds: [c.id], stage: 'contacted' });
+      await until('the stage move to wait', async () => (await pool.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")).rows.length > 0);
+      // Now the mirror derives the case (an updated invoice): it must not wait on the stage move.
+      const applied = await applyObject(m, { ...(stripe.store.invoiceById(dora!.invoiceId) as unknown as StripeObjectLike), attempt_count: 2 }, stripe.clock.now() + 2, 'latest');
+      expect(applied.applied).toBe(true);
+      await m.flush();
+      await mirror.query('COMMIT');
+      const res = await move;
+      expect(res.body, JSON.stringify(res.body)).toMatchObject({ ok: true });
+    } finally {
+      mirror.release();
+    }
+    const after = (await pool.query('SELECT stage, attempt_count FROM dunning_cases WHERE id = $1', [c.id])).rows[0];
+    expect(after).toEqual({ stage: 'contacted', attempt_count: 2 });
+  });
+
   it("a retry whose payment reaches the mirror first (the server recovers the case from Stripe's fact) is still recorded and audited once", async () => {
     let rita: Failed | undefined;
     await viaWebhook(() => (rita = failedInvoice('Rita Retry', 2600, 'usd', { declineCode: 'insufficient_funds', adviceCode: 'try_again_later' })));
     const c = await until('the case of the new decline on the desk', async () => (await rowOf(rita!.invoiceId)) ?? null);
-    // Hold the case row, so the retry's bookkeeping waits after Stripe has taken the payment; meanwhile
-    // the paid invoice reaches the mirror in this transaction, as a webhook racing the retry would.
+    await writerIdle();
+    // Hold the case as a mirror write does (the feed lock, then the case row), so the retry's
+    // bookkeeping waits after Stripe has taken the payment; meanwhile the paid invoice reaches the
+    // mirror in this transaction, as a webhook racing the retry would.
     const hold = await pool.connect();
     try {
       await hold.query('BEGIN');
-      await hold.query('SELECT 1 FROM dunning_cases WHERE id = $1 FOR UPDATE', [c.id]);
+      await teamState.casesForUpdate(hold, ACCOUNT, [c.id]);
       const retry = lead.call<{ result: string }>('dunning.retry', { caseId: c.id });
       await until('Stripe to take the payment', () => stripe.store.invoiceById(rita!.invoiceId).status === 'paid');
       await until('the retry to wait for the case', async () => (await pool.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")).rows.length > 0);
@@ -182,7 +217,7 @@ describe('team server: dunning cases from its Stripe mirror', () => {
       await m.flush();
       await hold.query('COMMIT');
       const res = await retry;
-      expect(res.body).toMatchObject({ ok: true, value: { result: 'succeeded' } });
+      expect(res.body, JSON.stringify(res.body)).toMatchObject({ ok: true, value: { result: 'succeeded' } });
     } finally {
       hold.release();
     }

@@ -15,6 +15,18 @@ import '../pg-types';
 export const FEED_CHANNEL = 'bsc_feed';
 const FEED_APPEND_LOCK = 0x6273_6302;
 
+/**
+ * Takes the feed's append lock now instead of at the first append. Every writer must take the
+ * feed lock before it locks a team row it will announce: the mirror's flush appends its objects
+ * (feed lock) and then derives cases (case rows), so a team write that locked a case first and
+ * appended after would wait on the mirror while the mirror waits on its case - a deadlock that
+ * PostgreSQL breaks by failing one of them (a retry whose payment Stripe took, left unrecorded).
+ * Re-entrant: the append's own lock is then already held.
+ */
+export async function holdFeedLock(tx: Pick<Tx, 'query'>): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [FEED_APPEND_LOCK]);
+}
+
 export type FeedOp = 'upsert' | 'delete';
 
 export interface FeedChange {
@@ -117,7 +129,7 @@ export class PgFeedStore implements FeedStore {
 
   async append(tx: Tx, changes: readonly FeedChange[]): Promise<FeedEntry[]> {
     if (changes.length === 0) return [];
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [FEED_APPEND_LOCK]);
+    await holdFeedLock(tx);
     // One block of sequence numbers for the whole batch, in the given order: every appender holds
     // the lock above, so nobody else draws from feed_seq in between. Two statements per batch
     // instead of two per entry (a backfill page of 100 objects: ~2 ms instead of ~25-45 ms under

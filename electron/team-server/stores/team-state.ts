@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Tx } from '../db';
 import type { DunningStage, SavedDunningView, DunningFilters, DunningSort } from '../../../shared/contract/dunning';
 import '../pg-types';
+import { holdFeedLock } from './feed';
 
 // What people decide, in PostgreSQL: dunning cases (stage, assignee), their history, notes, saved
 // views and the audit log. Every function runs inside the caller's transaction, so the change, its
@@ -179,8 +180,13 @@ export const teamState = {
     return caseOf(rows[0]);
   },
 
-  /** The cases of this account among `ids`, locked for the rest of the transaction (ordered, so two bulk moves cannot deadlock). */
+  /**
+   * The cases of this account among `ids`, locked for the rest of the transaction: after the feed
+   * lock (the order every writer keeps, see holdFeedLock), and in id order, so two bulk moves
+   * cannot deadlock either.
+   */
   async casesForUpdate(tx: Tx, accountId: string, ids: readonly number[]): Promise<Map<number, TeamCase>> {
+    await holdFeedLock(tx);
     const { rows } = await tx.query('SELECT * FROM dunning_cases WHERE account_id = $1 AND id = ANY($2::bigint[]) ORDER BY id FOR UPDATE', [accountId, ids]);
     return new Map(rows.map((r) => [r.id as number, caseOf(r)]));
   },
@@ -236,6 +242,7 @@ export const teamState = {
 
   /** The cases of these invoices, as rows (snake_case, the desk's plan reads them), locked in id order (as the people's calls lock them). */
   async invoiceCaseRowsForUpdate(tx: Tx, accountId: string, invoiceIds: readonly string[]): Promise<Row[]> {
+    await holdFeedLock(tx);
     const { rows } = await tx.query('SELECT * FROM dunning_cases WHERE account_id = $1 AND invoice_id = ANY($2::text[]) ORDER BY id FOR UPDATE', [accountId, invoiceIds]);
     return rows;
   },
