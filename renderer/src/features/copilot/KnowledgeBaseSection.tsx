@@ -3,6 +3,7 @@ import type { KbStatus } from '../../../../shared/contract/copilot';
 import { errorMessage } from '../../api/client';
 import { useCall, useCallMutation } from '../../api/queries';
 import { Loading } from '../../ui/states';
+import { useRoleRefusal } from '../team/role';
 
 // The knowledge base the drafts cite: what is imported (the sample billing KB ships with the app
 // and is imported on first start), and importing a folder of Markdown articles from this computer.
@@ -20,6 +21,8 @@ export function KnowledgeBaseSection() {
   const [result, setResult] = useState<ImportResult | null>(null);
   const [importError, setImportError] = useState<string | null>(null);
   const id = useId();
+  // On a team the knowledge base is the team's: an admin imports into it (the server's table).
+  const refusal = useRoleRefusal('kb.import', {});
 
 
   const importFolder = async (e: React.FormEvent) => {
@@ -63,7 +66,7 @@ export function KnowledgeBaseSection() {
         <label htmlFor={id}>Import a folder of Markdown articles</label>
         <div className="cps-row">
           <input id={id} value={folder} onChange={(e) => setFolder(e.target.value)} placeholder="/home/me/help-center/billing" spellCheck={false} className="cps-path" disabled={importing} />
-          <button type="submit" disabled={!folder.trim() || importing}>
+          <button type="submit" disabled={!folder.trim() || importing || !!refusal} title={refusal ?? undefined}>
             {importing ? 'Importing…' : 'Import'}
           </button>
         </div>
