@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServices, type TestServices } from '../helpers/services';
 import { DAY, StripeRows } from '../helpers/dunning-fixtures';
 import { reconcileDunning } from '../../electron/services/dunning/reconcile';
+import type { DunningMetrics } from '../../shared/contract/dunning';
 
 // The lead's per-agent view (dunning.metrics → byAssignee), computed from the desk's own cases:
 // each agent's open cases, amount at risk per currency and recoveries of the last 90 days, one
@@ -44,14 +45,18 @@ describe('dunning workload per assignee', () => {
     reconcileDunning(s.ctx, 'demo');
     s.ctx.db.prepare("UPDATE dunning_cases SET closed_at = ? WHERE invoice_id = 'in_old'").run(nowS - 150 * DAY);
   });
+  const workload = async () => {
+    const r = await s.table.dispatch('dunning.metrics', {}, { actor: 'lead' });
+    if (!r.ok) throw new Error(r.error.message);
+    return (r.value as DunningMetrics).byAssignee;
+  };
   afterAll(async () => {
     await s.dispose();
   });
 
   it("shows each agent's open cases, amount at risk per currency and recoveries in the period; unassigned last", async () => {
-    const r = await s.table.dispatch('dunning.metrics', {}, { actor: 'lead' });
-    if (!r.ok) throw new Error(r.error.message);
-    expect(r.value.byAssignee).toEqual([
+    const byAssignee = await workload();
+    expect(byAssignee).toEqual([
       {
         agentId: 'agt_ana',
         assignee: 'Ana Lima',
@@ -75,9 +80,8 @@ describe('dunning workload per assignee', () => {
 
   it('a solo desk groups by the free-text name', async () => {
     assign('in_w4', 'Cleo', null);
-    const r = await s.table.dispatch('dunning.metrics', {}, { actor: 'lead' });
-    if (!r.ok) throw new Error(r.error.message);
-    expect(r.value.byAssignee.map((w) => [w.assignee, w.agentId, w.openCases])).toEqual([
+    const byAssignee = await workload();
+    expect(byAssignee.map((w) => [w.assignee, w.agentId, w.openCases])).toEqual([
       ['Ana Lima', 'agt_ana', 3],
       ['Cleo', null, 1],
       ['Ben Ode', 'agt_ben', 0],
