@@ -112,3 +112,6 @@ export function roleRefusal(role: Role, name: CallName, input: unknown, facts: W
   if (atLeast(role, need.role)) return null;
   return `${need.why.charAt(0).toUpperCase()}${need.why.slice(1)} needs ${ROLE_WORDS[need.role]}; you are ${ROLE_WORDS[role]}.`;
 }
+
+/** Why no key is taken on a team desk, whatever the role: the team server holds the Stripe and model keys. */
+export const KEYS_ON_THE_TEAM_SERVER = 'On a team the Stripe key and the model key live on the team server (an admin sets them there); this desk keeps neither.';

@@ -103,6 +103,14 @@ describe('two desks on one team (Chromium)', () => {
     expect(await b.page.getByRole('button', { name: 'Export CSV' }).isDisabled()).toBe(true);
     expect(await seriousA11yViolations(b.page)).toEqual([]);
     await b.screenshot('team-desk-b-agent-case-panel');
+    // Settings: keys live on the team server; portal settings are an admin's.
+    await b.page.getByRole('button', { name: /settings/i }).first().click();
+    const keyField = b.page.getByTestId('stripe-key-input');
+    await expect.poll(() => keyField.isDisabled()).toBe(true);
+    expect(await keyField.getAttribute('title')).toContain('live on the team server');
+    const newConfig = b.page.getByRole('button', { name: 'New configuration' });
+    await expect.poll(() => newConfig.getAttribute('title')).toBe('Creating a portal configuration needs an admin; you are an agent.');
+    expect(await newConfig.isDisabled()).toBe(true);
 
     const onA = a.page.locator('.dunning-panel');
     await expect.poll(() => onA.getByRole('group', { name: 'Move the case' }).getByRole('button', { name: 'Write off (lost)' }).count()).toBe(1);
@@ -126,6 +134,7 @@ describe('two desks on one team (Chromium)', () => {
     expect(await seriousA11yViolations(a.page)).toEqual([]);
     await a.screenshot('team-desk-a-lead-workload');
 
+    await b.page.getByRole('button', { name: /^Dunning/ }).first().click();
     await b.page.getByRole('tab', { name: 'Metrics' }).click();
     await b.page.getByTestId('dunning-metrics').waitFor();
     expect(await b.page.getByTestId('dunning-workload').count()).toBe(0);

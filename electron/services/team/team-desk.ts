@@ -1,5 +1,6 @@
 import type { CallName } from '../../../shared/contract';
 import { AppError } from '../../../shared/contract/errors';
+import { KEYS_ON_THE_TEAM_SERVER } from '../../../shared/domain/team-roles';
 import type { ServiceContext } from '../core/context';
 import type { HandlerMap, HandlerTable } from '../core/handler-table';
 import { prepared } from '../db/statements';
@@ -104,7 +105,7 @@ export async function startTeamDesk(ctx: ServiceContext, table: HandlerTable, co
   };
   // Keys stay on the team server: pasting one on a team desk is refused in words, not stored.
   const keysOnServer = () => {
-    throw new AppError('refused', 'On a team the Stripe key and the model key live on the team server (an admin sets them there); this desk keeps neither. Leave the team in Settings → Team to work with a key of your own.');
+    throw new AppError('refused', `${KEYS_ON_THE_TEAM_SERVER} Leave the team in Settings → Team to work with a key of your own.`);
   };
   map['workspace.setStripeKey'] = keysOnServer;
   map['copilot.settings.setKey'] = keysOnServer;

@@ -1,5 +1,5 @@
 import type { CallInput, CallName } from '../../../../shared/contract';
-import { roleRefusal, type Role } from '../../../../shared/domain/team-roles';
+import { KEYS_ON_THE_TEAM_SERVER, roleRefusal, type Role } from '../../../../shared/domain/team-roles';
 import { useCall } from '../../api/queries';
 
 // The window follows the team server's rule table (shared/domain/team-roles.ts): a control the
@@ -16,4 +16,9 @@ export function useTeamRole(): Role | null {
 export function useRoleRefusal<N extends CallName>(name: N, input: Partial<CallInput<N>>): string | null {
   const role = useTeamRole();
   return role ? roleRefusal(role, name, input) : null;
+}
+
+/** The words for a disabled key control on a team desk; null on a solo desk. */
+export function useKeysOnServer(): string | null {
+  return useTeamRole() === null ? null : KEYS_ON_THE_TEAM_SERVER;
 }
