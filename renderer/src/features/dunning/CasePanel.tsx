@@ -14,6 +14,8 @@ import { errorMessage } from '../../api/client';
 import { noteTooLong } from '../../ui/note-limit';
 import { withKeys } from '../../app/keymap';
 import { useRoleRefusal } from '../team/role';
+import { PresenceNote } from '../presence/PresenceNote';
+import { useReportPresence } from '../presence/usePresence';
 
 const MOVES: Array<{ to: ManualDunningStage; label: string }> = [
   { to: 'contacted', label: 'Mark contacted' },
@@ -56,6 +58,8 @@ function CaseDetails({ detail }: { detail: DunningCaseDetail }) {
   const assignRefusal = useRoleRefusal('dunning.assign', { caseIds: [detail.id] });
   const writeOffRefusal = useRoleRefusal('dunning.setStage', { caseIds: [detail.id], stage: 'lost' });
   const moves = MOVES.filter((m) => m.to !== detail.stage && !(m.to === 'lost' && writeOffRefusal));
+  // The case under the cursor is the one this agent works on: the team sees it on their desks.
+  useReportPresence({ customerId: detail.customerId, caseId: detail.id });
   const refresh = () => invalidateCase();
   const act = async (fn: () => Promise<string>) => {
     try {
@@ -75,6 +79,7 @@ function CaseDetails({ detail }: { detail: DunningCaseDetail }) {
           </button>
           {detail.customerEmail && detail.customerName && <div className="muted">{detail.customerEmail}</div>}
           <CopyId id={detail.customerId} />
+          <PresenceNote customerId={detail.customerId} caseId={detail.id} />
         </div>
         <span className={STAGE_BADGE[detail.stage]}>{STAGE_LABELS[detail.stage]}</span>
       </header>
