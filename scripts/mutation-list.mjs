@@ -170,6 +170,34 @@ export const MUTATIONS = [
     replace: '(_k, v) => v',
     tests: ['tests/unit/redact.test.ts'],
   },
+  {
+    what: "team roles: the window's refusal words say nothing (every control offered to every role)",
+    file: 'shared/domain/team-roles.ts',
+    search: '  if (atLeast(role, need.role)) return null;',
+    replace: '  return null;',
+    tests: ['tests/unit/team-roles.test.ts'],
+  },
+  {
+    what: "lead's per-agent view: the unassigned row left out",
+    file: 'electron/services/dunning/workload.ts',
+    search: '  return unassigned ? [...named, unassigned] : named;',
+    replace: '  return named;',
+    tests: ['tests/integration/dunning-workload.test.ts'],
+  },
+  {
+    what: 'CLI dunning assign: the reply echoes what was typed (an agt_… id) instead of the case as it now reads',
+    file: 'electron/cli/commands/dunning-change.ts',
+    search: '      if (globals.json) io.out(JSON.stringify({ case_id: caseId, assignee: now.assignee, assignee_agent_id: now.assignee_agent_id, changed }));',
+    replace: "      if (globals.json) io.out(JSON.stringify({ case_id: caseId, assignee: value === 'none' ? null : value, assignee_agent_id: now.assignee_agent_id, changed }));",
+    tests: ['tests/integration/team-desk-cli.test.ts'],
+  },
+  {
+    what: 'Settings → Team: the joined team replicates into the solo cache',
+    file: 'electron/services/index.ts',
+    search: "  return path.join(path.dirname(soloCachePath), `team-${path.basename(soloCachePath)}`);",
+    replace: '  return soloCachePath;',
+    tests: ['tests/integration/team-desk.test.ts'],
+  },
   // Team desk copilot (issue 14, item 6)
   {
     what: "team desk copilot: the desk's own model settings and environment used instead of the team's proxy",

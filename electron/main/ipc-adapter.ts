@@ -14,20 +14,21 @@ const FORBIDDEN_MESSAGE = 'This request did not come from the console window and
 const FORBIDDEN: CallResult<never> = { ok: false, error: { code: 'forbidden', message: FORBIDDEN_MESSAGE } };
 
 export function serveOverIpc(services: Services, appWindow: () => BrowserWindow | null): () => void {
-  const { ctx, table } = services;
+  // Read at each use, not kept: joining or leaving a team swaps the services' cache and table.
+  const ctx = () => services.ctx;
 
   const trusted = (event: IpcMainInvokeEvent): boolean => {
     const window = appWindow();
     const contentsId = window && !window.isDestroyed() ? window.webContents.id : null;
     const facts = senderFacts(event.senderFrame, event.sender, contentsId);
     if (isTrustedSender(facts)) return true;
-    ctx.log.warn('refused an IPC message from an untrusted frame', { frameUrl: String(facts?.frameUrl ?? 'none').slice(0, 200), mainFrame: facts?.isMainFrame ?? false });
+    ctx().log.warn('refused an IPC message from an untrusted frame', { frameUrl: String(facts?.frameUrl ?? 'none').slice(0, 200), mainFrame: facts?.isMainFrame ?? false });
     return false;
   };
 
   ipcMain.handle(IPC_CALL, async (event, name: unknown, input: unknown) => {
     if (!trusted(event)) return FORBIDDEN;
-    return table.dispatch(name, input, { actor: agentName(ctx) });
+    return services.table.dispatch(name, input, { actor: agentName(ctx()) });
   });
 
   ipcMain.handle(IPC_COPY, async (event, text: unknown) => {
@@ -40,10 +41,10 @@ export function serveOverIpc(services: Services, appWindow: () => BrowserWindow 
   });
 
   // Streams go to our window only, redacted like every call result.
-  const unsubscribe = ctx.hub.subscribe((channel, payload) => {
+  const unsubscribe = ctx().hub.subscribe((channel, payload) => {
     const window = appWindow();
     if (!window || window.isDestroyed() || window.webContents.isDestroyed()) return;
-    window.webContents.send(IPC_STREAM, channel, ctx.redactor.value(payload));
+    window.webContents.send(IPC_STREAM, channel, ctx().redactor.value(payload));
   });
 
   return () => {

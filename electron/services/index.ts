@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { openCache } from './db/open';
 import { AuditLog } from './core/audit';
 import type { ServiceContext, ServicesOptions } from './core/context';
@@ -6,8 +7,9 @@ import { HandlerTable } from './core/handler-table';
 import { createLogger, type Logger } from './core/log';
 import { Redactor } from './core/redact';
 import { EnvSecretStore, TeamDeskSecretStore, type SecretStore } from './core/secrets';
-import { storedTeamConfig, teamConfigFromEnv } from './team/team-config';
+import { storedTeamConfig, teamConfigFromEnv, type TeamConfig } from './team/team-config';
 import { registerTeamHandlers } from './team/handlers';
+import type { TeamSwitch } from './team/team-switch';
 import { startTeamDesk } from './team/team-desk';
 import { Settings } from './core/settings';
 import { Workspace, DEMO_ACCOUNT } from './workspace/workspace';
@@ -38,31 +40,116 @@ export interface CreateServicesDeps {
   redactor?: Redactor;
 }
 
+/** The cache of a desk joined in Settings → Team, beside the solo cache and never the same file. */
+export function teamCachePath(soloCachePath: string): string {
+  return path.join(path.dirname(soloCachePath), `team-${path.basename(soloCachePath)}`);
+}
+
+interface Shared {
+  options: ServicesOptions;
+  redactor: Redactor;
+  log: Logger;
+  hub: StreamHub;
+  anySecrets: SecretStore;
+}
+
+interface Generation {
+  ctx: ServiceContext;
+  table: HandlerTable;
+  cacheRecovered: Services['cacheRecovered'];
+  environmentAccount: AccountSummary | null;
+  close(): Promise<void>;
+}
+
 /**
  * Builds every service over one cache file. The Electron app, the web harness, the CLI and the
- * tests all call this; only the transport in front of the handler table differs.
+ * tests all call this; only the transport in front of the handler table differs. A team named by
+ * the environment (CLI, harness) replicates into that cache; a team joined in Settings → Team
+ * replicates into its own cache beside it (teamCachePath), so the solo cache is never written by
+ * a team desk, and joining or leaving swaps the two at once (`ctx` and `table` follow the swap).
  */
 export async function createServices(options: ServicesOptions, deps: CreateServicesDeps = {}): Promise<Services> {
   const redactor = deps.redactor ?? new Redactor();
   const log = deps.logger ?? createLogger(redactor);
   const envTeam = options.team === undefined ? teamConfigFromEnv(options.env ?? process.env) : options.team;
   const anySecrets = deps.secrets ?? new EnvSecretStore(servicesEnvironment(options));
+  // One hub for every generation: the transports subscribe once; each generation unsubscribes its own listeners on close.
+  const shared: Shared = { options, redactor, log, hub: new StreamHub(), anySecrets };
+  const closing: Array<Promise<void>> = [];
+  let current: Generation;
+
+  const switcher: TeamSwitch = {
+    async switchTo(team, commit) {
+      const previous = current;
+      const next = team ? await buildGeneration(shared, teamCachePath(options.dbPath), team, switcher) : await buildGeneration(shared, options.dbPath, null, switcher);
+      try {
+        commit(next.ctx);
+      } catch (err) {
+        await next.close();
+        throw err;
+      }
+      current = next;
+      log.info(team ? 'team desk started (joined in Settings)' : 'solo desk started (left the team)', { url: team?.url });
+      // Every answer the window holds is of the other cache now.
+      shared.hub.emit('data.changed', { accountId: next.ctx.workspace.current().id, kinds: ['accounts'], customerIds: [] });
+      // The call that asked for the swap is still answering on the old services: close them after it.
+      closing.push(
+        new Promise<void>((resolve) => setImmediate(resolve)).then(() => previous.close()).catch((err: unknown) => log.error('closing the previous services after a team switch failed', { error: err })),
+      );
+    },
+  };
+
+  if (envTeam) current = await buildGeneration(shared, options.dbPath, envTeam, null);
+  else {
+    // Settings → Team joined one (the app): the team's own cache, named in the solo cache's settings.
+    const stored = options.team === undefined ? storedTeamIn(options, anySecrets) : null;
+    current = stored ? await buildGeneration(shared, teamCachePath(options.dbPath), stored, switcher) : await buildGeneration(shared, options.dbPath, null, switcher);
+  }
+  const first = current;
+  return {
+    get ctx() {
+      return current.ctx;
+    },
+    get table() {
+      return current.table;
+    },
+    cacheRecovered: first.cacheRecovered,
+    environmentAccount: first.environmentAccount,
+    async close() {
+      await current.close();
+      await Promise.all(closing);
+    },
+  };
+}
+
+/** The team Settings → Team stored in the solo cache, if any (read without building its services). */
+function storedTeamIn(options: ServicesOptions, secrets: SecretStore): TeamConfig | null {
+  if (!secrets.get('team_token')) return null;
+  const opened = openCache(options.dbPath, { nativeBinding: options.nativeBinding, privateFolder: options.privateCacheFolder });
+  try {
+    return storedTeamConfig(new Settings(opened.db), secrets);
+  } finally {
+    opened.db.close();
+  }
+}
+
+/** One set of services over one cache file: solo (team null) or a team desk. */
+async function buildGeneration(shared: Shared, dbPath: string, team: TeamConfig | null, switcher: TeamSwitch | null): Promise<Generation> {
+  const { options, redactor, log, anySecrets } = shared;
   const now = options.now ?? Date.now;
-  const rawEnvKey = envTeam ? null : anySecrets.get('stripe_key', 'default');
+  const rawEnvKey = team ? null : anySecrets.get('stripe_key', 'default');
   // Refused before the cache is touched, so the CLI and the harness stop with the reason instead of
   // quietly opening the demo workspace.
   if (rawEnvKey) assertKeyMayUseBase(rawEnvKey, options.stripeApiBase);
-  const opened = openCache(options.dbPath, { nativeBinding: options.nativeBinding, privateFolder: options.privateCacheFolder });
+  const opened = openCache(dbPath, { nativeBinding: options.nativeBinding, privateFolder: options.privateCacheFolder });
   if (opened.recovered) log.warn('cache file was unreadable and was moved aside', opened.recovered);
   const db = opened.db;
   const settings = new Settings(db);
-  // The environment names a team (CLI, harness), or Settings → Team joined one (the app).
-  const team = envTeam ?? (options.team === undefined ? storedTeamConfig(settings, anySecrets) : null);
   // A team desk holds no Stripe key and no model key, even when the environment or the keychain has one.
   const secrets = team ? new TeamDeskSecretStore(anySecrets) : anySecrets;
   const envKey = team ? null : rawEnvKey;
   const workspace = new Workspace(db, secrets, settings, redactor, log, options.stripeApiBase);
-  const ctx = createServiceContext({ db, log, redactor, hub: new StreamHub(), secrets, settings, audit: new AuditLog(db, now, redactor), workspace, now, options });
+  const ctx = createServiceContext({ db, log, redactor, hub: shared.hub, secrets, settings, audit: new AuditLog(db, now, redactor), workspace, now, options });
 
   let environmentAccount: AccountSummary | null = null;
   if (envKey) {
@@ -84,7 +171,7 @@ export async function createServices(options: ServicesOptions, deps: CreateServi
     online: () => ctx.registries.connectivity.isOnline(ctx.workspace.current().id),
   });
   registerDomainHandlers(table, ctx, (fn) => closers.push(fn));
-  registerTeamHandlers(table, ctx, anySecrets);
+  registerTeamHandlers(table, ctx, anySecrets, switcher);
   if (team) {
     try {
       await startTeamDesk(ctx, table, team, (fn) => closers.push(fn));

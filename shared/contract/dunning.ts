@@ -141,6 +141,19 @@ export interface CategoryMetrics {
   rate: number | null;
 }
 
+/** One assignee's share of the queue (the lead's per-agent view); agent and name null: unassigned. */
+export interface AssigneeWorkload {
+  /** The team agent's id on a team desk; null on a solo desk (free-text names) and for unassigned. */
+  agentId: string | null;
+  /** The name shown; null for the unassigned row. */
+  assignee: string | null;
+  openCases: number;
+  /** Open cases' amount at risk, per currency (count: open cases in that currency). */
+  atRisk: CurrencyAmount[];
+  /** Recovered in the last 90 days (closed as recovered then), per currency. */
+  recovered90: CurrencyAmount[];
+}
+
 export interface DunningMetrics {
   /** Unix s the figures were computed at. */
   asOf: number;
@@ -152,6 +165,8 @@ export interface DunningMetrics {
   byCategory: CategoryMetrics[];
   /** Seconds from the first failure to payment, over cases recovered in the last 90 days. */
   timeToRecover: { cases: number; medianSeconds: number | null; p90Seconds: number | null; buckets: Array<{ label: string; count: number }> };
+  /** Per assignee (most open cases first, unassigned last): who holds what is at risk. */
+  byAssignee: AssigneeWorkload[];
 }
 
 const stage = z.enum(DUNNING_STAGES);

@@ -3,8 +3,9 @@ import { call } from './define';
 import { presenceSubject, type TeamPresenceEntry } from './team-presence';
 
 // Team mode as the window sees it: whether this desk follows a team server, as whom, and whether
-// it is connected. Joining stores the token in the OS keychain (the app) and takes effect at the
-// next start; the token never comes back to the renderer.
+// it is connected. Joining stores the token in the OS keychain (the app) and takes effect at once
+// (the desk replicates into a cache of its own; leaving goes back to the solo cache as it was);
+// the token never comes back to the renderer.
 
 export type TeamConnection = 'connecting' | 'online' | 'offline' | 'signed_out';
 
@@ -25,7 +26,7 @@ export interface TeamStatus {
 export interface TeamJoinResult {
   url: string;
   agent: { id: string; name: string; role: 'agent' | 'lead' | 'admin' };
-  /** The desk starts following the team at the next start of the console. */
+  /** True only where the services cannot be swapped live; the app follows the team at once. */
   restartRequired: boolean;
 }
 

@@ -98,6 +98,61 @@ describe('two desks on one team (Chromium)', () => {
     await b.screenshot('team-desk-b-settings-team');
   });
 
+  it("the agent's desk offers no assignment and no write-off (the role table says why); the lead's desk offers both", async () => {
+    for (const d of [a, b]) {
+      await d.page.reload();
+      await d.page.getByRole('button', { name: /^Dunning/ }).first().click();
+      await d.page.locator('.dunning-panel .customer-link').waitFor();
+    }
+    const onB = b.page.locator('.dunning-panel');
+    await expect.poll(() => onB.getByTestId('dunning-assign-refused').textContent()).toContain('Assigning cases needs a team lead; you are an agent.');
+    expect(await onB.getByRole('button', { name: 'Assign', exact: true }).count()).toBe(0);
+    expect(await onB.getByRole('textbox', { name: 'Assignee of this case' }).count()).toBe(0);
+    const movesOnB = onB.getByRole('group', { name: 'Move the case' });
+    expect(await movesOnB.getByRole('button').count()).toBeGreaterThan(0);
+    expect(await movesOnB.getByRole('button', { name: /lost/i }).count()).toBe(0);
+    expect(await onB.textContent()).toContain('Writing a case off (stage lost) needs a team lead');
+    expect(await b.page.getByRole('button', { name: 'Export CSV' }).getAttribute('title')).toBe('Exporting the queue as CSV needs a team lead; you are an agent.');
+    expect(await b.page.getByRole('button', { name: 'Export CSV' }).isDisabled()).toBe(true);
+    expect(await seriousA11yViolations(b.page)).toEqual([]);
+    await b.screenshot('team-desk-b-agent-case-panel');
+    // Settings: keys live on the team server; portal settings are an admin's.
+    await b.page.getByRole('button', { name: /settings/i }).first().click();
+    const keyField = b.page.getByTestId('stripe-key-input');
+    await expect.poll(() => keyField.isDisabled()).toBe(true);
+    expect(await keyField.getAttribute('title')).toContain('live on the team server');
+    const newConfig = b.page.getByRole('button', { name: 'New configuration' });
+    await expect.poll(() => newConfig.getAttribute('title')).toBe('Creating a portal configuration needs an admin; you are an agent.');
+    expect(await newConfig.isDisabled()).toBe(true);
+
+    const onA = a.page.locator('.dunning-panel');
+    await expect.poll(() => onA.getByRole('group', { name: 'Move the case' }).getByRole('button', { name: 'Write off (lost)' }).count()).toBe(1);
+    expect(await onA.getByRole('button', { name: 'Assign', exact: true }).count()).toBe(1);
+    expect(await onA.getByTestId('dunning-assign-refused').count()).toBe(0);
+    expect(await a.page.getByRole('button', { name: 'Export CSV' }).isDisabled()).toBe(false);
+    await a.screenshot('team-desk-a-lead-case-panel');
+  });
+
+  it("the lead's metrics show each agent's open cases and amount at risk from the desk's copy, unassigned as its own row; the agent's desk does not show them", async () => {
+    // A second case nobody holds yet, opened on the server: it reaches the lead's view through the feed.
+    const other = team.stripe.store.all('customer')[1] as unknown as { id: string };
+    await inTransaction(team.server.pool, (tx) =>
+      openDunningCase(tx, team.server.feed, { accountId: ACCOUNT, customerId: other.id, invoiceId: 'in_e2e_team_unassigned', subscriptionId: null, amountAtRisk: 4_500, currency: 'eur', failureMark: 1, declineCode: 'expired_card', category: 'expired_card', openedAt: Math.floor(Date.now() / 1000) }),
+    );
+    await a.page.getByRole('tab', { name: 'Metrics' }).click();
+    const rows = a.page.getByTestId('dunning-workload-row');
+    await expect.poll(() => rows.allTextContents(), { timeout: 15_000 }).toEqual([expect.stringContaining('Ari Agent'), expect.stringContaining('Unassigned')]);
+    expect(await rows.nth(0).locator('td').allTextContents()).toEqual(['1', '$129.00', '—']);
+    expect(await rows.nth(1).locator('td').allTextContents()).toEqual(['1', '€45.00', '—']);
+    expect(await seriousA11yViolations(a.page)).toEqual([]);
+    await a.screenshot('team-desk-a-lead-workload');
+
+    await b.page.getByRole('button', { name: /^Dunning/ }).first().click();
+    await b.page.getByRole('tab', { name: 'Metrics' }).click();
+    await b.page.getByTestId('dunning-metrics').waitFor();
+    expect(await b.page.getByTestId('dunning-workload').count()).toBe(0);
+  });
+
   it('desk B offline: a note written there is shown pending, then sent once on reconnect and no longer pending', async () => {
     await openCustomer(b);
     await proxy.cut();

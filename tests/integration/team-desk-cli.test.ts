@@ -24,6 +24,7 @@ let team: SyncedTeam;
 let stripe: StripeServer;
 let server: TeamServer;
 let lead: TestAgent;
+let ari: TestAgent;
 let dir: string;
 let cleanup: () => void;
 
@@ -32,7 +33,7 @@ beforeAll(async () => {
   team = await startSyncedTeam({ accountId: ACCOUNT, stripeKey: KEY, customers: 12, seed: 3, env: { OPENAI_API_KEY: MODEL_KEY } });
   ({ stripe, server } = team);
   lead = await addAgent(server, 'Lena Lead', 'lead');
-  await addAgent(server, 'Ari Agent', 'agent');
+  ari = await addAgent(server, 'Ari Agent', 'agent');
 }, 120_000);
 
 afterAll(async () => {
@@ -81,6 +82,24 @@ describe('team desk CLI', () => {
     expect(shown.code, shown.err.join('\n')).toBe(0);
     expect(shown.json().notes).toEqual([expect.objectContaining({ body: 'Spoke to the finance team', author: 'Lena Lead' })]);
     expect(shown.json().dunning.cases).toEqual([expect.objectContaining({ stage: 'contacted', assignee: 'Ari Agent' })]);
+  });
+
+  it('dunning assign by agent id (agt_…) on a team desk: the server assigns that agent and the CLI names them, not the id', async () => {
+    const db = path.join(dir, 'lead-by-id.db');
+    const env = { BSC_TEAM_URL: server.url, BSC_TEAM_TOKEN: lead.token };
+    const [, customer] = customers();
+    await inTransaction(server.pool, (tx) => openDunningCase(tx, server.feed, { accountId: ACCOUNT, customerId: customer!, invoiceId: 'in_cli_by_id', subscriptionId: null, amountAtRisk: 1_250, currency: 'usd', failureMark: 1, declineCode: 'insufficient_funds', category: 'insufficient_funds', openedAt: 1_800_000_100 }));
+    const assign = await cli(['dunning', 'assign', 'in_cli_by_id', ari.id, '--db', db, '--json'], env);
+    expect(assign.code, assign.err.join('\n')).toBe(0);
+    expect(assign.json()).toMatchObject({ assignee: 'Ari Agent', assignee_agent_id: ari.id, changed: true });
+    const human = await cli(['dunning', 'assign', 'in_cli_by_id', ari.id, '--db', db], env);
+    expect(human.code, human.err.join('\n')).toBe(0);
+    expect(human.out.join('\n')).toContain('already assigned to Ari Agent');
+    const { rows } = await server.pool.query("SELECT assignee, assignee_agent_id FROM dunning_cases WHERE invoice_id = 'in_cli_by_id'");
+    expect(rows).toEqual([{ assignee: 'Ari Agent', assignee_agent_id: ari.id }]);
+    const unknown = await cli(['dunning', 'assign', 'in_cli_by_id', 'agt_doesnotexist0000', '--db', db], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err.join('\n')).toMatch(/No active agent called "agt_doesnotexist0000"/);
   });
 
   it('an unknown stage and a plain-http team server on another computer are refused in words (exit 2)', async () => {

@@ -10,11 +10,13 @@ import { addAgent, type TestAgent } from '../helpers/team-server';
 import { startCuttableProxy } from '../helpers/cuttable-proxy';
 import { randomMutation } from '../stripe-server/mutations';
 import { replicatedTables, startSyncedTeam, startTestDesk, until, type SyncedTeam, type TestDesk } from '../helpers/team-desk';
-import { createServices } from '../../electron/services';
+import { createServices, teamCachePath } from '../../electron/services';
 import type { SecretName, SecretStore } from '../../electron/services/core/secrets';
 import type { TeamStatus, WorkspaceStatus } from '../../shared/contract';
 import { tempDir } from '../helpers/services';
 import path from 'node:path';
+import fs from 'node:fs';
+import Database from 'better-sqlite3';
 
 /** A keychain that survives a restart (as safeStorage does), in memory. */
 class KeptSecrets implements SecretStore {
@@ -249,7 +251,7 @@ describe('team desks', () => {
     await expect(d.call('notes.add', { customerId: customer, body: 'after revoke' })).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/Signed out by the team/) });
   });
 
-  it('Settings → Team: joining checks the server and the token, keeps the token in the keychain, and the next start is a team desk named by the server', async () => {
+  it('Settings → Team: joining checks the server and the token, keeps the token in the keychain, and the next start is still a team desk named by the server', async () => {
     const { dir, cleanup } = tempDir('bsc-join-');
     const secrets = new KeptSecrets();
     const open = () => createServices({ dbPath: path.join(dir, 'cache.db'), env: { BSC_TEAM_FOLLOW: '1' }, skipDemoSeed: true }, { secrets, logger: silentLogger });
@@ -263,7 +265,7 @@ describe('team desks', () => {
       expect(wrong).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringMatching(/refused this token/) } });
       expect(secrets.get('team_token')).toBeNull();
       const joined = await dispatch(solo, 'team.join', { url: server.url, token: lead.token });
-      expect(joined).toEqual({ ok: true, value: { url: server.url, agent: { id: lead.id, name: 'Lena Lead', role: 'lead' }, restartRequired: true } });
+      expect(joined).toEqual({ ok: true, value: { url: server.url, agent: { id: lead.id, name: 'Lena Lead', role: 'lead' }, restartRequired: false } });
       expect(JSON.stringify(joined)).not.toContain(lead.token);
       await solo.close();
 
@@ -277,7 +279,7 @@ describe('team desks', () => {
         expect(status.value).toMatchObject({ agentName: 'Lena Lead', online: true, account: { id: ACCOUNT } });
         expect((await dispatch(teamDesk, 'team.status')) as { value: TeamStatus }).toMatchObject({ value: { url: server.url, agent: { name: 'Lena Lead', role: 'lead' }, pendingWrites: 0 } });
         expect(await dispatch(teamDesk, 'workspace.setAgentName', { name: 'Someone else' })).toMatchObject({ ok: false, error: { code: 'refused', message: expect.stringMatching(/comes from the team server \(Lena Lead\)/) } });
-        expect(await dispatch(teamDesk, 'team.leave')).toEqual({ ok: true, value: { restartRequired: true } });
+        expect(await dispatch(teamDesk, 'team.leave')).toEqual({ ok: true, value: { restartRequired: false } });
       } finally {
         await teamDesk.close();
       }
@@ -285,6 +287,66 @@ describe('team desks', () => {
       expect(await dispatch(again, 'team.status')).toEqual({ ok: true, value: null });
       await again.close();
     } finally {
+      cleanup();
+    }
+  });
+
+  it('Settings → Team: joining starts the team desk at once on its own cache, leaving stops it and brings the solo desk back; the solo cache holds nothing of the team', async () => {
+    const { dir, cleanup } = tempDir('bsc-live-join-');
+    const secrets = new KeptSecrets();
+    const soloFile = path.join(dir, 'cache.db');
+    const services = await createServices({ dbPath: soloFile, env: { BSC_TEAM_FOLLOW: '1' }, demo: { customers: 12 } }, { secrets, logger: silentLogger });
+    const call = async <T,>(name: string, input: unknown = {}): Promise<T> => {
+      const r = await services.table.dispatch(name, input, { actor: 'desk' });
+      if (!r.ok) throw new Error(`${name}: ${r.error.code}: ${r.error.message}`);
+      return r.value as T;
+    };
+    const kinds: string[][] = [];
+    const unsubscribe = services.ctx.hub.subscribe((channel, payload) => {
+      if (channel === 'data.changed') kinds.push([...(payload as { kinds: string[] }).kinds]);
+    });
+    try {
+      const soloCustomer = (await call<{ rows: Array<{ id: string }> }>('customers.list', { limit: 1 })).rows[0]!.id;
+      await call('notes.add', { customerId: soloCustomer, body: 'Solo note, kept on this computer' });
+
+      const joined = await call<{ restartRequired: boolean }>('team.join', { url: server.url, token: lead.token });
+      expect(joined).toMatchObject({ restartRequired: false, agent: { name: 'Lena Lead', role: 'lead' } });
+      // The same services, now a team desk: named by the server, showing the team's account, following it.
+      expect(await call<WorkspaceStatus>('workspace.status')).toMatchObject({ agentName: 'Lena Lead', account: { id: ACCOUNT } });
+      await until('live-joined desk online', async () => (await call<TeamStatus>('team.status')).connection === 'online');
+      expect(kinds).toContainEqual(['accounts']);
+      const teamCustomer = customerIds()[3]!;
+      expect((await call<Customer360>('customers.get', { customerId: teamCustomer })).id).toBe(teamCustomer);
+      await call('notes.add', { customerId: teamCustomer, body: 'Written right after a live join' });
+      const { rows } = await server.pool.query('SELECT author FROM team_notes WHERE body = $1', ['Written right after a live join']);
+      expect(rows).toEqual([{ author: 'Lena Lead' }]);
+      // The team's replica is its own file: the solo cache has no row of the team's account.
+      const solo = new Database(soloFile, { readonly: true });
+      try {
+        expect(solo.prepare('SELECT COUNT(*) AS n FROM customers WHERE account_id = ?').get(ACCOUNT)).toEqual({ n: 0 });
+        expect(solo.prepare('SELECT COUNT(*) AS n FROM team_replica').get()).toEqual({ n: 0 });
+      } finally {
+        solo.close();
+      }
+      expect(fs.existsSync(teamCachePath(soloFile))).toBe(true);
+
+      expect(await call('team.leave')).toEqual({ restartRequired: false });
+      expect(await call('team.status')).toBeNull();
+      expect(await call<WorkspaceStatus>('workspace.status')).toMatchObject({ account: { id: 'demo' } });
+      expect((await call<Customer360>('customers.get', { customerId: soloCustomer })).notes.map((n) => n.body)).toEqual(['Solo note, kept on this computer']);
+      expect(secrets.get('team_token')).toBeNull();
+      // The team's writes go nowhere now: a note stays on this desk.
+      expect(await call<{ author: string }>('notes.add', { customerId: soloCustomer, body: 'After leaving' })).toMatchObject({ author: 'desk' });
+      expect((await server.pool.query('SELECT 1 FROM team_notes WHERE body = $1', ['After leaving'])).rows).toEqual([]);
+    } finally {
+      unsubscribe();
+      await services.close();
+    }
+    const again = await createServices({ dbPath: soloFile, env: {}, skipDemoSeed: true }, { secrets, logger: silentLogger });
+    try {
+      expect(await again.table.dispatch('team.status', {}, { actor: 'desk' })).toEqual({ ok: true, value: null });
+    } finally {
+      await again.close();
       cleanup();
     }
   });

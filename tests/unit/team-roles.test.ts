@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, CALL_NAMES, calls, type CallName } from '../../shared/contract';
 import { authorize, DESK_ONLY_CALLS, ROLES, WRITE_RULES, type Role, type WriteFacts } from '../../electron/team-server/roles';
+import { roleRefusal } from '../../shared/domain/team-roles';
 
 // Every write call × every role, written out by hand from the issue (agent: read, notes, portal
 // links, stage moves up to "awaiting customer", retry of retryable declines; lead: also
@@ -78,6 +79,20 @@ describe('team roles: every write call × role', () => {
     expect(CALL_NAMES.filter((n) => !classified.has(n))).toEqual([]);
     expect(new Set(TABLE.map((c) => c.call))).toEqual(new Set(writes));
     for (const n of READS) for (const role of ROLES) expect(() => authorize(role, n, {})).not.toThrow();
+  });
+
+  it("the window's words come from the same table: a control the role may not use says why, and none for a role that may", () => {
+    for (const c of TABLE) {
+      for (const role of ROLES) {
+        const words = roleRefusal(role, c.call, c.input, c.facts);
+        if (rank(role) >= rank(c.least)) expect(words).toBeNull();
+        else expect(words).toMatch(/^[A-Z].+ needs (a team lead|an admin); you are (an agent|a team lead)\.$/);
+      }
+    }
+    expect(roleRefusal('agent', 'dunning.assign', { caseIds: [1] })).toBe('Assigning cases needs a team lead; you are an agent.');
+    expect(roleRefusal('agent', 'dunning.setStage', { caseIds: [1], stage: 'lost' })).toBe('Writing a case off (stage lost) needs a team lead; you are an agent.');
+    expect(roleRefusal('agent', 'dunning.setStage', { caseIds: [1], stage: 'contacted' })).toBeNull();
+    expect(roleRefusal('lead', 'portal.configurations.create', {})).toBe('Creating a portal configuration needs an admin; you are a team lead.');
   });
 
   it('refuses desk-only calls for every role, in words', () => {

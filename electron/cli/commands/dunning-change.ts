@@ -26,7 +26,7 @@ function findCase(services: Awaited<ReturnType<typeof openServices>>, ref: strin
 export async function changeDunningCase(action: 'assign' | 'stage', args: string[], globals: CliGlobals, io: CliIo): Promise<void> {
   const [ref, ...rest] = args;
   const value = rest.join(' ').trim();
-  if (!ref || !value) throw new UsageError(action === 'assign' ? 'dunning assign <in_…> <agent name> (or "none" to unassign)' : `dunning stage <in_…> <stage> (${DUNNING_STAGES.join(', ')})`);
+  if (!ref || !value) throw new UsageError(action === 'assign' ? 'dunning assign <in_…> <agent name or agt_… id> (or "none" to unassign)' : `dunning stage <in_…> <stage> (${DUNNING_STAGES.join(', ')})`);
   if (action === 'stage' && !(DUNNING_STAGES as readonly string[]).includes(value)) throw new UsageError(`dunning stage: unknown stage "${value}". Stages: ${DUNNING_STAGES.join(', ')}`);
   const services = await openServices(globals, io);
   try {
@@ -43,8 +43,15 @@ export async function changeDunningCase(action: 'assign' | 'stage', args: string
       else io.out(`case ${caseId} (${ref}) moved to ${value}`);
     } else {
       const out = r.value as { updated: number[] };
-      if (globals.json) io.out(JSON.stringify({ case_id: caseId, assignee: value === 'none' ? null : value, changed: out.updated.includes(caseId) }));
-      else io.out(out.updated.includes(caseId) ? `case ${caseId} (${ref}) ${value === 'none' ? 'unassigned' : `assigned to ${value}`}` : `case ${caseId} (${ref}) was already ${value === 'none' ? 'unassigned' : `assigned to ${value}`}`);
+      // Named as the case now reads (a team desk has caught up with the server's answer): an agent
+      // given by id (agt_…) is shown by name, as the server resolved it.
+      const now = services.ctx.db.prepare('SELECT assignee, assignee_agent_id FROM dunning_cases WHERE id = ?').get(caseId) as { assignee: string | null; assignee_agent_id: string | null };
+      const changed = out.updated.includes(caseId);
+      if (globals.json) io.out(JSON.stringify({ case_id: caseId, assignee: now.assignee, assignee_agent_id: now.assignee_agent_id, changed }));
+      else {
+        const state = now.assignee === null ? 'unassigned' : `assigned to ${now.assignee}`;
+        io.out(changed ? `case ${caseId} (${ref}) ${state}` : `case ${caseId} (${ref}) was already ${state}`);
+      }
     }
   } finally {
     await services.close();

@@ -17,7 +17,7 @@ function asList(value: unknown): string[] {
 export const dunningCommand: CliCommand = {
   name: 'dunning',
   summary: 'the dunning queue: open cases by amount at risk (--json array, --csv with a header row)',
-  usage: 'dunning [--csv] [--stage S[,S…]] [--category C[,C…]] [--currency CUR] | dunning assign <in_…> <agent> | dunning stage <in_…> <stage>',
+  usage: 'dunning [--csv] [--stage S[,S…]] [--category C[,C…]] [--currency CUR] | dunning assign <in_…> <agent name or agt_… id> | dunning stage <in_…> <stage>',
   options: { csv: { type: 'boolean' }, stage: { type: 'string', multiple: true }, category: { type: 'string', multiple: true }, currency: { type: 'string' } },
   async run({ positionals, values, globals, io }) {
     if (positionals[0] === 'assign' || positionals[0] === 'stage') return changeDunningCase(positionals[0], positionals.slice(1), globals, io);

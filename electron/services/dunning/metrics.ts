@@ -3,6 +3,7 @@ import type { CategoryMetrics, CurrencyAmount, DunningMetrics, RecoveryRate } fr
 import type { DeclineCategory } from '../../../shared/domain/decline-codes';
 import { prepared } from '../db/statements';
 import { OPEN_STAGES_SQL } from './open-stages-sql';
+import { assigneeWorkload } from './workload';
 
 // Recovery figures for team leads. Every amount is per currency (never summed across them).
 // Recovery rate is by cohort: of the amount that ENTERED dunning in the period (cases opened in
@@ -94,5 +95,6 @@ export function dunningMetrics(db: Database.Database, accountId: string, nowS: n
     recoveryRate90: rates(db, accountId, since90),
     byCategory,
     timeToRecover: { cases: durations.length, medianSeconds: median(durations), p90Seconds: percentile(durations, 0.9), buckets },
+    byAssignee: assigneeWorkload(db, accountId, since90),
   };
 }

@@ -3,6 +3,7 @@ import type { CopilotSettingsView } from '../../../../shared/contract/copilot';
 import { errorMessage } from '../../api/client';
 import { useCallMutation } from '../../api/queries';
 import { useApp } from '../../app/store';
+import { useKeysOnServer } from '../team/role';
 
 // The model key. The field is uncontrolled (the key is never React state nor a DOM attribute) and
 // is emptied as soon as it is sent; the services store it (OS keychain in the app) and only ever
@@ -15,6 +16,7 @@ export function ModelKeyField({ settings, onSaved }: { settings: CopilotSettings
   const [error, setError] = useState<string | null>(null);
   const toast = useApp((s) => s.showToast);
   const id = useId();
+  const onServer = useKeysOnServer();
 
   const setKey = useCallMutation('copilot.settings.setKey', { invalidates: ['copilot.settings.get'] });
   const clearKey = useCallMutation('copilot.settings.clearKey', { invalidates: ['copilot.settings.get'] });
@@ -69,11 +71,12 @@ export function ModelKeyField({ settings, onSaved }: { settings: CopilotSettings
             setFilled(e.target.value.trim().length > 0);
             setError(null);
           }}
-          disabled={busy}
+          disabled={busy || !!onServer}
+          title={onServer ?? undefined}
           className="cps-key"
           data-testid="copilot-key-input"
         />
-        <button type="submit" className="primary" disabled={!filled || busy}>
+        <button type="submit" className="primary" disabled={!filled || busy || !!onServer} title={onServer ?? undefined}>
           Save key
         </button>
         {settings.keySet && (

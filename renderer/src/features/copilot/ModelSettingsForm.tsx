@@ -4,6 +4,7 @@ import { errorMessage } from '../../api/client';
 import { useCallMutation } from '../../api/queries';
 import { useApp } from '../../app/store';
 import { modelBaseUrlProblem } from '../../../../shared/domain/model-base-url';
+import { useRoleRefusal } from '../team/role';
 
 // Which model drafts the replies: none (rules and templates), OpenAI, or any OpenAI-compatible
 // server on the desk (Ollama, LM Studio, vLLM) so billing data never leaves it. The services check
@@ -60,6 +61,8 @@ export function ModelSettingsForm({ settings, onSaved }: { settings: CopilotSett
   const problem = problemOf(draft);
 
   const setSettings = useCallMutation('copilot.settings.set', { invalidates: ['copilot.settings.get'] });
+  // On a team the model settings are the team's: an admin changes them (the server's table).
+  const refusal = useRoleRefusal('copilot.settings.set', {});
   const save = async (e: React.FormEvent) => {
     e.preventDefault();
     if (problem) return setError(problem);
@@ -153,7 +156,7 @@ export function ModelSettingsForm({ settings, onSaved }: { settings: CopilotSett
         </p>
       )}
       <div className="cps-row">
-        <button type="submit" className="primary" disabled={saving}>
+        <button type="submit" className="primary" disabled={saving || !!refusal} title={refusal ?? undefined}>
           {saving ? 'Saving…' : 'Save'}
         </button>
       </div>

@@ -3,6 +3,7 @@ import { useApp } from '../../app/store';
 import { copyLinks } from './copy-links';
 import { useDunning } from './store';
 import { caseWrites, useAssignees } from './queries';
+import { useRoleRefusal } from '../team/role';
 
 /** Actions on the selected cases: assign, mark contacted, send the payment-method-update link. */
 export function BulkBar() {
@@ -15,6 +16,10 @@ export function BulkBar() {
   const [assignee, setAssignee] = useState('');
   const listId = useId();
   const ids = [...selected];
+  // On a team, several cases at once is a lead's action (the server's table says so): disabled, with why.
+  const assignRefusal = useRoleRefusal('dunning.assign', { caseIds: ids });
+  const moveRefusal = useRoleRefusal('dunning.setStage', { caseIds: ids, stage: 'contacted' });
+  const linksRefusal = useRoleRefusal('dunning.sendPortalLinks', { caseIds: ids });
   if (ids.length === 0) return null;
 
   const run = async (action: () => Promise<string>) => {
@@ -40,19 +45,20 @@ export function BulkBar() {
           });
         }}
       >
-        <input list={listId} aria-label="Assign to" placeholder="Assign to… (empty: unassign)" value={assignee} onChange={(e) => setAssignee(e.target.value)} maxLength={80} />
+        <input list={listId} aria-label="Assign to" placeholder="Assign to… (empty: unassign)" value={assignee} onChange={(e) => setAssignee(e.target.value)} maxLength={80} disabled={!!assignRefusal} title={assignRefusal ?? undefined} />
         <datalist id={listId}>
           {assignees.map((a) => (
             <option key={a} value={a} />
           ))}
         </datalist>
-        <button type="submit" disabled={!!busy}>
+        <button type="submit" disabled={!!busy || !!assignRefusal} title={assignRefusal ?? undefined}>
           Assign
         </button>
       </form>
       <button
         type="button"
-        disabled={!!busy}
+        disabled={!!busy || !!moveRefusal}
+        title={moveRefusal ?? undefined}
         onClick={() =>
           void run(async () => {
             const r = await moveStage(ids, 'contacted');
@@ -64,8 +70,8 @@ export function BulkBar() {
       </button>
       <button
         type="button"
-        disabled={!!busy}
-        title="Creates a Customer Portal link (update payment method) for each customer and copies them"
+        disabled={!!busy || !!linksRefusal}
+        title={linksRefusal ?? 'Creates a Customer Portal link (update payment method) for each customer and copies them'}
         onClick={() =>
           void run(async () => {
             const r = await sendPortalLinks(ids);

@@ -13,6 +13,7 @@ import { useDunning } from './store';
 import { errorMessage } from '../../api/client';
 import { noteTooLong } from '../../ui/note-limit';
 import { withKeys } from '../../app/keymap';
+import { useRoleRefusal } from '../team/role';
 import { PresenceNote } from '../presence/PresenceNote';
 import { useReportPresence } from '../presence/usePresence';
 
@@ -53,6 +54,10 @@ function CaseDetails({ detail }: { detail: DunningCaseDetail }) {
   const [noteError, setNoteError] = useState<string | null>(null);
   const [assignee, setAssignee] = useState(detail.assignee ?? '');
   const open = isOpenDunningStage(detail.stage);
+  // On a team the agent's role decides what is offered (the server's table): no write-off, no assignment.
+  const assignRefusal = useRoleRefusal('dunning.assign', { caseIds: [detail.id] });
+  const writeOffRefusal = useRoleRefusal('dunning.setStage', { caseIds: [detail.id], stage: 'lost' });
+  const moves = MOVES.filter((m) => m.to !== detail.stage && !(m.to === 'lost' && writeOffRefusal));
   // The case under the cursor is the one this agent works on: the team sees it on their desks.
   useReportPresence({ customerId: detail.customerId, caseId: detail.id });
   const refresh = () => invalidateCase();
@@ -138,7 +143,7 @@ function CaseDetails({ detail }: { detail: DunningCaseDetail }) {
           </div>
           {!detail.retry.allowed && detail.retry.reason && <p className="dunning-refusal">{detail.retry.reason}</p>}
           <div className="dunning-action-row" role="group" aria-label="Move the case">
-            {MOVES.filter((m) => m.to !== detail.stage).map((m) => (
+            {moves.map((m) => (
               <button
                 key={m.to}
                 type="button"
@@ -155,24 +160,32 @@ function CaseDetails({ detail }: { detail: DunningCaseDetail }) {
               </button>
             ))}
           </div>
-          <form
-            className="dunning-assign"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void act(async () => {
-                await assign([detail.id], assignee.trim() || null);
-                return assignee.trim() ? `Assigned to ${assignee.trim()}.` : 'Unassigned.';
-              });
-            }}
-          >
-            <input list="dunning-assignees" aria-label="Assignee of this case" placeholder="Unassigned" value={assignee} onChange={(e) => setAssignee(e.target.value)} maxLength={80} />
-            <datalist id="dunning-assignees">
-              {assignees.map((a) => (
-                <option key={a} value={a} />
-              ))}
-            </datalist>
-            <button type="submit">Assign</button>
-          </form>
+          {assignRefusal ? (
+            <p className="muted" data-testid="dunning-assign-refused">
+              {detail.assignee ? `Assigned to ${detail.assignee}. ` : 'Unassigned. '}
+              {assignRefusal}
+            </p>
+          ) : (
+            <form
+              className="dunning-assign"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void act(async () => {
+                  await assign([detail.id], assignee.trim() || null);
+                  return assignee.trim() ? `Assigned to ${assignee.trim()}.` : 'Unassigned.';
+                });
+              }}
+            >
+              <input list="dunning-assignees" aria-label="Assignee of this case" placeholder="Unassigned" value={assignee} onChange={(e) => setAssignee(e.target.value)} maxLength={80} />
+              <datalist id="dunning-assignees">
+                {assignees.map((a) => (
+                  <option key={a} value={a} />
+                ))}
+              </datalist>
+              <button type="submit">Assign</button>
+            </form>
+          )}
+          {writeOffRefusal && <p className="muted">{writeOffRefusal}</p>}
         </section>
       )}
 

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../api/client';
 import { useCallMutation } from '../../api/queries';
+import { useRoleRefusal } from '../team/role';
 import { useApp } from '../../app/store';
 import { Money } from '../../ui/format';
 import { KeyHints } from '../../ui/KeyHints';
@@ -150,6 +151,7 @@ function ExportButton() {
   const toast = useApp((s) => s.showToast);
   const [busy, setBusy] = useState(false);
   const exportQueue = useCallMutation('dunning.exportCsv');
+  const refusal = useRoleRefusal('dunning.exportCsv', { filters, sort });
   const exportCsv = async () => {
     setBusy(true);
     try {
@@ -163,7 +165,7 @@ function ExportButton() {
     }
   };
   return (
-    <button type="button" onClick={() => void exportCsv()} disabled={busy} title="Download the filtered queue as CSV">
+    <button type="button" onClick={() => void exportCsv()} disabled={busy || !!refusal} title={refusal ?? 'Download the filtered queue as CSV'}>
       {busy ? 'Exporting…' : 'Export CSV'}
     </button>
   );

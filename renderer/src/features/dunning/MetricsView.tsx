@@ -9,6 +9,9 @@ import { EmptyState, ErrorState, Loading } from '../../ui/states';
 import { CATEGORY_LABELS } from './labels';
 import { useMetrics } from './queries';
 import { errorMessage } from '../../api/client';
+import { roleRefusal } from '../../../../shared/domain/team-roles';
+import { useTeamRole } from '../team/role';
+import { WorkloadTable } from './WorkloadTable';
 
 // Recovery figures. Amounts are charted per currency (one chart per currency, or the currency
 // chosen), never on a shared axis: ¥ and $ do not add up. Rates are unitless and compared freely.
@@ -66,6 +69,9 @@ function currenciesOf(m: DunningMetrics): string[] {
 
 function MetricsCharts({ metrics }: { metrics: DunningMetrics }) {
   const p = usePalette();
+  // On a team, whoever may assign cases (a lead, the server's table says) sees who holds what.
+  const role = useTeamRole();
+  const showWorkload = role !== null && roleRefusal(role, 'dunning.assign', {}) === null;
   const currencies = currenciesOf(metrics);
   const [currency, setCurrency] = useState(currencies[0]!);
   const money = (minor: number) => formatMoney(minor, currency);
@@ -128,6 +134,7 @@ function MetricsCharts({ metrics }: { metrics: DunningMetrics }) {
       </label>
 
       <div className="dunning-charts">
+        {showWorkload && metrics.byAssignee.length > 0 && <WorkloadTable rows={metrics.byAssignee} />}
         <figure className="chart-card">
           <figcaption>Amount at risk per currency, by decline category</figcaption>
           <div className="small-multiples">

@@ -3,6 +3,7 @@ import { useApp } from '../../app/store';
 import { useDunning } from './store';
 import { useSavedViews, viewWrites } from './queries';
 import { useShortcut } from '../../app/key-dispatch';
+import { useRoleRefusal } from '../team/role';
 
 /** Saved filter + sort sets, shared by everyone on this machine's cache. */
 export function SavedViews() {
@@ -16,6 +17,9 @@ export function SavedViews() {
   const namingRef = useRef<HTMLFormElement>(null);
   useShortcut('text.leave', () => setNaming(false), { root: namingRef, enabled: naming });
   const active = views.find((v) => v.id === activeViewId) ?? null;
+  // Saved views are the team's: on a team only a lead saves or deletes them (the server's table).
+  const saveRefusal = useRoleRefusal('dunning.views.save', {});
+  const deleteRefusal = useRoleRefusal('dunning.views.delete', {});
 
   const save = async () => {
     const n = name.trim();
@@ -58,7 +62,7 @@ export function SavedViews() {
           </button>
         </form>
       ) : (
-        <button type="button" onClick={() => setNaming(true)} title="Save the current filters and sort as a view">
+        <button type="button" onClick={() => setNaming(true)} disabled={!!saveRefusal} title={saveRefusal ?? 'Save the current filters and sort as a view'}>
           Save view
         </button>
       )}
@@ -66,6 +70,8 @@ export function SavedViews() {
         <button
           type="button"
           className="dunning-link"
+          disabled={!!deleteRefusal}
+          title={deleteRefusal ?? undefined}
           onClick={() =>
             void deleteView(active.id).then(
               () => toast(`Deleted the view “${active.name}”.`),

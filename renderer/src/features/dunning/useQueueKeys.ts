@@ -4,6 +4,8 @@ import { useApp } from '../../app/store';
 import { caseWrites } from './queries';
 import { isOpenDunningStage } from '../../../../shared/contract/dunning';
 import { useDunning } from './store';
+import { roleRefusal } from '../../../../shared/domain/team-roles';
+import { useTeamRole } from '../team/role';
 
 /**
  * The queue's keys (declared in the keymap): J/K or arrows move, Enter opens the customer, X
@@ -12,6 +14,7 @@ import { useDunning } from './store';
  */
 export function useQueueKeys(rows: DunningCaseRow[], loadMore: () => void, searchRef: React.RefObject<HTMLInputElement | null>): void {
   const onQueue = useDunning((s) => s.tab === 'queue');
+  const role = useTeamRole();
   const options = { enabled: onQueue };
   const current = () => rows[useDunning.getState().cursor];
   const move = (delta: number) => () => {
@@ -54,6 +57,9 @@ export function useQueueKeys(rows: DunningCaseRow[], loadMore: () => void, searc
       const row = current();
       const ids = s.selected.size ? [...s.selected] : row ? [row.id] : [];
       if (!ids.length) return false;
+      // The same words as the disabled button's title, instead of a round trip the server refuses.
+      const refusal = role && roleRefusal(role, 'dunning.setStage', { caseIds: ids, stage: 'contacted' });
+      if (refusal) return useApp.getState().showToast(refusal, 'error');
       void caseWrites.moveStage(ids, 'contacted').then(
         (r) => {
           useApp.getState().showToast(`Marked ${r.moved} contacted${r.refused.length ? `; ${r.refused.length} not moved` : ''}.`);

@@ -10,6 +10,7 @@ import {
 import { errorMessage } from '../../api/client';
 import { useCallMutation } from '../../api/queries';
 import './portal.css';
+import { useRoleRefusal } from '../team/role';
 
 const words = (s: string) => s.replace(/_/g, ' ');
 
@@ -59,6 +60,8 @@ export function ConfigurationForm({ existing, onSaved, onCancel }: { existing: P
 
   const updateConfiguration = useCallMutation('portal.configurations.update', { invalidates: ['portal.configurations.list', 'portal.settings.get'] });
   const createConfiguration = useCallMutation('portal.configurations.create', { invalidates: ['portal.configurations.list', 'portal.settings.get'] });
+  // On a team the portal configurations are an admin's (the server's table).
+  const refusal = useRoleRefusal('portal.configurations.update', {});
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -202,7 +205,7 @@ export function ConfigurationForm({ existing, onSaved, onCancel }: { existing: P
         </p>
       )}
       <div className="portal-form-actions">
-        <button type="submit" className="primary" disabled={busy}>
+        <button type="submit" className="primary" disabled={busy || !!refusal} title={refusal ?? undefined}>
           {busy ? 'Saving…' : existing ? 'Save changes' : 'Create configuration'}
         </button>
         <button type="button" onClick={onCancel} disabled={busy}>

@@ -8,6 +8,7 @@ import { EmptyState, ErrorState, Loading } from '../../ui/states';
 import { ConfigurationForm } from './ConfigurationForm';
 import './portal.css';
 import { useWorkspace } from '../../app/workspace';
+import { useRoleRefusal } from '../team/role';
 
 /** Settings → Customer portal: return URL, configurations (list, create, edit), the console default. */
 /** The longest return URL the portal settings accept (the contract's limit). */
@@ -28,6 +29,9 @@ export function PortalSettingsSection() {
   const load = () => void Promise.all([settingsQuery.refetch(), configsQuery.refetch()]);
   // The field shows the saved URL until the agent edits it.
   const shownReturnUrl = returnUrl ?? settings?.returnUrl ?? '';
+  // On a team the portal settings and configurations are an admin's (the server's table).
+  const settingsRefusal = useRoleRefusal('portal.settings.set', {});
+  const configRefusal = useRoleRefusal('portal.configurations.create', {});
   const setPortalSettings = useCallMutation('portal.settings.set', { onSuccess: (s) => queryClient.setQueryData(callKey('portal.settings.get', {}), s), invalidates: ['portal.configurations.list'] });
 
   const saveReturnUrl = async (e: React.FormEvent) => {
@@ -74,7 +78,7 @@ export function PortalSettingsSection() {
             data-testid="portal-return-url"
           />
         </label>
-        <button type="submit" disabled={!settings || shownReturnUrl.trim() === (settings.returnUrl ?? '')}>
+        <button type="submit" disabled={!settings || shownReturnUrl.trim() === (settings.returnUrl ?? '') || !!settingsRefusal} title={settingsRefusal ?? undefined}>
           Save
         </button>
       </form>
@@ -94,7 +98,7 @@ export function PortalSettingsSection() {
           )}
         </span>
         <span className="spacer" />
-        <button type="button" onClick={() => setEditing('new')} disabled={editing !== null}>
+        <button type="button" onClick={() => setEditing('new')} disabled={editing !== null || !!configRefusal} title={configRefusal ?? undefined}>
           New configuration
         </button>
       </div>
@@ -150,15 +154,15 @@ export function PortalSettingsSection() {
                   <When at={c.updated} />
                 </td>
                 <td className="portal-config-actions">
-                  <button type="button" onClick={() => setEditing(c)} disabled={editing !== null} aria-label={`Edit ${c.name ?? c.id}`}>
+                  <button type="button" onClick={() => setEditing(c)} disabled={editing !== null || !!configRefusal} title={configRefusal ?? undefined} aria-label={`Edit ${c.name ?? c.id}`}>
                     Edit
                   </button>{' '}
                   {c.isConsoleDefault ? (
-                    <button type="button" onClick={() => setConsoleDefault(null)}>
+                    <button type="button" onClick={() => setConsoleDefault(null)} disabled={!!settingsRefusal} title={settingsRefusal ?? undefined}>
                       Use Stripe's default
                     </button>
                   ) : (
-                    <button type="button" onClick={() => setConsoleDefault(c.id)} disabled={!c.active} aria-label={`Use for links: ${c.name ?? c.id}`}>
+                    <button type="button" onClick={() => setConsoleDefault(c.id)} disabled={!c.active || !!settingsRefusal} title={settingsRefusal ?? undefined} aria-label={`Use for links: ${c.name ?? c.id}`}>
                       Use for links
                     </button>
                   )}

@@ -7,6 +7,7 @@ import { CopyId } from '../../ui/format';
 import { EmptyState, ErrorState, Loading } from '../../ui/states';
 import { hintForKeyInput, nextStepForKeyError } from './stripe-key-input';
 import './stripe-key-section.css';
+import { useKeysOnServer } from '../team/role';
 
 function modeOf(account: AccountSummary): WorkspaceMode {
   return account.isDemo ? 'demo' : account.livemode ? 'live' : 'test';
@@ -38,6 +39,7 @@ export function StripeKeySection() {
   const keyField = useRef<HTMLInputElement>(null);
   const [hint, setHint] = useState<ReturnType<typeof hintForKeyInput>>(null);
   const [checking, setChecking] = useState(false);
+  const onServer = useKeysOnServer();
   const [failure, setFailure] = useState<CallError | null>(null);
   const [added, setAdded] = useState<{ check: KeyCheck; account: AccountSummary } | null>(null);
   const [confirmRemove, setConfirmRemove] = useState<string | null>(null);
@@ -122,10 +124,11 @@ export function StripeKeySection() {
             spellCheck={false}
             aria-describedby={`${ids.hint}${failure ? ` ${ids.error}` : ''}`}
             aria-invalid={hint?.tone === 'error' || failure ? true : undefined}
-            disabled={checking}
+            disabled={checking || !!onServer}
+            title={onServer ?? undefined}
             data-testid="stripe-key-input"
           />
-          <button type="submit" className="primary" disabled={!hint?.submittable || checking}>
+          <button type="submit" className="primary" disabled={!hint?.submittable || checking || !!onServer} title={onServer ?? undefined}>
             {checking ? 'Checking with Stripe…' : 'Check and save'}
           </button>
         </div>

@@ -14,14 +14,16 @@ const CONNECTION_WORDS: Record<TeamStatus['connection'], string> = {
 /**
  * Settings → Team: which team server this desk follows and as whom, or a form to join one. The
  * token goes to the main side once and is kept in the OS keychain; it never comes back here.
+ * Joining and leaving take effect at once in the app (the services swap caches): every answer on
+ * screen is forgotten, since it was read from the other cache.
  */
 export function TeamSection() {
   const toast = useApp((s) => s.showToast);
   // undefined while asking; null when this desk follows no team (or the answer failed).
   const team = useCall('team.status', {});
   const status: TeamStatus | null | undefined = team.isPending ? undefined : team.isError ? null : team.data;
-  const joinTeam = useCallMutation('team.join', { invalidates: ['team.status'] });
-  const leaveTeam = useCallMutation('team.leave', { invalidates: ['team.status'] });
+  const joinTeam = useCallMutation('team.join', { invalidates: 'everything' });
+  const leaveTeam = useCallMutation('team.leave', { invalidates: 'everything' });
   const [url, setUrl] = useState('');
   const [token, setToken] = useState('');
   const [busy, setBusy] = useState(false);
@@ -34,7 +36,7 @@ export function TeamSection() {
     try {
       const r = await joinTeam.mutateAsync({ url, token });
       setToken('');
-      setRestart(`Joined as ${r.agent.name} (${r.agent.role}). Restart the console to start working from the team.`);
+      setRestart(r.restartRequired ? `Joined as ${r.agent.name} (${r.agent.role}). Restart the console to start working from the team.` : `Joined as ${r.agent.name} (${r.agent.role}): this desk now works from the team’s copy.`);
       toast(`Joined the team as ${r.agent.name}.`);
     } catch (err) {
       setError(errorMessage(err));
@@ -44,8 +46,8 @@ export function TeamSection() {
   };
   const leave = async () => {
     try {
-      await leaveTeam.mutateAsync({});
-      setRestart('Left the team. Restart the console to work with your own Stripe key again.');
+      const r = await leaveTeam.mutateAsync({});
+      setRestart(r.restartRequired ? 'Left the team. Restart the console to work with your own Stripe key again.' : 'Left the team: this desk works from its own cache and Stripe key again.');
     } catch (err) {
       setError(errorMessage(err));
     }
