@@ -83,7 +83,12 @@ afterAll(async () => {
   await pgs?.close();
 });
 
-/** The Stripe-derived picture of each invoice's cases (times aside: each side reads its own clock). */
+/**
+ * The Stripe-derived picture of each invoice's cases, times included: both sides derive them from
+ * Stripe's time (the objects' own timestamps, the response's Date), never from the host's clock.
+ * The test Stripe server's clock runs days ahead of the host's, so a side that capped a time at
+ * its own clock would show here.
+ */
 type Picture = Record<string, string>;
 
 function picture(rows: Array<Record<string, unknown>>): Picture {
@@ -95,8 +100,8 @@ function picture(rows: Array<Record<string, unknown>>): Picture {
     // only an open case's picture must equal the current facts; a closed one, how it closed.
     const open = r.stage === 'new' || r.stage === 'contacted' || r.stage === 'awaiting_customer';
     const fields = open
-      ? [r.stage, r.amount_at_risk, r.entered_amount, r.currency, r.category, r.decline_code, r.advice_code, r.attempt_count, r.next_payment_attempt, r.failure_mark, r.subscription_id]
-      : [r.stage, r.entered_amount, r.currency, r.closed_reason, r.recovered_amount, r.subscription_id];
+      ? [r.stage, r.amount_at_risk, r.entered_amount, r.currency, r.category, r.decline_code, r.advice_code, r.attempt_count, r.next_payment_attempt, r.failure_mark, r.subscription_id, r.opened_at, r.last_failure_at]
+      : [r.stage, r.entered_amount, r.currency, r.closed_reason, r.recovered_amount, r.subscription_id, r.opened_at, r.closed_at];
     const line = fields.map((v) => String(v ?? '-')).join(' ');
     out[key] = out[key] ? `${out[key]} | ${line}` : line;
   }
@@ -111,7 +116,8 @@ async function serverPicture(): Promise<Picture> {
 async function deskPicture(): Promise<Picture> {
   const db = cacheFromEntries(ACCOUNT, await mirrorEntries(pool, ACCOUNT));
   try {
-    const ctx = { db, now: () => Date.now(), hub: { emit() {} }, log: { error() {} } } as unknown as ServiceContext;
+    // A solo desk whose clock agrees with Stripe's (the test server's runs days ahead of this host's).
+    const ctx = { db, now: () => stripe.clock.nowMs(), hub: { emit() {} }, log: { error() {} } } as unknown as ServiceContext;
     reconcileDunning(ctx, ACCOUNT);
     // The server derives invoice cases; the desk's subscription-only cases have no invoice to compare.
     return picture(db.prepare('SELECT * FROM dunning_cases WHERE account_id = ? AND invoice_id IS NOT NULL ORDER BY id').all(ACCOUNT) as Array<Record<string, unknown>>);

@@ -48,11 +48,19 @@ function caseFields(f: FailureFields) {
   };
 }
 
-export async function deriveInvoiceCases(tx: Tx, accountId: string, feed: Pick<FeedStore, 'append'>, invoiceIds: readonly string[], nowMs: number): Promise<DerivedCases> {
+export interface DerivationClock {
+  /** Stripe's time of the objects being written (unix s): the rules' "now" (caps, the history window, a close without its own time). */
+  stripeTimeS: number;
+  /** The host's clock (ms): when the history rows were written. */
+  recordedAtMs: number;
+}
+
+export async function deriveInvoiceCases(tx: Tx, accountId: string, feed: Pick<FeedStore, 'append'>, invoiceIds: readonly string[], clock: DerivationClock): Promise<DerivedCases> {
   const out: DerivedCases = { opened: 0, refreshed: 0, closed: 0 };
   const ids = [...new Set(invoiceIds)];
   if (!ids.length) return out;
-  const nowS = Math.floor(nowMs / 1000);
+  const nowS = clock.stripeTimeS;
+  const nowMs = clock.recordedAtMs;
 
   const invoices = await liveObjects(tx, accountId, ids);
   const payments = await livePaymentsOf(tx, accountId, ids);

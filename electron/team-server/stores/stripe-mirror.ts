@@ -36,11 +36,18 @@ export class PgMirrorTx implements MirrorTx {
   /** Invoices and subscriptions this transaction wrote: their dunning cases are derived at `flush`. */
   private readonly touchedInvoices = new Set<string>();
   private readonly touchedSubscriptions = new Set<string>();
+  /**
+   * Stripe's time of this transaction: the newest version it wrote (the response's Date header,
+   * the event's created). The cases are derived at this time, never at the host's clock, so they
+   * follow from the Stripe objects alone, as the desk's do.
+   */
+  private stripeTimeS = 0;
 
   constructor(
     readonly tx: Tx,
     readonly accountId: string,
     private readonly feed: Pick<FeedStore, 'append'>,
+    /** The host's clock (ms), only for when the history rows were written. */
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -63,6 +70,7 @@ export class PgMirrorTx implements MirrorTx {
 
   async put(write: MirrorWrite, next: MirrorVersion): Promise<void> {
     this.held_.set(write.id, { type: write.type, ...next });
+    this.stripeTimeS = Math.max(this.stripeTimeS, write.sourceTs);
     if (write.type === 'invoice') this.touchedInvoices.add(write.id);
     else if (write.type === 'invoice_payment' && write.parentId) this.touchedInvoices.add(write.parentId);
     else if (write.type === 'subscription') this.touchedSubscriptions.add(write.id);
@@ -109,7 +117,10 @@ export class PgMirrorTx implements MirrorTx {
     this.touchedInvoices.clear();
     this.touchedSubscriptions.clear();
     if (invoices.length || subscriptions.length) {
-      await deriveInvoiceCases(this.tx, this.accountId, this.feed, await invoicesTouched(this.tx, this.accountId, invoices, subscriptions), this.now());
+      await deriveInvoiceCases(this.tx, this.accountId, this.feed, await invoicesTouched(this.tx, this.accountId, invoices, subscriptions), {
+        stripeTimeS: this.stripeTimeS,
+        recordedAtMs: this.now(),
+      });
     }
     return written;
   }

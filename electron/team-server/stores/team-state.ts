@@ -80,6 +80,8 @@ type Row = Record<string, unknown>;
 /** The columns the server derives from Stripe (the rest - stage while open, assignee - are people's). */
 const STRIPE_FACT_COLUMNS: ReadonlySet<string> = new Set([
   'amount_at_risk', 'currency', 'attempt_count', 'next_payment_attempt', 'decline_code', 'advice_code', 'category', 'last_failure_at', 'failure_mark', 'subscription_id', 'payment_method_at_decline',
+  // only moved earlier, to the first failure's time once it is known (case-plan.ts)
+  'opened_at',
 ]);
 
 const noteOf = (r: Row): TeamNote => ({
