@@ -20,7 +20,8 @@ export interface InvoiceObjects {
   caseCustomerId: string | null;
 }
 
-function attemptsOf(o: InvoiceObjects, customerId: string | null): PaymentAttemptRow[] {
+/** An invoice's payment attempts: the embedded first page, completed by the payments listed on their own. */
+export function attemptsOf(o: Pick<InvoiceObjects, 'invoiceId' | 'invoice' | 'payments'>, customerId: string | null): PaymentAttemptRow[] {
   const byId = new Map<string, PaymentAttemptRow>();
   const embedded = o.invoice ? (mapInvoice(o.invoice).attempts ?? []) : [];
   for (const a of embedded) byId.set(a.id, a);

@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import type { Tx } from '../db';
 import type { MirrorTx } from '../mirror/apply';
 import type { MirrorType, MirrorVersion, MirrorWrite, StripeObjectLike } from '../mirror/rules';
-import { deriveInvoiceCases, invoicesTouched } from '../dunning/derive-cases';
+import { deriveCases, invoicesTouched } from '../dunning/derive-cases';
 import { stripeChange, type FeedChange, type FeedStore } from './feed';
 
 // The Stripe mirror in PostgreSQL (migration 002), one transaction at a time. The rules of what to
@@ -117,7 +117,8 @@ export class PgMirrorTx implements MirrorTx {
     this.touchedInvoices.clear();
     this.touchedSubscriptions.clear();
     if (invoices.length || subscriptions.length) {
-      await deriveInvoiceCases(this.tx, this.accountId, this.feed, await invoicesTouched(this.tx, this.accountId, invoices, subscriptions), {
+      const invoiceIds = await invoicesTouched(this.tx, this.accountId, invoices, subscriptions);
+      await deriveCases(this.tx, this.accountId, this.feed, { invoiceIds, subscriptionIds: subscriptions }, {
         stripeTimeS: this.stripeTimeS,
         recordedAtMs: this.now(),
       });
