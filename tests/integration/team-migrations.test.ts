@@ -136,6 +136,19 @@ describe('951 case Stripe facts', () => {
   });
 });
 
+describe('010 writer heartbeat', () => {
+  it('adds the heartbeat table, one row per account; the sync state and its epoch untouched', async () => {
+    const pool = await freshPool();
+    await migrateTeamDb(pool, TEAM_MIGRATIONS, 9);
+    await pool.query("INSERT INTO stripe_accounts (id) VALUES ('acct_1Mig010')");
+    await pool.query("INSERT INTO stripe_sync_state (account_id, writer_epoch, writer_instance) VALUES ('acct_1Mig010', 7, 'a')");
+    await migrateTeamDb(pool, TEAM_MIGRATIONS, 10);
+    expect((await pool.query('SELECT writer_epoch, writer_instance FROM stripe_sync_state')).rows).toEqual([{ writer_epoch: '7', writer_instance: 'a' }]);
+    await pool.query("INSERT INTO stripe_sync_writer (account_id, epoch, pid, heartbeat_at) VALUES ('acct_1Mig010', 7, 1, now())");
+    await expect(pool.query("INSERT INTO stripe_sync_writer (account_id, epoch, pid, heartbeat_at) VALUES ('acct_1Mig010', 8, 2, now())")).rejects.toThrow(/duplicate key/);
+  });
+});
+
 describe('953 subscription case subject', () => {
   it('keeps the invoice cases opened before it, keyed by their invoice (no subject)', async () => {
     const pool = await freshPool();
