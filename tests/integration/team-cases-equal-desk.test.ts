@@ -188,4 +188,19 @@ describe('team cases equal a solo desk’s', () => {
     expect(await caseOf(back)).toEqual([{ stage: 'recovered', closed_reason: 'subscription_active', recovered_amount: 9800, invoice_id: null }]);
     expect(await caseOf(gone)).toMatchObject([{ stage: 'lost', invoice_id: null }]);
   });
+
+  it("the subscription's next invoice that fails adopts its open subscription-only case (one case, a person's stage kept)", async () => {
+    const sub = subscriptionWithoutOpenInvoice('Sub Then Invoice', 'past_due');
+    const cases = async () => (await pool.query('SELECT id, stage, invoice_id, decline_code FROM dunning_cases WHERE account_id = $1 AND subscription_id = $2 ORDER BY id', [ACCOUNT, sub])).rows;
+    await until('the subscription-only case', async () => (await cases()).length === 1, 60_000);
+    const [only] = await cases();
+    await pool.query("UPDATE dunning_cases SET stage = 'contacted' WHERE id = $1", [only.id]);
+    stripe.store.setCustomerDecline(stripe.store.subscriptionById(sub).customer as string, { declineCode: 'insufficient_funds' });
+    stripe.clock.advance(60);
+    stripe.store.renewSubscription(sub);
+    const invoiceId = stripe.store.subscriptionById(sub).latest_invoice as string;
+    expect(stripe.store.invoiceById(invoiceId).status).toBe('open');
+    await until('the invoice to adopt the case', async () => (await cases())[0]?.invoice_id === invoiceId, 60_000);
+    expect(await cases()).toEqual([{ id: only.id, stage: 'contacted', invoice_id: invoiceId, decline_code: 'insufficient_funds' }]);
+  });
 });
