@@ -63,7 +63,7 @@ export const WRITE_RULES = {
 } satisfies Partial<Record<CallName, Rule>>;
 
 /** Calls a desk must never forward: on a team the identity and the window belong to the desk itself. */
-export const DESK_ONLY_CALLS = ['workspace.setAgentName', 'workspace.switchAccount', 'app.openExternal', 'copilot.settings.test', 'team.status', 'team.join', 'team.leave'] as const satisfies readonly CallName[];
+export const DESK_ONLY_CALLS = ['workspace.setAgentName', 'workspace.switchAccount', 'app.openExternal', 'copilot.settings.test', 'team.status', 'team.join', 'team.leave', 'team.presence.report', 'team.presence.list'] as const satisfies readonly CallName[];
 
 export type WriteCallName = keyof typeof WRITE_RULES;
 

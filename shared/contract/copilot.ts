@@ -142,6 +142,11 @@ export interface CopilotSettingsView {
   keyOrigin: string | null;
   /** Why no model is used although one is set up (the key was saved for another server, a refused base URL), in words. */
   problem: string | null;
+  /**
+   * A desk on a team: the copilot uses the team's model through the team server (set by an admin
+   * there; this desk holds no model key and has nothing to choose). Null on a solo desk.
+   */
+  team: { server: string; model: string | null } | null;
 }
 
 export interface CopilotConfirmResult {

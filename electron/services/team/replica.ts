@@ -2,6 +2,8 @@ import type { ServiceContext } from '../core/context';
 import { prepared } from '../db/statements';
 import { ProductNames } from '../stripe/product-names';
 import { applyTeamEntry, snapshotRank, type Applied } from './apply-team-entry';
+import type { PresenceWire } from '../../../shared/contract/team-presence';
+import { clearTeamKbArticles } from '../copilot/kb/team-articles';
 import { TeamSignedOutError, TeamSnapshotRequiredError, TeamUnreachableError, type TeamAgentIdentity, type TeamClient, type WireEntry } from './team-client';
 
 // The desk's copy of the team: a snapshot at seq S, then the feed after S (pages to catch up, the
@@ -28,7 +30,13 @@ const REPLICATED_TABLES = ['notes', 'portal_links', 'dunning_cases', 'payment_at
  */
 const REPLICATED_DESK_TABLES = ['dunning_saved_views'];
 /** What a snapshot may change: every kind of row the replica holds. */
-const SNAPSHOT_KINDS = ['customers', 'subscriptions', 'invoices', 'payment_methods', 'dunning', 'notes', 'portal_links'] as const;
+const SNAPSHOT_KINDS = ['customers', 'subscriptions', 'invoices', 'payment_methods', 'dunning', 'notes', 'portal_links', 'kb'] as const;
+
+/** Who has what open, as the live stream says it (presence.ts); it is known only while the stream is. */
+export interface LivePresence {
+  heard(p: PresenceWire): void;
+  lost(): void;
+}
 
 export class TeamReplica {
   status: ReplicaStatus = 'connecting';
@@ -42,6 +50,7 @@ export class TeamReplica {
     private readonly ctx: ServiceContext,
     private readonly client: TeamClient,
     readonly accountId: string,
+    private readonly presence?: LivePresence,
   ) {}
 
   onStatus(fn: (s: ReplicaStatus) => void): () => void {
@@ -104,6 +113,7 @@ export class TeamReplica {
     db.transaction(() => {
       for (const t of REPLICATED_TABLES) db.prepare(`DELETE FROM ${t} WHERE account_id = ?`).run(this.accountId);
       for (const t of REPLICATED_DESK_TABLES) db.prepare(`DELETE FROM ${t}`).run();
+      clearTeamKbArticles(db);
       const names = new ProductNames(db, this.accountId);
       for (const e of rows) results.push(applyTeamEntry(db, this.accountId, e, names));
       prepared(db, 'UPDATE team_replica SET seq = ?, snapshots = snapshots + 1, last_contact_ms = ? WHERE account_id = ?').run(head.seq, this.ctx.now(), this.accountId);
@@ -176,11 +186,14 @@ export class TeamReplica {
               pause = retryMs.min;
               void onOnline().catch((err) => this.ctx.log.warn('sending queued team writes failed', { error: err }));
             },
+            (p) => this.presence?.heard(p),
           );
+          this.presence?.lost();
           this.flushLive();
           if (signal.aborted) break;
           this.setStatus('offline', 'The team server closed the live feed; reconnecting.');
         } catch (err) {
+          this.presence?.lost();
           this.flushLive();
           if (signal.aborted) break;
           if (err instanceof TeamSignedOutError) {

@@ -5,7 +5,9 @@ import type { HandlerMap, HandlerTable } from '../core/handler-table';
 import { prepared } from '../db/statements';
 import { agentName } from '../workspace/agent-name';
 import { ensureAccount } from '../stripe/ingest';
+import { dropLocalKbArticles } from '../copilot/kb/team-articles';
 import { newIdempotencyKey, TeamOutbox } from './outbox';
+import { TeamPresence } from './presence';
 import { TeamReplica } from './replica';
 import { TeamClient, TeamSignedOutError, TeamUnreachableError } from './team-client';
 import type { TeamConfig } from './team-config';
@@ -45,6 +47,7 @@ export interface TeamDesk {
   client: TeamClient;
   replica: TeamReplica;
   outbox: TeamOutbox;
+  presence: TeamPresence;
   accountId: string;
 }
 
@@ -69,9 +72,14 @@ export async function startTeamDesk(ctx: ServiceContext, table: HandlerTable, co
   ensureAccount(ctx.db, { id: accountId, name: 'Team', livemode: accountId.endsWith(':live'), isDemo: false });
   prepared(ctx.db, 'INSERT OR IGNORE INTO team_replica (account_id, server_url) VALUES (?, ?)').run(accountId, client.url);
   ctx.workspace.pinTeamAccount(accountId);
-  const replica = new TeamReplica(ctx, client, accountId);
+  // The copilot cites the team's knowledge base only (it arrives with the feed as kb_article entries).
+  const dropped = dropLocalKbArticles(ctx.db);
+  if (dropped) ctx.log.info("this desk's own knowledge-base articles dropped: a team desk cites the team's", { articles: dropped });
+  // The replica knows the agent (identity from the server); presence asks it when it lists.
+  const presence: TeamPresence = new TeamPresence(ctx, client, accountId, () => replica.identity()?.id ?? null);
+  const replica: TeamReplica = new TeamReplica(ctx, client, accountId, presence);
   const outbox = new TeamOutbox(ctx, accountId);
-  const desk: TeamDesk = { client, replica, outbox, accountId };
+  const desk: TeamDesk = { client, replica, outbox, presence, accountId };
   ctx.registries.teamDesk = desk;
 
   const me = () => agentName(ctx);
@@ -115,6 +123,7 @@ export async function startTeamDesk(ctx: ServiceContext, table: HandlerTable, co
   table.replace('team', map);
 
   const flush = async () => {
+    await presence.resend().catch((err) => ctx.log.warn('presence not said again after reconnecting', { error: err }));
     await outbox.flush(client);
     await replica.pull();
   };
@@ -122,7 +131,10 @@ export async function startTeamDesk(ctx: ServiceContext, table: HandlerTable, co
   const flag = env.BSC_TEAM_FOLLOW ?? env.BSC_SYNC_AUTOSTART;
   const follow = flag === '1' || (flag !== '0' && (ctx.options.env === undefined || ctx.options.env === process.env));
   if (follow) replica.follow(flush);
-  onClose(() => replica.stop());
+  onClose(async () => {
+    await presence.stop();
+    await replica.stop();
+  });
   return desk;
 }
 

@@ -8,11 +8,13 @@ import type { Logger } from '../../services/core/log';
 import type { Redactor } from '../../services/core/redact';
 import type { TeamCallTable } from '../calls/table';
 import type { FeedHub } from '../feed/live-hub';
+import type { PresenceHub } from '../feed/presence-hub';
 import type { AccountHealthSource } from '../stores/account-health';
 import type { Agent, AgentStore } from '../stores/agents';
 import type { FeedStore } from '../stores/feed';
 import { AgentRateLimiter, type RateLimit } from './agent-rate-limit';
 import { feedPage, feedStream, snapshot } from './feed-routes';
+import { reportPresence } from './presence-route';
 import { BodyTooLargeError, readBody, sendError, sendJson, statusOf } from './respond';
 
 // The team server's HTTP face. Unauthenticated: GET /healthz and the routes other parts register
@@ -42,6 +44,8 @@ export interface TeamHttpDeps {
   agents: AgentStore;
   feed: FeedStore;
   hub: FeedHub;
+  /** Who has what open (POST /v1/presence, fanned out on the live stream); absent: not served. */
+  presence?: PresenceHub;
   calls: TeamCallTable;
   health: AccountHealthSource;
   log: Logger;
@@ -161,8 +165,19 @@ export async function startTeamHttpServer(deps: TeamHttpDeps, opts: TeamHttpOpti
 
     if (method === 'GET' && path === '/v1/me') return sendJson(res, 200, { id: agent.id, name: agent.name, role: agent.role });
     if (method === 'GET' && path === '/v1/feed') return feedPage(res, url, deps.feed);
-    if (method === 'GET' && path === '/v1/feed/stream') return feedStream(req, res, url, agent, deps.hub, deps.log, 15_000, opts.streamBufferBytes);
+    if (method === 'GET' && path === '/v1/feed/stream') return feedStream(req, res, url, agent, { feed: deps.hub, presence: deps.presence }, deps.log, 15_000, opts.streamBufferBytes);
     if (method === 'GET' && path === '/v1/snapshot') return snapshot(res, url, deps.feed, deps.log);
+    if (method === 'POST' && path === '/v1/presence' && deps.presence) {
+      const raw = await readBody(req, 4_096);
+      let accountId: string;
+      try {
+        accountId = await resolveAccount(req, deps.health);
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        return sendError(res, statusOf(err.code), { code: err.code, message: err.message });
+      }
+      return reportPresence(res, raw, agent, accountId, deps.presence);
+    }
     const call = /^\/v1\/call\/([A-Za-z0-9_.]{1,80})$/.exec(path);
     if (call && method === 'POST') {
       const raw = await readBody(req, maxBody);
