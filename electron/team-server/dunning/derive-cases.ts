@@ -4,7 +4,7 @@ import { HISTORY_WINDOW_SECONDS, planSettledCase, planStripeCase, type FailureFi
 import { observeInvoiceObjects } from '../../services/dunning/observe-invoice-object';
 import { idOf } from '../../services/stripe/mappers';
 import { TEAM_ENTITY } from '../calls/types';
-import type { FeedChange, FeedStore } from '../stores/feed';
+import type { FeedChange } from '../stores/feed';
 import { observeSubscriptionObjects } from '../../services/dunning/observe-subscription-object';
 import type { ObservedSubject } from '../../services/dunning/observe';
 import { isOpenDunningStage } from '../../../shared/contract/dunning';
@@ -25,6 +25,8 @@ export interface DerivedCases {
   opened: number;
   refreshed: number;
   closed: number;
+  /** The feed entries of the case and history rows written (cases first), for the caller's one append. */
+  changes: FeedChange[];
 }
 
 type Row = Record<string, unknown>;
@@ -64,14 +66,13 @@ export interface DerivationClock {
 export async function deriveCases(
   tx: Tx,
   accountId: string,
-  feed: Pick<FeedStore, 'append'>,
   touched: { invoiceIds: readonly string[]; subscriptionIds: readonly string[] },
   clock: DerivationClock,
 ): Promise<DerivedCases> {
-  const out: DerivedCases = { opened: 0, refreshed: 0, closed: 0 };
+  const changes: FeedChange[] = [];
+  const out: DerivedCases = { opened: 0, refreshed: 0, closed: 0, changes };
   const ids = [...new Set(touched.invoiceIds)];
   const nowS = clock.stripeTimeS;
-  const changes: FeedChange[] = [];
   const announce = (c: TeamCase) => changes.push({ accountId, entity: TEAM_ENTITY.dunningCase, entityId: String(c.id), op: 'upsert', data: c });
   const history = async (caseId: number, h: { kind: string; fromStage?: string | null; toStage?: string | null; detail: string | null }) => {
     const entry = await teamState.addHistory(tx, { caseId, at: clock.recordedAtMs, actor: 'stripe', actorAgentId: null, kind: h.kind, fromStage: h.fromStage ?? null, toStage: h.toStage ?? null, detail: h.detail });
@@ -174,7 +175,6 @@ export async function deriveCases(
   if (subscriptionIds.length) await deriveSubscriptionOnly(subscriptionIds, subscriptionCases.filter((c) => !adoptedCaseIds.has(c.id as number)));
   // A desk applies a history row under its case: the cases' entries go first.
   changes.sort((a, b) => rank(a) - rank(b));
-  await feed.append(tx, changes);
   return out;
 
   /** The desk's subscription-only rule over the subscriptions this write touched. */

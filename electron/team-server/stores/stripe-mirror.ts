@@ -113,29 +113,32 @@ export class PgMirrorTx implements MirrorTx {
   }
 
   /**
-   * Writes the buffered versions and their feed entries, then the dunning cases of the invoices
-   * they touched (same transaction, feed entries after the objects'); returns how many objects changed.
+   * Writes the buffered versions, then the dunning cases of the invoices they touched, then all
+   * their feed entries in one append (objects first); returns how many objects changed. The case
+   * rows are locked before the feed's lock is taken, the order a person's call takes them in
+   * (cases, then the feed): the other way round, a webhook and a stage move on the same case
+   * could deadlock.
    */
   async flush(): Promise<number> {
-    const written = await this.flushObjects();
+    const stored = await this.flushObjects();
+    const changes = stored.map((r) => feedChangeOfObject(this.accountId, r));
     const invoices = [...this.touchedInvoices];
     const subscriptions = [...this.touchedSubscriptions];
     this.touchedInvoices.clear();
     this.touchedSubscriptions.clear();
     if (invoices.length || subscriptions.length) {
       const invoiceIds = await invoicesTouched(this.tx, this.accountId, invoices, subscriptions);
-      await deriveCases(this.tx, this.accountId, this.feed, { invoiceIds, subscriptionIds: subscriptions }, {
-        stripeTimeS: this.stripeTimeS,
-        recordedAtMs: this.now(),
-      });
+      const derived = await deriveCases(this.tx, this.accountId, { invoiceIds, subscriptionIds: subscriptions }, { stripeTimeS: this.stripeTimeS, recordedAtMs: this.now() });
+      changes.push(...derived.changes);
     }
-    return written;
+    if (changes.length) await this.feed.append(this.tx, changes);
+    return stored.length;
   }
 
-  private async flushObjects(): Promise<number> {
+  private async flushObjects(): Promise<Array<{ id: string; type: MirrorType; data: StripeObjectLike | null; deleted: boolean }>> {
     const rows = [...this.pending.values()];
     this.pending.clear();
-    if (!rows.length) return 0;
+    if (!rows.length) return [];
     const { rows: stored } = await this.tx.query<{ id: string; type: MirrorType; data: StripeObjectLike | null; deleted: boolean }>(
       `INSERT INTO stripe_objects AS o (account_id, id, type, parent_id, data, source_ts, deleted)
        SELECT $1, r.id, r.type, r.parent_id, r.data, r.source_ts, r.deleted
@@ -151,8 +154,7 @@ export class PgMirrorTx implements MirrorTx {
        RETURNING id, type, data, deleted`,
       [this.accountId, JSON.stringify(rows)],
     );
-    await this.feed.append(this.tx, stored.map((r) => feedChangeOfObject(this.accountId, r)));
-    return stored.length;
+    return stored;
   }
 }
 
