@@ -120,6 +120,8 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<TeamServ
         health: opts.health ?? sync.health,
         // Stripe writes spend the same paced budget as the account's sync.
         stripe: opts.stripe ?? sync.stripeFor,
+        keys: sync,
+        modelSettings,
         log,
         redactor,
         routes: [...sync.routes, ...modelProxyRoutes({ pool, settings: modelSettings, redactor, log }), ...(opts.routes?.(parts) ?? [])],

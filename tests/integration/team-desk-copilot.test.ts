@@ -187,8 +187,9 @@ describe('the copilot on a team desk', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
-    // An admin's change on the server is read per request, by the proxy and by the desk alike.
-    await team.server.pool.query("UPDATE team_settings SET value = jsonb_set(value, '{baseUrl}', to_jsonb($1::text)) WHERE key = 'model_provider'", [`http://127.0.0.1:${port}/v1`]);
+    // An admin's change on the server is read per request, by the proxy and by the desk alike (the
+    // provider moved with its key: the key is only sent to the origin it was set for).
+    await team.server.pool.query("UPDATE team_settings SET value = value || jsonb_build_object('baseUrl', $1::text, 'keyOrigin', $2::text) WHERE key = 'model_provider'", [`http://127.0.0.1:${port}/v1`, `http://127.0.0.1:${port}`]);
     try {
       const chunks = await chat(desk, customerId, 'Why was I charged?');
       expect((chunks.find((c) => c.type === 'error') as { errorText: string } | undefined)?.errorText).toBe("The team server could not reach the team's model provider (HTTP 502). Try again in a moment.");

@@ -241,6 +241,12 @@ export class TeamClient {
     throw new AppError(STATUS_CODES[res.status] ?? 'internal', `The team server answered HTTP ${res.status}.`);
   }
 
+  /** Brings a proposal of this desk's copilot to the server, which a confirm or dismiss then names. */
+  async bringProposal(proposal: { proposalId: string; customerId: string; type: string; args: unknown; title: string; reason: string; source: string }): Promise<void> {
+    const res = await this.fetch('/v1/copilot/proposals', { method: 'POST', headers: this.headers({ 'content-type': 'application/json' }), body: JSON.stringify(proposal) });
+    if (!res.ok) throw await this.refusal(res);
+  }
+
   private async refusal(res: Response): Promise<AppError> {
     const body = (await res.json().catch(() => null)) as { error?: { code?: ErrorCode; message?: string } } | null;
     return new AppError(body?.error?.code ?? STATUS_CODES[res.status] ?? 'internal', body?.error?.message ?? `The team server answered HTTP ${res.status}.`);

@@ -8,6 +8,7 @@ import { idOf } from '../../services/stripe/mappers';
 import { liveObjects } from '../stores/mirror-reads';
 import { toStripeAppError } from '../../services/stripe/errors';
 import { inTransaction, type Tx } from '../db';
+import { asInnerStep } from './idempotent';
 import { authorize } from '../roles';
 import { teamState, type TeamCase } from '../stores/team-state';
 import type { FeedChange } from '../stores/feed';
@@ -56,14 +57,17 @@ async function chargedPaymentMethod(tx: Tx, c: TeamCase): Promise<string | null>
 export const retryHandlers: TeamHandlerMap = {
   'dunning.retry': async (input, ctx) => {
     // The case and its settled retries from one snapshot: a retry that settles in between cannot give a stale case a new key.
-    const { c, settled, currentPm } = await inTransaction(
-      ctx.pool,
-      async (tx) => {
-        const found = await teamState.caseById(tx, ctx.accountId, input.caseId);
-        if (!found) return { c: null, settled: 0, currentPm: null };
-        return { c: found, settled: await teamState.settledRetries(tx, found.id), currentPm: await chargedPaymentMethod(tx, found) };
-      },
-      'repeatable read',
+    // A read, not the call's answer (the answer is the outcome below).
+    const { c, settled, currentPm } = await asInnerStep(() =>
+      inTransaction(
+        ctx.pool,
+        async (tx) => {
+          const found = await teamState.caseById(tx, ctx.accountId, input.caseId);
+          if (!found) return { c: null, settled: 0, currentPm: null };
+          return { c: found, settled: await teamState.settledRetries(tx, found.id), currentPm: await chargedPaymentMethod(tx, found) };
+        },
+        'repeatable read',
+      ),
     );
     if (!c) throw new AppError('not_found', `No dunning case ${input.caseId} in this account.`);
     if (!isOpenDunningStage(c.stage)) throw new AppError('conflict', `The case is closed (${c.stage}); there is nothing to retry.`);
