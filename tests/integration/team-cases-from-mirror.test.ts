@@ -92,7 +92,7 @@ beforeAll(async () => {
     log: silentLogger,
     rateLimit: { perSecond: 2000, burst: 2000 },
   });
-  pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  pool = new pg.Pool({ connectionString: databaseUrl, max: 3 });
   await until('the team backfill', async () => ((await (await fetch(`${server.url}/healthz`)).json()) as { accounts: Array<{ backfill_complete: boolean }> }).accounts[0]?.backfill_complete, 60_000);
   lead = await addAgent(server, 'Lena Lead', 'lead');
   desk = await startTestDesk(server.url, lead.token);
@@ -226,5 +226,34 @@ describe('team server: dunning cases from its Stripe mirror', () => {
     expect(history.filter((h) => h.kind === 'retry')).toEqual([{ actor: 'Lena Lead', kind: 'retry', to_stage: null, detail: 'succeeded' }]);
     const audit = (await pool.query("SELECT actor, result FROM audit_log WHERE action = 'dunning.retry' AND target_id = $1", [rita!.invoiceId])).rows;
     expect(audit).toEqual([{ actor: 'Lena Lead', result: 'ok' }]);
+  });
+
+  it("a Stripe write to a case's invoice while a person's call holds the case waits for it, and both commit (no deadlock on the feed)", async () => {
+    let tess: Failed | undefined;
+    await viaWebhook(() => (tess = failedInvoice('Tess Timing', 3100, 'usd', { declineCode: 'insufficient_funds', adviceCode: 'try_again_later' })));
+    const c = await until('the case of the decline on the desk', async () => (await rowOf(tess!.invoiceId)) ?? null);
+    await until('the webhook inbox drained', async () => (await pool.query('SELECT count(*)::int AS n FROM stripe_webhook_inbox')).rows[0].n === 0);
+    // A person's call holding the case as dunning.setStage does (the feed lock, then the case row);
+    // its feed entry comes after.
+    const person = await pool.connect();
+    const mirror = await pool.connect();
+    try {
+      await person.query('BEGIN');
+      const held = (await teamState.casesForUpdate(person, ACCOUNT, [c.id])).get(c.id)!;
+      // Meanwhile Stripe's change to the invoice reaches the mirror, and its cases are derived.
+      await mirror.query('BEGIN');
+      const m = new PgMirrorTx(mirror, ACCOUNT, server.feed);
+      stripe.store.updateInvoice(tess!.invoiceId, { metadata: { while: 'held' } });
+      await applyObject(m, stripe.store.invoiceById(tess!.invoiceId) as unknown as StripeObjectLike, stripe.clock.now() + 1, 'latest');
+      const flushed = m.flush().then(() => mirror.query('COMMIT'));
+      await until('the mirror write to wait for the case', async () => (await pool.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")).rows.length > 0);
+      await server.feed.append(person, [{ accountId: ACCOUNT, entity: 'dunning_case', entityId: String(c.id), op: 'upsert', data: held }]);
+      await person.query('COMMIT');
+      await flushed;
+    } finally {
+      person.release();
+      mirror.release();
+    }
+    expect((await pool.query("SELECT data->'metadata'->>'while' AS w FROM stripe_objects WHERE id = $1", [tess!.invoiceId])).rows[0].w).toBe('held');
   });
 });

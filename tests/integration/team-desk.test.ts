@@ -239,6 +239,38 @@ describe('team desks', () => {
     for (let i = 0; i < 5; i++) expect(notes).toContain(`While away ${i}`);
   });
 
+  it('a desk re-snapshotting over its cache keeps nothing deleted while it was away (a saved view, a draft invoice)', async () => {
+    const d = await desk(lead.token, { follow: false });
+    const view = await lead.call<{ id: number }>('dunning.views.save', { name: `Deleted while away ${Date.now()}`, filters: { categories: ['hard'] }, sort: { by: 'amount', dir: 'desc' } });
+    expect(view.status).toBe(200);
+    const draft = stripe.store.createInvoice({ customer: customerIds()[6], amount: 1_234 });
+    await until('the draft on the server', async () => (await server.pool.query('SELECT 1 FROM stripe_objects WHERE id = $1 AND NOT deleted', [draft.id])).rows.length > 0);
+    await d.desk.replica.pull();
+    const viewId = view.body.ok ? view.body.value.id : 0;
+    expect(d.ctx.db.prepare('SELECT count(*) AS n FROM dunning_saved_views WHERE id = ?').get(viewId)).toEqual({ n: 1 });
+    expect(d.ctx.db.prepare('SELECT count(*) AS n FROM invoices WHERE id = ?').get(draft.id)).toEqual({ n: 1 });
+
+    // Away: both are deleted, and the feed is pruned past the deletions.
+    expect((await lead.call('dunning.views.delete', { id: viewId })).status).toBe(200);
+    stripe.store.deleteInvoice(draft.id as string);
+    await until('the deletion on the server', async () => (await server.pool.query('SELECT 1 FROM stripe_objects WHERE id = $1 AND deleted', [draft.id])).rows.length > 0);
+    const head = Number((await server.pool.query('SELECT max(seq) AS s FROM feed_entries')).rows[0].s);
+    await server.feed.prune(head);
+    const notices: Array<{ kinds: string[]; customerIds?: string[] }> = [];
+    const off = d.ctx.hub.subscribe((channel, payload) => channel === 'data.changed' && notices.push(payload as (typeof notices)[number]));
+    expect((await d.desk.replica.pull()).snapshot).toBe(true);
+    off();
+    // The open views read everything again (the queue and its saved views, the invoice lists).
+    expect(notices.some((n) => n.kinds.includes('dunning') && n.kinds.includes('invoices') && n.customerIds === undefined)).toBe(true);
+
+    expect(d.ctx.db.prepare('SELECT count(*) AS n FROM dunning_saved_views WHERE id = ?').get(viewId)).toEqual({ n: 0 });
+    expect(d.ctx.db.prepare('SELECT count(*) AS n FROM invoices WHERE id = ?').get(draft.id)).toEqual({ n: 0 });
+    expect((await d.call<Array<{ id: number }>>('dunning.views.list', {})).map((v) => v.id)).not.toContain(viewId);
+    const fresh = await desk(lead.token, { follow: false });
+    await fresh.desk.replica.pull();
+    expect(replicatedTables(d.ctx.db, ACCOUNT)).toEqual(replicatedTables(fresh.ctx.db, ACCOUNT));
+  });
+
   it("a revoked agent's desk says it was signed out by the team and keeps its cache readable", async () => {
     const temp = await addAgent(server, `Temp ${Date.now()}`, 'agent');
     const d = await desk(temp.token);

@@ -152,6 +152,31 @@ describe('951 case Stripe facts', () => {
   });
 });
 
+describe('010 writer heartbeat', () => {
+  it('adds the heartbeat table, one row per account; the sync state and its epoch untouched', async () => {
+    const pool = await freshPool();
+    await migrateTeamDb(pool, TEAM_MIGRATIONS, 9);
+    await pool.query("INSERT INTO stripe_accounts (id) VALUES ('acct_1Mig010')");
+    await pool.query("INSERT INTO stripe_sync_state (account_id, writer_epoch, writer_instance) VALUES ('acct_1Mig010', 7, 'a')");
+    await migrateTeamDb(pool, TEAM_MIGRATIONS, 10);
+    expect((await pool.query('SELECT writer_epoch, writer_instance FROM stripe_sync_state')).rows).toEqual([{ writer_epoch: '7', writer_instance: 'a' }]);
+    await pool.query("INSERT INTO stripe_sync_writer (account_id, epoch, pid, heartbeat_at) VALUES ('acct_1Mig010', 7, 1, now())");
+    await expect(pool.query("INSERT INTO stripe_sync_writer (account_id, epoch, pid, heartbeat_at) VALUES ('acct_1Mig010', 8, 2, now())")).rejects.toThrow(/duplicate key/);
+  });
+});
+
+describe('953 subscription case subject', () => {
+  it('keeps the invoice cases opened before it, keyed by their invoice (no subject)', async () => {
+    const pool = await freshPool();
+    await migrateTeamDb(pool, TEAM_MIGRATIONS, 952);
+    await pool.query("INSERT INTO dunning_cases (account_id, customer_id, invoice_id, currency, amount_at_risk, opened_at, stage_changed_at, assignee) VALUES ('acct_1', 'cus_1', 'in_1', 'usd', 4200, 1, 1, 'Lena')");
+    await migrateTeamDb(pool, TEAM_MIGRATIONS, 953);
+    expect((await pool.query('SELECT invoice_id, assignee, subject FROM dunning_cases')).rows).toEqual([{ invoice_id: 'in_1', assignee: 'Lena', subject: null }]);
+    await pool.query("INSERT INTO dunning_cases (account_id, customer_id, subscription_id, subject, currency, opened_at, stage_changed_at) VALUES ('acct_1', 'cus_1', 'sub_1', 'subscription:sub_1:in_0', 'usd', 1, 1)");
+    expect((await pool.query("SELECT subscription_id FROM dunning_cases WHERE account_id = 'acct_1' AND subject = 'subscription:sub_1:in_0'")).rows).toEqual([{ subscription_id: 'sub_1' }]);
+  });
+});
+
 describe('parallel numbering', () => {
   it('applies a lower-numbered migration that arrives after a higher one (a merge of the other branch)', async () => {
     const pool = await freshPool();

@@ -7,6 +7,9 @@ import type { RetryOutcome } from '../../shared/contract/dunning';
 import { startStripeServer, type StripeServer } from '../stripe-server';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 import { addAgent, jsonOf, startTestTeamServer, TEAM_ACCOUNT, type TestAgent } from '../helpers/team-server';
+import { applyObject } from '../../electron/team-server/mirror/apply';
+import type { StripeObjectLike } from '../../electron/team-server/mirror/rules';
+import { PgMirrorTx } from '../../electron/team-server/stores/stripe-mirror';
 
 // Payment retries through the team server against the loopback Stripe server (real SDK): one
 // charge per attempt however often the desk forwards it, the desk's policy on hard declines, the
@@ -24,6 +27,8 @@ beforeAll(async () => {
   server = await startTestTeamServer(await pgs.newDatabase(), { stripe: async () => stripe });
   ana = await addAgent(server, 'Ana', 'agent');
   lee = await addAgent(server, 'Lee', 'lead');
+  // The account's mirror (the sync is not running here; a test writes what a webhook would).
+  await server.pool.query('INSERT INTO stripe_accounts (id) VALUES ($1) ON CONFLICT DO NOTHING', [TEAM_ACCOUNT]);
 });
 afterAll(async () => {
   await server?.stop();
@@ -32,16 +37,25 @@ afterAll(async () => {
 });
 
 /** An open invoice whose first attempt was declined this way, and the team's case for it. */
-async function failingCase(declineCode: string, category: string, amount = 5_000): Promise<{ caseId: number; invoiceId: string; customerId: string }> {
+async function failingCase(declineCode: string, category: string, amount = 5_000, declinedOn: string | null = null): Promise<{ caseId: number; invoiceId: string; customerId: string }> {
   const cus = stripeServer.store.createCustomer({ email: `c${Math.random().toString(36).slice(2, 8)}@example.com`, paymentMethod: 'pm_card_visa' });
   const inv = stripeServer.store.createInvoice({ customer: cus.id, amount });
   stripeServer.store.finalizeInvoice(inv.id);
   stripeServer.store.setNextPayOutcome(inv.id, { declineCode });
   expect(() => stripeServer.store.payInvoice(inv.id)).toThrow();
   const c = await inTransaction(server.pool, (tx) =>
-    openDunningCase(tx, server.feed, { accountId: TEAM_ACCOUNT, customerId: cus.id as string, invoiceId: inv.id as string, subscriptionId: null, amountAtRisk: amount, currency: 'usd', failureMark: 1, declineCode, category, openedAt: 1_700_000_000 }),
+    openDunningCase(tx, server.feed, { accountId: TEAM_ACCOUNT, customerId: cus.id as string, invoiceId: inv.id as string, subscriptionId: null, amountAtRisk: amount, currency: 'usd', failureMark: 1, declineCode, category, openedAt: 1_700_000_000, paymentMethodAtDecline: declinedOn }),
   );
   return { caseId: c.id, invoiceId: inv.id as string, customerId: cus.id as string };
+}
+
+/** The customer as Stripe holds it now, written into the team's mirror (what a customer.updated webhook does). */
+async function mirrorCustomer(customerId: string): Promise<void> {
+  await inTransaction(server.pool, async (tx) => {
+    const m = new PgMirrorTx(tx, TEAM_ACCOUNT, server.feed);
+    await applyObject(m, stripeServer.store.customer(customerId) as unknown as StripeObjectLike, stripeServer.clock.now() + 1, 'latest');
+    await m.flush();
+  });
 }
 
 const payRequests = (invoiceId: string) => stripeServer.requests.filter((r) => r.method === 'POST' && r.path === `/v1/invoices/${invoiceId}/pay`);
@@ -102,5 +116,32 @@ describe('team server: payment retry', () => {
     expect(payRequests(invoiceId)).toHaveLength(0);
     const refused = (await server.pool.query("SELECT actor, result FROM audit_log WHERE action = 'dunning.retry' AND target_id = $1", [invoiceId])).rows;
     expect(refused).toEqual([{ actor: 'Lee', result: 'refused' }]);
+  });
+
+  it('a hard decline is refused on the declined card and retried by an agent once the customer has a new default card (the desk’s rule)', async () => {
+    const cus = stripeServer.store.createCustomer({ email: `h${Math.random().toString(36).slice(2, 8)}@example.com`, paymentMethod: 'pm_card_visa' });
+    const declined = (cus.invoice_settings as { default_payment_method: string }).default_payment_method;
+    expect(declined).toMatch(/^pm_/);
+    const inv = stripeServer.store.createInvoice({ customer: cus.id, amount: 6_100 });
+    stripeServer.store.finalizeInvoice(inv.id);
+    stripeServer.store.setNextPayOutcome(inv.id, { declineCode: 'lost_card' });
+    expect(() => stripeServer.store.payInvoice(inv.id)).toThrow();
+    const c = await inTransaction(server.pool, (tx) =>
+      openDunningCase(tx, server.feed, { accountId: TEAM_ACCOUNT, customerId: cus.id as string, invoiceId: inv.id as string, subscriptionId: null, amountAtRisk: 6_100, currency: 'usd', failureMark: 1, declineCode: 'lost_card', category: 'hard', openedAt: 1_700_000_000, paymentMethodAtDecline: declined }),
+    );
+    await mirrorCustomer(cus.id as string);
+    const same = await lee.call('dunning.retry', { caseId: c.id });
+    expect(same.status).toBe(422);
+    expect(!same.body.ok && same.body.error.message).toMatch(/^Retry refused: the card was declined with "lost_card"/);
+    expect(payRequests(inv.id as string)).toHaveLength(0);
+
+    const fresh = stripeServer.store.attachPaymentMethod('pm_card_mastercard', cus.id as string);
+    stripeServer.store.updateCustomer(cus.id as string, { invoice_settings: { default_payment_method: fresh.id } });
+    await mirrorCustomer(cus.id as string);
+    const retried = await ana.call<RetryOutcome>('dunning.retry', { caseId: c.id });
+    expect(retried.body).toMatchObject({ ok: true, value: { result: 'succeeded', amountPaid: 6_100 } });
+    expect(retried.body.ok && retried.body.value.idempotencyKey).toContain(fresh.id as string);
+    const audit = (await server.pool.query("SELECT actor, result, params->>'payment_method_changed' AS changed FROM audit_log WHERE action = 'dunning.retry' AND target_id = $1 ORDER BY id", [inv.id])).rows;
+    expect(audit).toEqual([{ actor: 'Lee', result: 'refused', changed: 'false' }, { actor: 'Ana', result: 'ok', changed: 'true' }]);
   });
 });

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgFeedStore } from '../../electron/team-server/stores/feed';
@@ -8,15 +9,22 @@ import { registerAccount, waitFor } from '../helpers/team-sync';
 
 // The writer lease alone: one holder per account, a new epoch per tenure, and a holder whose
 // session PostgreSQL ended (its connection cut: what a dead or partitioned instance looks like to
-// the database) is told at once and can no longer commit once a successor has taken over.
+// the database) is told at once and can no longer commit once a successor has taken over. A holder
+// that is stuck with its sessions alive - making no progress, or its event loop blocked inside a
+// write transaction (another process) - is replaced through the heartbeat, and its write never
+// commits.
 
 const ACCOUNT = 'acct_1LeaseTest0000001';
 let pgs: TestPostgres;
 let pool: pg.Pool;
 const leases: WriterLease[] = [];
 
-const lease = (instanceId: string, onNotify?: (p: string | undefined) => void) => {
-  const l = new WriterLease({ connectionString: pgs.url, accountId: ACCOUNT, instanceId, checkMs: 200, ...(onNotify ? { listen: { channel: 'bsc_webhook', onNotify } } : {}) });
+/** A short heartbeat expiry for the tests (LEASE_TTL_MS on a server). */
+const TTL_MS = 1_000;
+const children: ChildProcess[] = [];
+
+const lease = (instanceId: string, onNotify?: (p: string | undefined) => void, healthy?: () => boolean) => {
+  const l = new WriterLease({ connectionString: pgs.url, accountId: ACCOUNT, instanceId, ttlMs: TTL_MS, healthy, ...(onNotify ? { listen: { channel: 'bsc_webhook', onNotify } } : {}) });
   leases.push(l);
   return l;
 };
@@ -27,6 +35,7 @@ beforeAll(async () => {
   await registerAccount(pool, ACCOUNT);
 });
 afterAll(async () => {
+  for (const c of children) c.kill('SIGKILL');
   for (const l of leases) await l.release();
   await pool?.end();
   await pgs?.close();
@@ -64,5 +73,43 @@ describe('sync writer lease', () => {
     expect(await b.tryAcquire()).toBe(true);
     await expect(staleSink.markSynced(1)).rejects.toBeInstanceOf(LeaseLostError);
     await new PgSyncSink(pool, new PgFeedStore(pool), ACCOUNT, b.epoch).markSynced(2);
+    await b.release();
+  });
+
+  it('a holder that makes no progress gives the lease up; a successor takes over and the old sink cannot commit', async () => {
+    let progressing = true;
+    const a = lease('a', undefined, () => progressing);
+    const b = lease('b');
+    expect(await a.tryAcquire()).toBe(true);
+    const staleSink = new PgSyncSink(pool, new PgFeedStore(pool), ACCOUNT, a.epoch);
+    expect(await b.tryAcquire()).toBe(false);
+    progressing = false;
+    await waitFor('the stalled holder to give the lease up', async () => !a.held);
+    await waitFor('the successor', () => b.tryAcquire());
+    await expect(staleSink.markSynced(3)).rejects.toBeInstanceOf(LeaseLostError);
+    await b.release();
+  });
+
+  it('a holder whose process is stuck inside a write, sessions alive, is replaced and its write never commits', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/fixtures/team/stuck-writer.ts'], {
+      env: { ...process.env, DATABASE_URL: pgs.url, BSC_TEAM_ACCOUNT: ACCOUNT, BSC_LEASE_TTL_MS: String(TTL_MS), BSC_STUCK_CUSTOMER: 'cus_WrittenWhileStuck' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    const stuckEpoch = Number((await waitFor('the writer to get stuck', async () => (err ? Promise.reject(new Error(err)) : /stuck (\d+)/.exec(out)?.[1])))!);
+    // Its sessions are alive: the lock is held, the transaction open.
+    const b = lease('b');
+    expect(await b.tryAcquire()).toBe(false);
+    await waitFor('the successor', () => b.tryAcquire());
+    expect(b.epoch).toBe(stuckEpoch + 1);
+    expect(child.exitCode).toBe(null);
+    expect((await pool.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted")).rows[0].n).toBe(1);
+    expect((await pool.query('SELECT count(*)::int AS n FROM stripe_objects WHERE id = $1', ['cus_WrittenWhileStuck'])).rows[0].n).toBe(0);
+    await new PgSyncSink(pool, new PgFeedStore(pool), ACCOUNT, b.epoch).markSynced(4);
+    await b.release();
   });
 });

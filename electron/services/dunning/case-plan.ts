@@ -43,7 +43,7 @@ export type CasePlan =
   /** A new case: the first of the subject, or a new failure after the previous one closed. */
   | { kind: 'open'; fields: FailureFields; enteredAmount: number; paymentMethodAtDecline: string | null; openedAt: number }
   /** The open case's failure details changed; `newFailure` when a new attempt failed (worth a history line). */
-  | { kind: 'refresh'; changes: Partial<FailureFields & { payment_method_at_decline: string | null }>; newFailure: boolean; declineCode: string | null }
+  | { kind: 'refresh'; changes: Partial<FailureFields & { payment_method_at_decline: string | null; opened_at: number }>; newFailure: boolean; declineCode: string | null }
   /** Stripe closed it: recovered when paid, lost when voided, uncollectible, canceled or gone. */
   | { kind: 'close'; to: DunningStage; reason: DunningClosedReason | null; recoveredAmount: number; closedAt: number };
 
@@ -56,6 +56,17 @@ function changedFields<T extends object>(current: object, next: T): Partial<T> {
   return out;
 }
 
+/**
+ * A case opened before any failed attempt's time was known (the invoice said attempt_count > 0,
+ * its payments came in a later page or event) took the time of that observation; once the first
+ * failure's own time is known it is the opening, so the result does not depend on the order in
+ * which the objects arrived. A case with a known failure (a reopened one among them) keeps its opening.
+ */
+function earlierOpening(current: PlannedCase, s: ObservedSubject): { opened_at?: number } {
+  const first = s.failure.firstFailureAt;
+  return current.last_failure_at == null && first != null && first < current.opened_at ? { opened_at: first } : {};
+}
+
 export function planStripeCase(current: PlannedCase | null, s: ObservedSubject, nowS: number): CasePlan {
   const decision = decide(current ? { stage: current.stage, failureMark: current.failure_mark, amountAtRisk: current.amount_at_risk } : null, { type: 'stripe', observation: s.observation });
   switch (decision.kind) {
@@ -66,7 +77,11 @@ export function planStripeCase(current: PlannedCase | null, s: ObservedSubject, 
     }
     case 'refresh': {
       const f = failureFields(s);
-      const changes = changedFields(current!, { ...f, ...(s.failure.paymentMethodId ? { payment_method_at_decline: s.failure.paymentMethodId } : {}) });
+      const changes = changedFields(current!, {
+        ...f,
+        ...(s.failure.paymentMethodId ? { payment_method_at_decline: s.failure.paymentMethodId } : {}),
+        ...earlierOpening(current!, s),
+      });
       if (Object.keys(changes).length === 0) return { kind: 'none' };
       return { kind: 'refresh', changes, newFailure: changes.last_failure_at != null || changes.failure_mark != null, declineCode: f.decline_code };
     }

@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { idOf, mapInvoice, mapInvoicePayment, type Expandable, type PaymentAttemptRow } from '../stripe/mappers';
 import { invoiceObservation } from './invoice-observation';
+import { paymentMethodStripeCharges } from './payment-method';
 import { invoiceSubject, type ObservedSubject } from './observe';
 
 // The dunning view of one invoice from Stripe API objects (the team server's mirror holds the
@@ -20,7 +21,8 @@ export interface InvoiceObjects {
   caseCustomerId: string | null;
 }
 
-function attemptsOf(o: InvoiceObjects, customerId: string | null): PaymentAttemptRow[] {
+/** An invoice's payment attempts: the embedded first page, completed by the payments listed on their own. */
+export function attemptsOf(o: Pick<InvoiceObjects, 'invoiceId' | 'invoice' | 'payments'>, customerId: string | null): PaymentAttemptRow[] {
   const byId = new Map<string, PaymentAttemptRow>();
   const embedded = o.invoice ? (mapInvoice(o.invoice).attempts ?? []) : [];
   for (const a of embedded) byId.set(a.id, a);
@@ -68,7 +70,7 @@ export function observeInvoiceObjects(o: InvoiceObjects): ObservedSubject | null
       firstFailureAt: failed[0]?.created ?? null,
       lastFailureAt: last?.created ?? null,
     },
-    currentPaymentMethod: subscriptionPm ?? customerPm,
+    currentPaymentMethod: paymentMethodStripeCharges(subscriptionPm, customerPm),
     closedAt: row ? (row.paid_at ?? row.voided_at ?? row.marked_uncollectible_at ?? null) : null,
     createdAt: row?.created ?? null,
   };

@@ -187,7 +187,7 @@ export function observeInvoices(db: Database.Database, scope: ObserveScope): Obs
   }));
 }
 
-interface SubscriptionObsRow {
+export interface SubscriptionObsRow {
   cand_id: string;
   id: string | null;
   customer_id: string | null;
@@ -259,36 +259,38 @@ function subscriptionObservation(r: SubscriptionObsRow): StripeObservation {
 }
 
 export function observeSubscriptions(db: Database.Database, scope: ObserveScope): ObservedSubject[] {
-  const rows = prepared(db, subscriptionSql(scope)).all(params(scope)) as SubscriptionObsRow[];
-  return rows.map((r) => {
-    // The latest invoice's unpaid remainder when it is known and unpaid; else the recurring amount.
-    const unpaidLatest = r.latest_status != null && r.latest_status !== 'paid' && r.latest_status !== 'void' ? r.latest_remaining : null;
-    const amount = unpaidLatest ?? r.items_amount ?? 0;
-    return {
-      subject: r.case_subject ?? subscriptionSubject(r.cand_id, r.latest_invoice_id),
-      customerId: (r.customer_id ?? r.case_customer_id)!,
-      invoiceId: null,
-      subscriptionId: r.cand_id,
-      observation: subscriptionObservation(r),
-      currency: r.currency ?? 'usd',
-      amountAtRisk: amount,
-      amountDue: r.latest_due ?? amount,
-      attemptCount: r.latest_attempts ?? 0,
-      nextPaymentAttempt: r.latest_next_attempt,
-      failure: {
-        declineCode: r.decline_code,
-        adviceCode: r.advice_code,
-        failureCode: r.failure_code,
-        failureMessage: r.failure_message,
-        paymentMethodId: r.failed_pm,
-        firstFailureAt: r.last_failed_at,
-        lastFailureAt: r.last_failed_at,
-      },
-      currentPaymentMethod: r.sub_pm ?? r.cus_pm,
-      closedAt: null,
-      createdAt: null,
-    };
-  });
+  return (prepared(db, subscriptionSql(scope)).all(params(scope)) as SubscriptionObsRow[]).map(subscriptionSubjectOfRow);
+}
+
+/** One subscription's dunning view from its facts (the desk reads them from its tables, the team server from the Stripe objects). */
+export function subscriptionSubjectOfRow(r: SubscriptionObsRow): ObservedSubject {
+  // The latest invoice's unpaid remainder when it is known and unpaid; else the recurring amount.
+  const unpaidLatest = r.latest_status != null && r.latest_status !== 'paid' && r.latest_status !== 'void' ? r.latest_remaining : null;
+  const amount = unpaidLatest ?? r.items_amount ?? 0;
+  return {
+    subject: r.case_subject ?? subscriptionSubject(r.cand_id, r.latest_invoice_id),
+    customerId: (r.customer_id ?? r.case_customer_id)!,
+    invoiceId: null,
+    subscriptionId: r.cand_id,
+    observation: subscriptionObservation(r),
+    currency: r.currency ?? 'usd',
+    amountAtRisk: amount,
+    amountDue: r.latest_due ?? amount,
+    attemptCount: r.latest_attempts ?? 0,
+    nextPaymentAttempt: r.latest_next_attempt,
+    failure: {
+      declineCode: r.decline_code,
+      adviceCode: r.advice_code,
+      failureCode: r.failure_code,
+      failureMessage: r.failure_message,
+      paymentMethodId: r.failed_pm,
+      firstFailureAt: r.last_failed_at,
+      lastFailureAt: r.last_failed_at,
+    },
+    currentPaymentMethod: r.sub_pm ?? r.cus_pm,
+    closedAt: null,
+    createdAt: null,
+  };
 }
 
 export { HISTORY_WINDOW_SECONDS };

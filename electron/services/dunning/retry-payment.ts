@@ -8,7 +8,7 @@ import { addHistory, getCase, type CaseRecord } from './case-store';
 import { prepared } from '../db/statements';
 import { reconcileDunning } from './reconcile';
 import { refreshCustomerRow, refreshInvoiceRow } from '../sync/refresh';
-import { retryEligibility, retryIdempotencyKey } from './retry-policy';
+import { planRetry } from './retry-policy';
 import { currentPaymentMethod } from './payment-method';
 
 // "Retry the payment now": a person-initiated `invoices.pay` with an idempotency key, refused for
@@ -50,21 +50,18 @@ export async function retryDunningCase(ctx: ServiceContext, caseId: number, acto
 
   const currentPm = currentPaymentMethod(ctx.db, c);
   const audit = { accountId: account.id, actor, action: 'dunning.retry', targetType: 'invoice', targetId: invoiceId };
-  const eligibility = retryEligibility({ category: c.category, declineCode: c.decline_code, paymentMethodAtDecline: c.payment_method_at_decline, currentPaymentMethod: currentPm });
+  const { eligibility, idempotencyKey } = planRetry(
+    account.id,
+    { id: c.id, invoiceId, category: c.category, declineCode: c.decline_code, paymentMethodAtDecline: c.payment_method_at_decline, attemptCount: c.attempt_count },
+    currentPm,
+    settledRetries(ctx, c.id),
+  );
   if (!eligibility.allowed) {
     ctx.audit.record({ ...audit, params: { case: c.id, category: c.category, decline_code: c.decline_code }, result: 'error', errorMessage: eligibility.reason! });
     addHistory(ctx.db, { caseId: c.id, atMs: ctx.now(), actor, kind: 'retry', detail: `refused ${c.category}` });
     throw new AppError('refused', eligibility.reason!, { category: c.category, decline_code: c.decline_code });
   }
 
-  const idempotencyKey = retryIdempotencyKey({
-    accountId: account.id,
-    caseId: c.id,
-    invoiceId,
-    attemptCount: c.attempt_count,
-    settledRetries: settledRetries(ctx, c.id),
-    paymentMethod: currentPm,
-  });
   const params = { case: c.id, category: c.category, decline_code: c.decline_code, payment_method_changed: eligibility.paymentMethodChanged };
   // Concurrent calls for the same key share one request (a double click in the same window).
   return ctx.registries.paymentRetries.share(idempotencyKey, async (): Promise<RetryOutcome> => {

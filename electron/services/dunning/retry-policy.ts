@@ -53,3 +53,26 @@ export interface RetryKeyFacts {
 export function retryIdempotencyKey(f: RetryKeyFacts): string {
   return ['dunning-retry', f.accountId, `case${f.caseId}`, f.invoiceId, `a${f.attemptCount}`, `r${f.settledRetries}`, f.paymentMethod ?? 'default'].join(':');
 }
+
+/** The case facts a retry reads (the desk's row and the team server's row both give them). */
+export interface RetryCase {
+  id: number;
+  invoiceId: string;
+  category: DeclineCategory;
+  declineCode: string | null;
+  /** The card the last attempt was declined on. */
+  paymentMethodAtDecline: string | null;
+  attemptCount: number;
+}
+
+/**
+ * The one retry rule of the desk and the team server: whether it is allowed (a hard or
+ * authentication decline only on a card other than the declined one) and its idempotency key.
+ * `currentPaymentMethod` is what Stripe would charge now (`paymentMethodStripeCharges`).
+ */
+export function planRetry(accountId: string, c: RetryCase, currentPaymentMethod: string | null, settledRetries: number): { eligibility: RetryEligibility; idempotencyKey: string } {
+  return {
+    eligibility: retryEligibility({ category: c.category, declineCode: c.declineCode, paymentMethodAtDecline: c.paymentMethodAtDecline, currentPaymentMethod }),
+    idempotencyKey: retryIdempotencyKey({ accountId, caseId: c.id, invoiceId: c.invoiceId, attemptCount: c.attemptCount, settledRetries, paymentMethod: currentPaymentMethod }),
+  };
+}

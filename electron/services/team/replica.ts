@@ -23,6 +23,14 @@ export interface PullResult {
 
 /** Tables a snapshot replaces for the account (children first, for the foreign keys). */
 const REPLICATED_TABLES = ['notes', 'portal_links', 'dunning_cases', 'payment_attempts', 'subscription_items', 'subscriptions', 'invoices', 'payment_methods', 'timeline_events', 'sync_tombstones', 'customers'];
+/**
+ * Replicated tables without an account column, replaced whole: a team desk's saved views are the
+ * team's (the applier already drops a local view of the same name). A snapshot lists only what
+ * lives, so a row kept from before it would be one deleted while the desk was away.
+ */
+const REPLICATED_DESK_TABLES = ['dunning_saved_views'];
+/** What a snapshot may change: every kind of row the replica holds. */
+const SNAPSHOT_KINDS = ['customers', 'subscriptions', 'invoices', 'payment_methods', 'dunning', 'notes', 'portal_links', 'kb'] as const;
 
 /** Who has what open, as the live stream says it (presence.ts); it is known only while the stream is. */
 export interface LivePresence {
@@ -104,6 +112,7 @@ export class TeamReplica {
     const results: Applied[] = [];
     db.transaction(() => {
       for (const t of REPLICATED_TABLES) db.prepare(`DELETE FROM ${t} WHERE account_id = ?`).run(this.accountId);
+      for (const t of REPLICATED_DESK_TABLES) db.prepare(`DELETE FROM ${t}`).run();
       clearTeamKbArticles(db);
       const names = new ProductNames(db, this.accountId);
       for (const e of rows) results.push(applyTeamEntry(db, this.accountId, e, names));
@@ -111,7 +120,11 @@ export class TeamReplica {
       this.markSynced();
     })();
     this.ctx.log.info('team snapshot applied', { account: this.accountId, seq: head.seq, entries: head.count });
-    return { ...head, counts: this.announce(results) };
+    // Replaced whole: what went away (a deleted view, a deleted invoice's customer) is in no entry,
+    // so the notice names every kind and no customers (everything is to be read again).
+    const counts = this.count(results);
+    this.ctx.hub.emit('data.changed', { accountId: this.accountId, kinds: [...SNAPSHOT_KINDS] });
+    return { ...head, counts };
   }
 
   /** Catches up: a snapshot when the desk has none or is behind the pruned point, then feed pages to the head. */
@@ -220,17 +233,21 @@ export class TeamReplica {
   }
 
   /** Change notices for what was written, so screens refresh; the counts for the CLI. */
-  private announce(results: readonly Applied[]): Record<string, number> {
+  private count(results: readonly Applied[]): Record<string, number> {
     const counts: Record<string, number> = {};
+    for (const r of results) if (r.kind) counts[r.kind] = (counts[r.kind] ?? 0) + 1;
+    return counts;
+  }
+
+  private announce(results: readonly Applied[]): Record<string, number> {
     const kinds = new Set<string>();
     const customers = new Set<string>();
     for (const r of results) {
       if (!r.kind) continue;
-      counts[r.kind] = (counts[r.kind] ?? 0) + 1;
       kinds.add(r.kind);
       if (r.customerId) customers.add(r.customerId);
     }
     if (kinds.size) this.ctx.hub.emit('data.changed', { accountId: this.accountId, kinds: [...kinds] as never, customerIds: [...customers] });
-    return counts;
+    return this.count(results);
   }
 }

@@ -2,9 +2,12 @@ import Stripe from 'stripe';
 import { isOpenDunningStage, type RetryOutcome } from '../../../shared/contract/dunning';
 import { AppError } from '../../../shared/contract/errors';
 import { classifyDecline, describeAdviceCode, describeDeclineCode, type DeclineCategory } from '../../../shared/domain/decline-codes';
-import { retryEligibility, retryIdempotencyKey } from '../../services/dunning/retry-policy';
+import { planRetry } from '../../services/dunning/retry-policy';
+import { paymentMethodStripeCharges } from '../../services/dunning/payment-method';
+import { idOf } from '../../services/stripe/mappers';
+import { liveObjects } from '../stores/mirror-reads';
 import { toStripeAppError } from '../../services/stripe/errors';
-import { inTransaction } from '../db';
+import { inTransaction, type Tx } from '../db';
 import { asInnerStep } from './idempotent';
 import { authorize } from '../roles';
 import { teamState, type TeamCase } from '../stores/team-state';
@@ -14,8 +17,10 @@ import { TEAM_ENTITY, type TeamCallContext, type TeamHandlerMap } from './types'
 // "Retry the payment now" on a team: the server calls invoices.pay with the desk's policy (hard
 // and authentication declines refused; the same idempotency key for the same attempt, so a
 // repeated click is one charge), audits with the authenticated agent, and announces the case and
-// its history through the feed. An agent may retry only a decline Stripe would retry; the server
-// does not know the card at the time of the decline, so a changed card never unlocks a hard one.
+// its history through the feed. The rule is the desk's (`planRetry`): a hard or authentication
+// decline is retried only on a card other than the one declined (the case's
+// payment_method_at_decline against the default Stripe would charge now, read from the mirror,
+// which the webhooks keep current); an agent may retry what that rule allows.
 
 const inFlight = new Map<string, Promise<RetryOutcome>>();
 
@@ -41,16 +46,25 @@ async function record(ctx: TeamCallContext, c: TeamCase, detail: string, audit: 
   });
 }
 
+/** The default Stripe would charge the case's invoice with now, from the mirror. */
+async function chargedPaymentMethod(tx: Tx, c: TeamCase): Promise<string | null> {
+  const objects = await liveObjects(tx, c.accountId, [c.customerId, ...(c.subscriptionId ? [c.subscriptionId] : [])]);
+  const sub = c.subscriptionId ? (objects.get(c.subscriptionId) as { default_payment_method?: unknown } | undefined) : undefined;
+  const cus = objects.get(c.customerId) as { invoice_settings?: { default_payment_method?: unknown } } | undefined;
+  return paymentMethodStripeCharges(idOf(sub?.default_payment_method as string | null), idOf(cus?.invoice_settings?.default_payment_method as string | null));
+}
+
 export const retryHandlers: TeamHandlerMap = {
   'dunning.retry': async (input, ctx) => {
     // The case and its settled retries from one snapshot: a retry that settles in between cannot give a stale case a new key.
     // A read, not the call's answer (the answer is the outcome below).
-    const { c, settled } = await asInnerStep(() =>
+    const { c, settled, currentPm } = await asInnerStep(() =>
       inTransaction(
         ctx.pool,
         async (tx) => {
           const found = await teamState.caseById(tx, ctx.accountId, input.caseId);
-          return { c: found, settled: found ? await teamState.settledRetries(tx, found.id) : 0 };
+          if (!found) return { c: null, settled: 0, currentPm: null };
+          return { c: found, settled: await teamState.settledRetries(tx, found.id), currentPm: await chargedPaymentMethod(tx, found) };
         },
         'repeatable read',
       ),
@@ -59,14 +73,18 @@ export const retryHandlers: TeamHandlerMap = {
     if (!isOpenDunningStage(c.stage)) throw new AppError('conflict', `The case is closed (${c.stage}); there is nothing to retry.`);
     if (!c.invoiceId) throw new AppError('conflict', 'This case has no open invoice to retry yet.');
     const category = c.category as DeclineCategory;
-    const eligibility = retryEligibility({ category, declineCode: c.declineCode, paymentMethodAtDecline: null, currentPaymentMethod: null });
+    const { eligibility, idempotencyKey } = planRetry(
+      ctx.accountId,
+      { id: c.id, invoiceId: c.invoiceId, category, declineCode: c.declineCode, paymentMethodAtDecline: c.paymentMethodAtDecline, attemptCount: c.attemptCount },
+      currentPm,
+      settled,
+    );
     authorize(ctx.agent.role, 'dunning.retry', input, { retryable: eligibility.allowed });
-    const params = { case: c.id, category, decline_code: c.declineCode };
+    const params = { case: c.id, category, decline_code: c.declineCode, payment_method_changed: eligibility.paymentMethodChanged };
     if (!eligibility.allowed) {
       await record(ctx, c, `refused ${category}`, { params, result: 'refused', errorMessage: eligibility.reason! });
       throw new AppError('refused', eligibility.reason!, { category, decline_code: c.declineCode });
     }
-    const idempotencyKey = retryIdempotencyKey({ accountId: ctx.accountId, caseId: c.id, invoiceId: c.invoiceId, attemptCount: c.failureMark, settledRetries: settled, paymentMethod: null });
     const running = inFlight.get(idempotencyKey);
     if (running) return running;
     const invoiceId = c.invoiceId;

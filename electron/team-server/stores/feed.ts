@@ -16,12 +16,12 @@ export const FEED_CHANNEL = 'bsc_feed';
 const FEED_APPEND_LOCK = 0x6273_6302;
 
 /**
- * Takes the feed's append lock now instead of at the first append. Every writer must take the
- * feed lock before it locks a team row it will announce: the mirror's flush appends its objects
- * (feed lock) and then derives cases (case rows), so a team write that locked a case first and
- * appended after would wait on the mirror while the mirror waits on its case - a deadlock that
- * PostgreSQL breaks by failing one of them (a retry whose payment Stripe took, left unrecorded).
- * Re-entrant: the append's own lock is then already held.
+ * Takes the feed's append lock now instead of at the append. The one lock order of the team
+ * server: Stripe object rows, then this lock, then case rows (every case-locking read in
+ * team-state takes it first). Without one order a person's call holding a case and waiting to
+ * append, and a mirror write holding the feed and deriving that case, wait on each other, and
+ * PostgreSQL breaks the deadlock by failing one (a retry whose payment Stripe took, left
+ * unrecorded). Re-entrant: the append's own lock is then already held.
  */
 export async function holdFeedLock(tx: Pick<Tx, 'query'>): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock($1)', [FEED_APPEND_LOCK]);

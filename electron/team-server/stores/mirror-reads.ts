@@ -33,3 +33,13 @@ export async function openInvoiceIdsOfSubscriptions(tx: Pick<Tx, 'query'>, accou
   );
   return rows.map((r) => r.id);
 }
+
+/** Which of these subscriptions have an open invoice in the mirror (a subscription-only case needs none). */
+export async function subscriptionsWithOpenInvoices(tx: Pick<Tx, 'query'>, accountId: string, subscriptionIds: readonly string[]): Promise<Set<string>> {
+  if (!subscriptionIds.length) return new Set();
+  const { rows } = await tx.query<{ sub: string }>(
+    "SELECT DISTINCT data #>> '{parent,subscription_details,subscription}' AS sub FROM stripe_objects WHERE account_id = $1 AND type = 'invoice' AND NOT deleted AND data->>'status' = 'open' AND data #>> '{parent,subscription_details,subscription}' = ANY($2::text[])",
+    [accountId, subscriptionIds],
+  );
+  return new Set(rows.map((r) => r.sub));
+}

@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import type { Tx } from '../db';
 import type { MirrorTx } from '../mirror/apply';
 import type { MirrorType, MirrorVersion, MirrorWrite, StripeObjectLike } from '../mirror/rules';
-import { deriveInvoiceCases, invoicesTouched } from '../dunning/derive-cases';
+import { deriveCases, invoicesTouched } from '../dunning/derive-cases';
 import { stripeChange, type FeedChange, type FeedStore } from './feed';
 
 // The Stripe mirror in PostgreSQL (migration 002), one transaction at a time. The rules of what to
@@ -36,11 +36,18 @@ export class PgMirrorTx implements MirrorTx {
   /** Invoices and subscriptions this transaction wrote: their dunning cases are derived at `flush`. */
   private readonly touchedInvoices = new Set<string>();
   private readonly touchedSubscriptions = new Set<string>();
+  /**
+   * Stripe's time of this transaction: the newest version it wrote (the response's Date header,
+   * the event's created). The cases are derived at this time, never at the host's clock, so they
+   * follow from the Stripe objects alone, as the desk's do.
+   */
+  private stripeTimeS = 0;
 
   constructor(
     readonly tx: Tx,
     readonly accountId: string,
     private readonly feed: Pick<FeedStore, 'append'>,
+    /** The host's clock (ms), only for when the history rows were written. */
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -63,6 +70,7 @@ export class PgMirrorTx implements MirrorTx {
 
   async put(write: MirrorWrite, next: MirrorVersion): Promise<void> {
     this.held_.set(write.id, { type: write.type, ...next });
+    this.stripeTimeS = Math.max(this.stripeTimeS, write.sourceTs);
     if (write.type === 'invoice') this.touchedInvoices.add(write.id);
     else if (write.type === 'invoice_payment' && write.parentId) this.touchedInvoices.add(write.parentId);
     else if (write.type === 'subscription') this.touchedSubscriptions.add(write.id);
@@ -105,25 +113,32 @@ export class PgMirrorTx implements MirrorTx {
   }
 
   /**
-   * Writes the buffered versions and their feed entries, then the dunning cases of the invoices
-   * they touched (same transaction, feed entries after the objects'); returns how many objects changed.
+   * Writes the buffered versions, then the dunning cases of the invoices they touched, then all
+   * their feed entries in one append (objects first); returns how many objects changed. The case
+   * rows are locked before the feed's lock is taken, the order a person's call takes them in
+   * (cases, then the feed): the other way round, a webhook and a stage move on the same case
+   * could deadlock.
    */
   async flush(): Promise<number> {
-    const written = await this.flushObjects();
+    const stored = await this.flushObjects();
+    const changes = stored.map((r) => feedChangeOfObject(this.accountId, r));
     const invoices = [...this.touchedInvoices];
     const subscriptions = [...this.touchedSubscriptions];
     this.touchedInvoices.clear();
     this.touchedSubscriptions.clear();
     if (invoices.length || subscriptions.length) {
-      await deriveInvoiceCases(this.tx, this.accountId, this.feed, await invoicesTouched(this.tx, this.accountId, invoices, subscriptions), this.now());
+      const invoiceIds = await invoicesTouched(this.tx, this.accountId, invoices, subscriptions);
+      const derived = await deriveCases(this.tx, this.accountId, { invoiceIds, subscriptionIds: subscriptions }, { stripeTimeS: this.stripeTimeS, recordedAtMs: this.now() });
+      changes.push(...derived.changes);
     }
-    return written;
+    if (changes.length) await this.feed.append(this.tx, changes);
+    return stored.length;
   }
 
-  private async flushObjects(): Promise<number> {
+  private async flushObjects(): Promise<Array<{ id: string; type: MirrorType; data: StripeObjectLike | null; deleted: boolean }>> {
     const rows = [...this.pending.values()];
     this.pending.clear();
-    if (!rows.length) return 0;
+    if (!rows.length) return [];
     const { rows: stored } = await this.tx.query<{ id: string; type: MirrorType; data: StripeObjectLike | null; deleted: boolean }>(
       `INSERT INTO stripe_objects AS o (account_id, id, type, parent_id, data, source_ts, deleted)
        SELECT $1, r.id, r.type, r.parent_id, r.data, r.source_ts, r.deleted
@@ -139,8 +154,7 @@ export class PgMirrorTx implements MirrorTx {
        RETURNING id, type, data, deleted`,
       [this.accountId, JSON.stringify(rows)],
     );
-    await this.feed.append(this.tx, stored.map((r) => feedChangeOfObject(this.accountId, r)));
-    return stored.length;
+    return stored;
   }
 }
 

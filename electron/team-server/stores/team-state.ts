@@ -81,6 +81,8 @@ type Row = Record<string, unknown>;
 /** The columns the server derives from Stripe (the rest - stage while open, assignee - are people's). */
 const STRIPE_FACT_COLUMNS: ReadonlySet<string> = new Set([
   'amount_at_risk', 'currency', 'attempt_count', 'next_payment_attempt', 'decline_code', 'advice_code', 'category', 'last_failure_at', 'failure_mark', 'subscription_id', 'payment_method_at_decline',
+  // only moved earlier, to the first failure's time once it is known (case-plan.ts)
+  'opened_at',
 ]);
 
 const noteOf = (r: Row): TeamNote => ({
@@ -166,15 +168,16 @@ export const teamState = {
   /** Opens a case (the server's reconcile of the Stripe mirror calls this; tests seed with it). */
   async openCase(
     tx: Tx,
-    c: Omit<TeamCase, 'id' | 'stage' | 'assignee' | 'assigneeAgentId' | 'stageChangedAt' | 'closedAt' | 'closedReason' | 'recoveredAmount' | keyof CaseStripeFacts> & Partial<CaseStripeFacts> & { stage?: DunningStage },
+    c: Omit<TeamCase, 'id' | 'stage' | 'assignee' | 'assigneeAgentId' | 'stageChangedAt' | 'closedAt' | 'closedReason' | 'recoveredAmount' | keyof CaseStripeFacts> &
+      Partial<CaseStripeFacts> & { stage?: DunningStage; /** a subscription-only case's key (migration 953) */ subject?: string | null },
   ): Promise<TeamCase> {
     const { rows } = await tx.query(
       `INSERT INTO dunning_cases (account_id, customer_id, invoice_id, subscription_id, stage, amount_at_risk, currency, failure_mark, decline_code, category, opened_at, stage_changed_at,
-         attempt_count, next_payment_attempt, advice_code, last_failure_at, entered_amount, payment_method_at_decline)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, $16, $17) RETURNING *`,
+         attempt_count, next_payment_attempt, advice_code, last_failure_at, entered_amount, payment_method_at_decline, subject)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING *`,
       [
         c.accountId, c.customerId, c.invoiceId, c.subscriptionId, c.stage ?? 'new', c.amountAtRisk, c.currency, c.failureMark, c.declineCode, c.category, c.openedAt,
-        c.attemptCount ?? 0, c.nextPaymentAttempt ?? null, c.adviceCode ?? null, c.lastFailureAt ?? null, c.enteredAmount ?? c.amountAtRisk, c.paymentMethodAtDecline ?? null,
+        c.attemptCount ?? 0, c.nextPaymentAttempt ?? null, c.adviceCode ?? null, c.lastFailureAt ?? null, c.enteredAmount ?? c.amountAtRisk, c.paymentMethodAtDecline ?? null, c.subject ?? null,
       ],
     );
     return caseOf(rows[0]);
@@ -238,6 +241,25 @@ export const teamState = {
       [accountId, subscriptionIds],
     );
     return rows.map((r) => r.invoice_id);
+  },
+
+  /** The subscription-only cases (no invoice) of these subscriptions, as rows, locked in id order. */
+  async subscriptionCaseRowsForUpdate(tx: Tx, accountId: string, subscriptionIds: readonly string[]): Promise<Row[]> {
+    await holdFeedLock(tx);
+    const { rows } = await tx.query('SELECT * FROM dunning_cases WHERE account_id = $1 AND invoice_id IS NULL AND subscription_id = ANY($2::text[]) ORDER BY id FOR UPDATE', [accountId, subscriptionIds]);
+    return rows;
+  },
+
+  /** Which of these invoices have a case. */
+  async invoicesWithCases(tx: Tx, accountId: string, invoiceIds: readonly string[]): Promise<Set<string>> {
+    const { rows } = await tx.query<{ invoice_id: string }>('SELECT DISTINCT invoice_id FROM dunning_cases WHERE account_id = $1 AND invoice_id = ANY($2::text[])', [accountId, invoiceIds]);
+    return new Set(rows.map((r) => r.invoice_id));
+  },
+
+  /** A subscription-only case becomes its subscription's failing invoice's case (the same episode: the desk's adoption). */
+  async adoptSubscriptionCase(tx: Tx, id: number, invoiceId: string): Promise<Row> {
+    const { rows } = await tx.query('UPDATE dunning_cases SET invoice_id = $2, subject = NULL WHERE id = $1 RETURNING *', [id, invoiceId]);
+    return rows[0];
   },
 
   /** The cases of these invoices, as rows (snake_case, the desk's plan reads them), locked in id order (as the people's calls lock them). */

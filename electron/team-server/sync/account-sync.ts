@@ -32,6 +32,13 @@ export interface AccountSyncOptions {
   log: Logger;
   /** How often a follower tries to take the lease (default 2 s: takeover well within 10 s). */
   leaseRetryMs?: number;
+  /** The lease heartbeat's expiry (default LEASE_TTL_MS): a stuck writer is replaced after about this plus leaseRetryMs. */
+  leaseTtlMs?: number;
+  /**
+   * A writer busy this long without committing anything gives its lease up (default 45 s: longer
+   * than one Stripe request's timeout and its retry, so a slow but answering Stripe keeps it).
+   */
+  stallMs?: number;
   /** The events poll, the safety net under webhooks (default 60 s). */
   pollIntervalMs?: number;
   /** The inbox is checked this often even without a NOTIFY (default 5 s). */
@@ -62,6 +69,9 @@ export class AccountSync {
   private woken = false;
   private loop: Promise<void> | null = null;
   private lastPollMs = 0;
+  /** The writer's last sign of progress (a committed write, a pass started) and whether it is waiting for work. */
+  private lastProgressMs = Date.now();
+  private idle = false;
   private pollRequested = false;
   /** Webhook events applied by this instance (tests, bench). */
   webhookEventsApplied = 0;
@@ -74,6 +84,8 @@ export class AccountSync {
       accountId: o.accountId,
       instanceId: o.instanceId,
       listen: { channel: WEBHOOK_CHANNEL, onNotify: (payload) => payload === o.accountId && this.nudge() },
+      ttlMs: o.leaseTtlMs,
+      healthy: () => this.idle || Date.now() - this.lastProgressMs < (o.stallMs ?? 45_000),
     });
     this.lease.onLost((reason) => {
       o.log.warn('team sync: lost the writer lease', { accountId: o.accountId, reason });
@@ -126,10 +138,12 @@ export class AccountSync {
     const stopAll = () => abort.abort();
     this.stopping.signal.addEventListener('abort', stopAll);
     const signal = abort.signal;
-    const sink = new PgSyncSink(this.o.pool, this.o.feed, this.o.accountId, epoch);
+    const sink = new PgSyncSink(this.o.pool, this.o.feed, this.o.accountId, epoch, () => (this.lastProgressMs = Date.now()));
+    this.lastProgressMs = Date.now();
     let failures = 0;
     try {
       while (!signal.aborted) {
+        this.lastProgressMs = Date.now();
         try {
           await this.backfillIfNeeded(sink, signal);
           await this.applyWebhooks(sink, signal);
@@ -164,12 +178,15 @@ export class AccountSync {
       this.woken = false;
       return Promise.resolve();
     }
+    this.idle = true;
     return new Promise((resolve) => {
       const finish = () => {
         clearTimeout(timer);
         signal.removeEventListener('abort', finish);
         this.wake = null;
         this.woken = false;
+        this.idle = false;
+        this.lastProgressMs = Date.now();
         resolve();
       };
       const timer = setTimeout(finish, ms);

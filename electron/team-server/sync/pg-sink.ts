@@ -17,6 +17,9 @@ import { PgMirrorTx } from '../stores/stripe-mirror';
 // over its successor's. Without an epoch (the demo seeding, tests of the sink alone) writes are
 // not fenced.
 
+/** How long a sink transaction may sit idle before PostgreSQL ends it (a stuck writer's). */
+export const SINK_IDLE_IN_TRANSACTION_MS = 3_000;
+
 export class LeaseLostError extends Error {
   constructor(readonly accountId: string) {
     super(`Another team server instance took over the sync of ${accountId}; this one stopped writing.`);
@@ -53,15 +56,25 @@ export class PgSyncSink implements SyncSink {
     private readonly feed: Pick<FeedStore, 'append'>,
     readonly accountId: string,
     private readonly epoch: number | null = null,
+    /** Called after each fenced write's body ran (the writer's progress, for the lease heartbeat). */
+    private readonly onWrite?: () => void,
   ) {}
 
   /** A write transaction of this account, fenced by the writer epoch. */
   private write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return inTransaction(this.pool, async (tx) => {
-      const { rows } = await tx.query<{ writer_epoch: number }>('SELECT writer_epoch FROM stripe_sync_state WHERE account_id = $1 FOR UPDATE', [this.accountId]);
+      // A writer stuck inside this transaction (its event loop blocked) would hold the sync-state
+      // row, and so its successor's epoch bump, forever: PostgreSQL ends a transaction left idle
+      // this long (a sink transaction never waits on anything but the database).
+      const { rows } = await tx.query<{ writer_epoch: number }>(
+        "SELECT writer_epoch, set_config('idle_in_transaction_session_timeout', $2, true) FROM stripe_sync_state WHERE account_id = $1 FOR UPDATE",
+        [this.accountId, String(SINK_IDLE_IN_TRANSACTION_MS)],
+      );
       if (!rows.length) throw new Error(`No sync state for ${this.accountId}: the account is not registered on the team server.`);
       if (this.epoch !== null && rows[0].writer_epoch !== this.epoch) throw new LeaseLostError(this.accountId);
-      return fn(tx);
+      const out = await fn(tx);
+      this.onWrite?.();
+      return out;
     });
   }
 
