@@ -1,7 +1,8 @@
 import type { ServiceContext } from '../core/context';
 import { prepared } from '../db/statements';
 import { ProductNames } from '../stripe/product-names';
-import { applyTeamEntry, snapshotRank, type Applied } from './apply-team-entry';
+import { applyTeamEntry, type Applied } from './apply-team-entry';
+import { SnapshotStage } from './snapshot-stage';
 import { TeamSignedOutError, TeamSnapshotRequiredError, TeamUnreachableError, type TeamAgentIdentity, type TeamClient, type WireEntry } from './team-client';
 
 // The desk's copy of the team: a snapshot at seq S, then the feed after S (pages to catch up, the
@@ -88,20 +89,23 @@ export class TeamReplica {
 
   /** Replaces the account's replicated rows with the server's snapshot, and its seq, in one transaction. */
   async takeSnapshot(): Promise<{ seq: number; count: number; counts: Record<string, number> }> {
-    const rows: WireEntry[] = [];
-    const head = await this.client.snapshot((page) => rows.push(...page));
-    rows.sort((a, b) => snapshotRank(a) - snapshotRank(b));
     const db = this.ctx.db;
-    const results: Applied[] = [];
-    db.transaction(() => {
-      for (const t of REPLICATED_TABLES) db.prepare(`DELETE FROM ${t} WHERE account_id = ?`).run(this.accountId);
-      const names = new ProductNames(db, this.accountId);
-      for (const e of rows) results.push(applyTeamEntry(db, this.accountId, e, names));
-      prepared(db, 'UPDATE team_replica SET seq = ?, snapshots = snapshots + 1, last_contact_ms = ? WHERE account_id = ?').run(head.seq, this.ctx.now(), this.accountId);
-      this.markSynced();
-    })();
-    this.ctx.log.info('team snapshot applied', { account: this.accountId, seq: head.seq, entries: head.count });
-    return { ...head, counts: this.announce(results) };
+    const stage = new SnapshotStage(db);
+    try {
+      const head = await this.client.snapshotLines((lines) => stage.add(lines));
+      const results: Applied[] = [];
+      db.transaction(() => {
+        for (const t of REPLICATED_TABLES) db.prepare(`DELETE FROM ${t} WHERE account_id = ?`).run(this.accountId);
+        const names = new ProductNames(db, this.accountId);
+        for (const e of stage.entries()) results.push(applyTeamEntry(db, this.accountId, e, names));
+        prepared(db, 'UPDATE team_replica SET seq = ?, snapshots = snapshots + 1, last_contact_ms = ? WHERE account_id = ?').run(head.seq, this.ctx.now(), this.accountId);
+        this.markSynced();
+      })();
+      this.ctx.log.info('team snapshot applied', { account: this.accountId, seq: head.seq, entries: head.count });
+      return { ...head, counts: this.announce(results) };
+    } finally {
+      stage.drop();
+    }
   }
 
   /** Catches up: a snapshot when the desk has none or is behind the pruned point, then feed pages to the head. */
