@@ -17,6 +17,7 @@ import { randomMutation } from '../../stripe-server/mutations';
 import { seedAccount } from '../../stripe-server/seed';
 import { startTestPostgres } from '../../helpers/postgres';
 import { tempDir } from '../../helpers/services';
+import { teamSnapshotOnly } from './team-server-snapshot';
 import { signedDelivery } from '../../helpers/team-sync';
 import DatabaseCtor from 'better-sqlite3';
 
@@ -63,6 +64,7 @@ interface Window {
 }
 
 export default async function teamServerBench(ctx: BenchContext): Promise<Record<string, unknown>> {
+  if (ctx.args.includes('--snapshot-only')) return teamSnapshotOnly(ctx);
   const customers = Number(arg(ctx.args, 'customers', '1000'));
   const deskCounts = arg(ctx.args, 'desks', '1,50,200').split(',').map(Number);
   const windowS = Number(arg(ctx.args, 'window-s', '20'));
