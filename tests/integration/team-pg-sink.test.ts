@@ -11,6 +11,8 @@ import { randomMutation } from '../stripe-server/mutations';
 import { seedAccount } from '../stripe-server/seed';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 import { diffMirrorWithServer } from '../helpers/team-mirror';
+import { eventsOf } from '../helpers/team-sync';
+import { PgWebhookInbox } from '../../electron/team-server/stores/webhook-inbox';
 
 // The desk's sync engine (runBackfill, pollEvents) writing through the PostgreSQL sink: after a
 // backfill with changes during it and hundreds of random mutations, the mirror - and a desk that
@@ -65,6 +67,22 @@ describe('PostgreSQL sync sink', () => {
     // Every event the server emitted is recorded once.
     const { rows } = await pool.query('SELECT count(*)::int AS n FROM stripe_applied_events WHERE account_id = $1', [ACCOUNT]);
     expect(rows[0].n).toBeGreaterThan(300);
+  });
+
+  it('an event the poll applies before the writer reaches its webhook delivery leaves the inbox in the same transaction', async () => {
+    const stripe = serverStripe({ key: 'sk_test_teamSink00001', apiBase: server.url, ratePerSecond: 2_000, retryBaseMs: 5 });
+    const sink = new PgSyncSink(pool, new PgFeedStore(pool), ACCOUNT);
+    const inbox = new PgWebhookInbox(pool);
+    const customer = server.store.all('customer')[0]!;
+    const [event] = eventsOf(server, () => server.store.updateCustomer(customer.id, { name: 'Renamed While Queued' }));
+    expect(await inbox.record(ACCOUNT, event!)).toBe('queued');
+    await pollEvents(sink, stripe.client);
+    stripe.close();
+    expect((await pool.query('SELECT 1 FROM stripe_applied_events WHERE account_id = $1 AND event_id = $2', [ACCOUNT, event!.id])).rows).toHaveLength(1);
+    // Nothing left announcing work that is done (the writer would otherwise wake for it), and a
+    // later delivery of the same event is a duplicate.
+    expect(await inbox.waiting(ACCOUNT)).toBe(0);
+    expect(await inbox.record(ACCOUNT, event!)).toBe('duplicate');
   });
 
   it('a sink whose writer epoch is no longer the current one cannot commit (fencing)', async () => {

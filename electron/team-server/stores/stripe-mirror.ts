@@ -93,8 +93,14 @@ export class PgMirrorTx implements MirrorTx {
     return rows.length > 0;
   }
 
+  /**
+   * Records the event as applied, and takes a delivery of it out of the webhook inbox in the same
+   * transaction: the events poll often applies an event before the writer reaches its delivery, and
+   * the inbox must not keep announcing work that is done.
+   */
   async markEventApplied(e: Pick<Stripe.Event, 'id' | 'type' | 'created'>): Promise<boolean> {
     const r = await this.tx.query('INSERT INTO stripe_applied_events (account_id, event_id, type, created) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [this.accountId, e.id, e.type, e.created]);
+    await this.tx.query('DELETE FROM stripe_webhook_inbox WHERE account_id = $1 AND event_id = $2', [this.accountId, e.id]);
     return (r.rowCount ?? 0) > 0;
   }
 
