@@ -114,8 +114,25 @@ export class TeamClient {
    * parsed: a 100k-customer account is gigabytes of JSON, which the caller stages rather than
    * holds), then the end line's count is checked.
    */
-  async snapshotLines(onPage: (lines: string[]) => void, pageSize = 500): Promise<{ seq: number; count: number }> {
-    const res = await this.fetch('/v1/snapshot', { headers: this.headers() }, 5 * 60_000);
+  async snapshotLines(onPage: (lines: string[]) => void, pageSize = 500, idleMs = 60_000): Promise<{ seq: number; count: number }> {
+    // A stall, not a total, ends the download: a big account's snapshot may take minutes on a slow
+    // link and must not be cut (and fetched again from the start) while bytes keep coming.
+    const abort = new AbortController();
+    let idle: NodeJS.Timeout | null = null;
+    const stillAlive = () => {
+      if (idle) clearTimeout(idle);
+      idle = setTimeout(() => abort.abort(new Error(`no snapshot data came for ${Math.ceil(idleMs / 1000)} s`)), idleMs);
+    };
+    stillAlive();
+    try {
+      return await this.readSnapshot(abort.signal, stillAlive, onPage, pageSize);
+    } finally {
+      if (idle) clearTimeout(idle);
+    }
+  }
+
+  private async readSnapshot(signal: AbortSignal, stillAlive: () => void, onPage: (lines: string[]) => void, pageSize: number): Promise<{ seq: number; count: number }> {
+    const res = await this.fetch('/v1/snapshot', { headers: this.headers(), signal });
     if (!res.ok || !res.body) throw await this.refusal(res);
     // fetch already undoes content-encoding: gzip; a proxy that strips the header leaves gzip bytes.
     const raw = Readable.fromWeb(res.body as never);
@@ -128,6 +145,7 @@ export class TeamClient {
     let page: string[] = [];
     try {
       for await (const line of lines) {
+        stillAlive();
         if (!line) continue;
         if (!header) {
           const obj = JSON.parse(line) as Header;
