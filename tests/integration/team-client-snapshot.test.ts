@@ -18,7 +18,8 @@ afterEach(async () => {
 
 /** Serves GET /v1/snapshot: the header, `lines` entries one every `gapMs`, then the end line (unless `stallAfter`). */
 async function snapshotServer(o: { lines: number; gapMs: number; stallAfter?: number }): Promise<string> {
-  const server = http.createServer(async (_req, res) => {
+  const server = http.createServer((_req, res) => void respond(res));
+  const respond = async (res: http.ServerResponse) => {
     res.writeHead(200, { 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' });
     const gz = zlib.createGzip();
     gz.pipe(res);
@@ -34,7 +35,7 @@ async function snapshotServer(o: { lines: number; gapMs: number; stallAfter?: nu
     }
     send({ end: true, seq: o.lines, count: o.lines });
     gz.end();
-  });
+  };
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
