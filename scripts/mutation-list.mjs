@@ -170,4 +170,33 @@ export const MUTATIONS = [
     replace: '(_k, v) => v',
     tests: ['tests/unit/redact.test.ts'],
   },
+  // Team desk copilot (issue 14, item 6)
+  {
+    what: "team desk copilot: the desk's own model settings and environment used instead of the team's proxy",
+    file: 'electron/services/copilot/service.ts',
+    search: 'const c = team ? teamCopilotConfig(team.client, this.teamModel, savedSettings(this.ctx).timeoutSeconds) : readCopilotConfig(this.ctx);',
+    replace: 'const c = readCopilotConfig(this.ctx);',
+    tests: ['tests/integration/team-desk-copilot.test.ts'],
+  },
+  {
+    what: "team desk copilot: the team's knowledge-base articles from the feed not written on the desk",
+    file: 'electron/services/team/apply-team-entry.ts',
+    search: "applyTeamKbArticle(db, e.id, e.op === 'delete' ? null : (e.data as TeamKbArticle), Date.now());",
+    replace: 'applyTeamKbArticle(db, e.id, null, Date.now());',
+    tests: ['tests/integration/team-desk-copilot.test.ts'],
+  },
+  {
+    what: "team desk copilot: the desk's own sample articles kept beside the team's",
+    file: 'electron/services/team/team-desk.ts',
+    search: '  const dropped = dropLocalKbArticles(ctx.db);',
+    replace: '  const dropped = 0;',
+    tests: ['tests/integration/team-desk-copilot.test.ts'],
+  },
+  {
+    what: 'team desk copilot: a team with no model taken as configured',
+    file: 'electron/services/copilot/model/team-model.ts',
+    search: 'return { model, problem: model ? null : TEAM_HAS_NO_MODEL };',
+    replace: 'return { model, problem: null };',
+    tests: ['tests/integration/team-desk-copilot.test.ts'],
+  },
 ];

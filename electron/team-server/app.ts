@@ -4,6 +4,8 @@ import { Redactor } from '../services/core/redact';
 import { TeamCallTable } from './calls/table';
 import { openTeamPool } from './db';
 import { FeedHub } from './feed/live-hub';
+import { DEFAULT_PRESENCE_TTL_MS, PRESENCE_CHANNEL, PresenceHub } from './feed/presence-hub';
+import { AGENTS_CHANNEL } from './stores/agents';
 import { startTeamHttpServer, type TeamHttpServer, type TeamRoute } from './http/server';
 import type { RateLimit } from './http/agent-rate-limit';
 import { parseListenAddress } from './listen-address';
@@ -37,6 +39,8 @@ export interface TeamServerOptions {
   maxBodyBytes?: number;
   streamBufferBytes?: number;
   feedPollMs?: number;
+  /** How long a desk's presence lasts without a heartbeat (default 30 s). */
+  presenceTtlMs?: number;
   log?: Logger;
   redactor?: Redactor;
 }
@@ -46,6 +50,7 @@ export interface TeamServerParts {
   agents: PgAgentStore;
   feed: PgFeedStore;
   hub: FeedHub;
+  presence: PresenceHub;
   log: Logger;
   redactor: Redactor;
   /** Seals keys at rest; null when BSC_TEAM_SECRET is not set (then no key can be stored). */
@@ -91,12 +96,17 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<TeamServ
     const agents = new PgAgentStore(pool);
     const feed = new PgFeedStore(pool);
     const hub = new FeedHub(databaseUrl, pool, feed, log, { pollMs: opts.feedPollMs });
+    const presence = new PresenceHub(pool, log, opts.presenceTtlMs ?? (Number(opts.env.BSC_TEAM_PRESENCE_TTL_MS) || DEFAULT_PRESENCE_TTL_MS));
+    hub.onNotify(PRESENCE_CHANNEL, (payload) => presence.heard(payload));
+    hub.onNotify(AGENTS_CHANNEL, (agentId) => presence.agentRevoked(agentId));
     await hub.start();
+    presence.start();
     const sync = await startTeamSync({ pool, feed, box, connectionString: databaseUrl, env: opts.env, log, redactor, demo: opts.demo }).catch(async (err) => {
+      presence.stop();
       await hub.stop();
       throw err;
     });
-    const parts: TeamServerParts = { pool, agents, feed, hub, log, redactor, box, modelSettings, sync };
+    const parts: TeamServerParts = { pool, agents, feed, hub, presence, log, redactor, box, modelSettings, sync };
     const pruner = new FeedPruner(feed, log, { retentionDays: Number(opts.env.BSC_TEAM_FEED_RETENTION_DAYS ?? 30) || 30 });
     pruner.start();
     const http = await startTeamHttpServer(
@@ -105,10 +115,13 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<TeamServ
         agents,
         feed,
         hub,
+        presence,
         calls: new TeamCallTable(log, redactor),
         health: opts.health ?? sync.health,
         // Stripe writes spend the same paced budget as the account's sync.
         stripe: opts.stripe ?? sync.stripeFor,
+        keys: sync,
+        modelSettings,
         log,
         redactor,
         routes: [...sync.routes, ...modelProxyRoutes({ pool, settings: modelSettings, redactor, log }), ...(opts.routes?.(parts) ?? [])],
@@ -116,6 +129,7 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<TeamServ
       { host: listen.host, port: listen.port, behindTlsProxy: opts.behindTlsProxy, rateLimit: opts.rateLimit, maxBodyBytes: opts.maxBodyBytes, streamBufferBytes: opts.streamBufferBytes },
     ).catch(async (err) => {
       pruner.stop();
+      presence.stop();
       await sync.stop();
       await hub.stop();
       throw err;
@@ -126,6 +140,7 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<TeamServ
       url: http.url,
       async stop() {
         pruner.stop();
+        presence.stop();
         await sync.stop();
         await hub.stop();
         await http.close();

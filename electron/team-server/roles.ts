@@ -1,5 +1,6 @@
 import { AppError } from '../../shared/contract/errors';
 import type { CallName, CallParsedInput } from '../../shared/contract';
+import type { CopilotActionType } from '../../shared/contract/copilot';
 
 // Who may do what on the team server. Reads are open to every agent; each write call names the
 // least role it needs, and a few calls depend on their input (a bulk move, a write-off, a retry
@@ -63,7 +64,7 @@ export const WRITE_RULES = {
 } satisfies Partial<Record<CallName, Rule>>;
 
 /** Calls a desk must never forward: on a team the identity and the window belong to the desk itself. */
-export const DESK_ONLY_CALLS = ['workspace.setAgentName', 'workspace.switchAccount', 'app.openExternal', 'copilot.settings.test', 'team.status', 'team.join', 'team.leave'] as const satisfies readonly CallName[];
+export const DESK_ONLY_CALLS = ['workspace.setAgentName', 'workspace.switchAccount', 'app.openExternal', 'copilot.settings.test', 'team.status', 'team.join', 'team.leave', 'team.presence.report', 'team.presence.list'] as const satisfies readonly CallName[];
 
 export type WriteCallName = keyof typeof WRITE_RULES;
 
@@ -111,5 +112,34 @@ export function authorize(role: Role, name: CallName, input: unknown, facts: Wri
   const need = requiredRole(name, input, facts);
   if (!atLeast(role, need.role)) {
     throw new AppError('forbidden', `Refused: ${need.why} needs ${ROLE_WORDS[need.role]} (or higher); you are ${ROLE_WORDS[role]}.`, { call: name, needed_role: need.role, role });
+  }
+}
+
+/**
+ * A confirmed copilot action needs the role of the button it stands for: the call it runs, or,
+ * for subscription changes no call of the contract makes, a lead (an agent's list has no
+ * pausing or cancelling a customer's subscription; cancelling gives up the revenue, as a
+ * write-off does). 'retry_payment' is 'dunning.retry', whose rule also needs the case's decline.
+ */
+export const COPILOT_ACTION_RULES: Record<CopilotActionType, { call: CallName } | { role: Role; why: string } | null> = {
+  send_portal_link: { call: 'portal.createLink' },
+  retry_payment: { call: 'dunning.retry' },
+  escalate_refund: { call: 'notes.add' },
+  pause_subscription: { role: 'lead', why: "pausing a customer's subscription" },
+  cancel_subscription: { role: 'lead', why: "cancelling a customer's subscription" },
+  explain_invoice: null,
+  none: null,
+};
+
+/** Throws a typed refusal when `role` may not confirm this kind of action (input-dependent rules are checked by the call itself). */
+export function authorizeCopilotAction(role: Role, type: CopilotActionType): void {
+  const rule = COPILOT_ACTION_RULES[type];
+  if (!rule) throw new AppError('conflict', 'This suggestion is information only; there is nothing to confirm.');
+  if ('call' in rule) {
+    if (!dependsOnInput(rule.call)) authorize(role, rule.call, undefined);
+    return;
+  }
+  if (!atLeast(role, rule.role)) {
+    throw new AppError('forbidden', `Refused: ${rule.why} needs ${ROLE_WORDS[rule.role]} (or higher); you are ${ROLE_WORDS[role]}.`, { call: 'copilot.confirmAction', needed_role: rule.role, role });
   }
 }

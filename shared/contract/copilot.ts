@@ -142,6 +142,11 @@ export interface CopilotSettingsView {
   keyOrigin: string | null;
   /** Why no model is used although one is set up (the key was saved for another server, a refused base URL), in words. */
   problem: string | null;
+  /**
+   * A desk on a team: the copilot uses the team's model through the team server (set by an admin
+   * there; this desk holds no model key and has nothing to choose). Null on a solo desk.
+   */
+  team: { server: string; model: string | null } | null;
 }
 
 export interface CopilotConfirmResult {
@@ -178,7 +183,9 @@ export interface KbArticle {
   body: string;
 }
 
-const proposalId = z.string().regex(/^prop_[A-Za-z0-9]{6,40}$/, 'A proposal id looks like prop_…');
+/** A recorded proposal's id (the team server checks the ids desks bring it with the same rule). */
+export const copilotProposalId = z.string().regex(/^prop_[A-Za-z0-9]{6,40}$/, 'A proposal id looks like prop_…');
+const proposalId = copilotProposalId;
 const streamId = z.string().regex(/^cs_[A-Za-z0-9]{6,40}$/, 'A stream id looks like cs_…');
 const chatTurn = z.object({ role: z.enum(['user', 'assistant']), text: z.string().max(20_000) }).strict();
 /** The model server's base URL: https, or http to this computer only; no credentials, no query (model-base-url.ts). */

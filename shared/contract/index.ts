@@ -34,3 +34,4 @@ export * from './dunning';
 export * from './portal';
 export * from './copilot';
 export * from './team';
+export * from './team-presence';

@@ -16,7 +16,7 @@ export interface SyncProgress {
 export interface DataChanged {
   accountId: string;
   /** Which kinds of rows changed: views refresh only what they show. */
-  kinds: Array<'customers' | 'subscriptions' | 'invoices' | 'payment_methods' | 'dunning' | 'notes' | 'portal_links' | 'audit' | 'accounts' | 'kb'>;
+  kinds: Array<'customers' | 'subscriptions' | 'invoices' | 'payment_methods' | 'dunning' | 'notes' | 'portal_links' | 'audit' | 'accounts' | 'kb' | 'presence'>;
   customerIds?: string[];
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { call } from './define';
+import { presenceSubject, type TeamPresenceEntry } from './team-presence';
 
 // Team mode as the window sees it: whether this desk follows a team server, as whom, and whether
 // it is connected. Joining stores the token in the OS keychain (the app) and takes effect at the
@@ -32,4 +33,11 @@ export const teamCalls = {
   'team.status': call<TeamStatus | null>()(z.object({}).strict()),
   'team.join': call<TeamJoinResult>()(z.object({ url: z.string().trim().min(1).max(500), token: z.string().trim().min(1).max(600) }).strict()),
   'team.leave': call<{ restartRequired: boolean }>()(z.object({}).strict()),
+  /**
+   * A screen opened or closed a customer / case. A close names what it closes, so a close that
+   * arrives after the next screen's open ends nothing. A solo desk answers reported: false.
+   */
+  'team.presence.report': call<{ reported: boolean }>()(z.union([z.object({ open: presenceSubject }).strict(), z.object({ closed: presenceSubject }).strict()])),
+  /** Who else on the team has something open, as this desk last heard (empty when offline or solo). */
+  'team.presence.list': call<TeamPresenceEntry[]>()(z.object({}).strict()),
 };

@@ -9,7 +9,10 @@ import { startCuttableProxy, type CuttableProxy } from '../helpers/cuttable-prox
 // Two desks in Chromium (two harness instances, each with its own cache file) on one team server
 // that syncs the loopback Stripe server: a note the lead writes on desk A appears on desk B's open
 // customer without a reload, with the lead's name; an assignment made on A reaches B's queue; B's
-// Settings → Team says who and how it is connected. Screenshots of both.
+// Settings → Team says who and how it is connected; a note written offline is sent once; the lead
+// opening the case on A shows "Lena Lead is looking at this" on B; the metrics read the same on
+// both desks; B's agent revoked: B says it was signed out by the team and its copy stays readable.
+// Screenshots of each step.
 
 const ACCOUNT = 'acct_1TeamDeskE2E00001';
 let team: SyncedTeam;
@@ -44,6 +47,14 @@ afterAll(async () => {
   await team?.stop();
 });
 
+const caseIdOf = (e2e: E2E) => (e2e.services.ctx.db.prepare("SELECT id FROM dunning_cases WHERE invoice_id = 'in_e2e_team_case'").get() as { id: number }).id;
+
+async function openQueue(e2e: E2E) {
+  await e2e.page.getByRole('button', { name: /^Dunning/ }).click();
+  await e2e.page.getByRole('tab', { name: 'Queue' }).click();
+  await e2e.page.locator('tr.dunning-row').first().waitFor();
+}
+
 async function openCustomer(e2e: E2E) {
   const { page } = e2e;
   await page.reload();
@@ -51,9 +62,11 @@ async function openCustomer(e2e: E2E) {
   await page.keyboard.press('Control+k');
   await page.getByRole('dialog', { name: 'Search customers' }).waitFor();
   await page.keyboard.type(customer.id);
-  await page.getByRole('option', { name: new RegExp(customer.name) }).first().waitFor();
+  // Enter opens the highlighted result: wait until that is this customer (results for the id typed
+  // so far come first, and may name another), then that its page is the one shown.
+  await page.getByRole('option', { name: new RegExp(customer.name), selected: true }).first().waitFor();
   await page.keyboard.press('Enter');
-  await page.getByTestId('customer-360').waitFor();
+  await expect.poll(() => page.getByTestId('customer-360').locator('h1').textContent()).toContain(customer.name);
 }
 
 describe('two desks on one team (Chromium)', () => {
@@ -101,5 +114,71 @@ describe('two desks on one team (Chromium)', () => {
     await expect.poll(() => note.textContent(), { timeout: 30_000 }).not.toContain('pending');
     const { rows } = await team.server.pool.query('SELECT author FROM team_notes WHERE body = $1', ['Written offline: customer will call back.']);
     expect(rows).toEqual([{ author: 'Ari Agent' }]);
+  });
+
+  it('the lead opening the case on desk A shows "Lena Lead is looking at this" on desk B: in its customer 360 and on the queue row; it goes when A moves on', async () => {
+    await openCustomer(b);
+    const caseId = caseIdOf(a);
+    await openQueue(a);
+    await a.page.locator(`tr.dunning-row[data-case-id="${caseId}"]`).click();
+    await expect.poll(() => a.page.locator('.dunning-panel .customer-link').textContent()).toContain(customer.name);
+
+    const on360 = b.page.getByTestId('customer-360').getByTestId('presence-note');
+    await expect.poll(() => on360.textContent()).toBe('Lena Lead is looking at this');
+    expect(await seriousA11yViolations(b.page)).toEqual([]);
+    await b.screenshot('team-desk-b-presence-customer');
+
+    await openQueue(b);
+    const onRow = b.page.locator(`tr.dunning-row[data-case-id="${caseId}"]`).getByTestId('presence-note');
+    await expect.poll(() => onRow.textContent()).toBe('Lena Lead is looking at this');
+    expect(await seriousA11yViolations(b.page)).toEqual([]);
+    await b.screenshot('team-desk-b-presence-queue');
+
+    // A leaves the queue: nobody is on the case any more.
+    await a.page.getByRole('button', { name: /^Customers/ }).click();
+    await expect.poll(() => onRow.count()).toBe(0);
+  });
+
+  it('the dunning metrics read the same on both desks after the changes', async () => {
+    await until('both desks at the same feed position', () => a.services.ctx.registries.teamDesk!.replica.seq() === b.services.ctx.registries.teamDesk!.replica.seq());
+    const metricsOf = async (e2e: E2E) => {
+      const r = await e2e.services.table.dispatch('dunning.metrics', {}, { actor: 'desk' });
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value;
+    };
+    expect(await metricsOf(b)).toEqual(await metricsOf(a));
+    const cards: string[][] = [];
+    for (const d of [a, b]) {
+      await openQueue(d);
+      await d.page.getByRole('tab', { name: 'Metrics' }).click();
+      await d.page.getByTestId('dunning-metrics').waitFor();
+      await expect.poll(() => d.page.locator('.metric-card').allTextContents()).toContainEqual(expect.stringContaining('At risk · USD'));
+      cards.push(await d.page.locator('.metric-card').allTextContents());
+      await d.screenshot(d === a ? 'team-desk-a-metrics' : 'team-desk-b-metrics');
+    }
+    expect(cards[1]).toEqual(cards[0]);
+    expect(cards[0].join(' ')).toContain('$129.00');
+  });
+
+  it("desk B's agent revoked: B says it was signed out by the team, the open customer stays on screen and the list and customers stay readable", async () => {
+    await openCustomer(b);
+    await team.server.agents.revoke(agent.id);
+    const banner = b.page.getByTestId('mode-banner');
+    await expect.poll(() => banner.textContent(), { timeout: 30_000 }).toContain('Signed out by the team');
+    await expect.poll(() => b.page.getByTestId('customer-360').locator('h1').textContent()).toContain(customer.name);
+    expect(await seriousA11yViolations(b.page)).toEqual([]);
+    await b.screenshot('team-desk-b-signed-out-customer');
+
+    await b.page.getByRole('button', { name: /settings/i }).first().click();
+    await expect.poll(() => b.page.getByRole('region', { name: 'Team' }).textContent()).toContain('Signed out by the team: this desk’s copy stays readable.');
+
+    await b.page.getByRole('button', { name: /^Customers/ }).click();
+    const list = b.page.getByTestId('customer-list');
+    await expect.poll(() => list.textContent()).toContain(customer.name);
+    await expect.poll(() => b.page.getByTestId('customer-count').textContent()).toMatch(/\b15\b/);
+    await b.screenshot('team-desk-b-signed-out-list');
+    // A customer opened after the sign-out still reads from the desk's copy.
+    await openCustomer(b);
+    await expect.poll(() => b.page.getByTestId('c360-notes').textContent()).toContain('Lead here: the customer will pay on Friday.');
   });
 });

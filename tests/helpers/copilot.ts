@@ -33,30 +33,40 @@ export async function copilotFixture(opts: { env?: NodeJS.ProcessEnv; deps?: Cop
   );
   seedCopilotFixtures(services.ctx.db, services.ctx.workspace.current().id);
   const copilot = new CopilotService(services.ctx, { templateWordDelayMs: 0, ...opts.deps });
-  const published: CopilotChunk[] = [];
-  const waiters = new Map<string, () => void>();
-  const unsubscribe = services.ctx.hub.subscribe((channel, payload) => {
-    if (channel !== 'copilot.chunk') return;
-    const chunk = payload as CopilotChunk;
-    published.push(chunk);
-    if (chunk.done) waiters.get(chunk.streamId)?.();
-  });
+  const { published, collect, unsubscribe } = copilotChunks(services.ctx.hub);
   return {
     services,
     copilot,
     logLines,
     published,
-    collect(streamId) {
-      const done = () => published.filter((c) => c.streamId === streamId && !c.done).map((c) => c.chunk as UIMessageChunk);
-      if (published.some((c) => c.streamId === streamId && c.done)) return Promise.resolve(done());
-      return new Promise((resolve) => waiters.set(streamId, () => resolve(done())));
-    },
+    collect,
     async dispose() {
       unsubscribe();
       copilot.close();
       await services.close();
       cleanup();
     },
+  };
+}
+
+/** Every chunk the services publish on 'copilot.chunk' (any services: a solo fixture, a team desk), and one stream's once it is done. */
+export function copilotChunks(hub: Services['ctx']['hub']): { published: CopilotChunk[]; collect(streamId: string): Promise<UIMessageChunk[]>; unsubscribe(): void } {
+  const published: CopilotChunk[] = [];
+  const waiters = new Map<string, () => void>();
+  const unsubscribe = hub.subscribe((channel, payload) => {
+    if (channel !== 'copilot.chunk') return;
+    const chunk = payload as CopilotChunk;
+    published.push(chunk);
+    if (chunk.done) waiters.get(chunk.streamId)?.();
+  });
+  return {
+    published,
+    collect(streamId) {
+      const done = () => published.filter((c) => c.streamId === streamId && !c.done).map((c) => c.chunk as UIMessageChunk);
+      if (published.some((c) => c.streamId === streamId && c.done)) return Promise.resolve(done());
+      return new Promise((resolve) => waiters.set(streamId, () => resolve(done())));
+    },
+    unsubscribe,
   };
 }
 

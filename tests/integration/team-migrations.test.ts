@@ -122,6 +122,22 @@ describe('007 knowledge base article body', () => {
   });
 });
 
+describe('009 copilot proposals', () => {
+  it('adds the proposals table: one proposal per account and id, of an agent, in a known status', async () => {
+    const pool = await freshPool();
+    await migrateTeamDb(pool, TEAM_MIGRATIONS, 8);
+    expect(await tableExists(pool, 'copilot_proposals')).toBe(false);
+    await pool.query("INSERT INTO agents (id, name, role, token_hash) VALUES ('agt_1', 'Ana', 'agent', 'h1')");
+    await migrateTeamDb(pool, TEAM_MIGRATIONS, 9);
+    const insert = (id: string, status = 'proposed') =>
+      pool.query("INSERT INTO copilot_proposals (account_id, id, customer_id, agent_id, type, args, title, reason, source, status, created_at_ms) VALUES ('acct_1', $1, 'cus_1', 'agt_1', 'send_portal_link', '{}', 't', 'r', 'state', $2, 1)", [id, status]);
+    await insert('prop_a');
+    await expect(insert('prop_a')).rejects.toThrow(/duplicate key/);
+    await expect(insert('prop_b', 'running')).rejects.toThrow(/check constraint/);
+    expect((await pool.query('SELECT id, status, attempt, result FROM copilot_proposals')).rows).toEqual([{ id: 'prop_a', status: 'proposed', attempt: 0, result: null }]);
+  });
+});
+
 describe('951 case Stripe facts', () => {
   it('keeps cases opened before it: the amount they entered with is their amount at risk, no attempts known yet', async () => {
     const pool = await freshPool();

@@ -110,4 +110,16 @@ describe('team server: portal links', () => {
     expect(history).toEqual([a.id, b.id, c.id].map((id) => ({ case_id: id, actor: 'Lee', detail: 'payment_method_update' })));
     expect((await ana.call('dunning.sendPortalLinks', { caseIds: [c.id] })).body.ok).toBe(true);
   });
+
+  it('a bulk send repeated with its Idempotency-Key (its answer was lost) gets the same summary and sends nothing again', async () => {
+    const open = () => inTransaction(server.pool, (tx) => openDunningCase(tx, server.feed, { accountId: TEAM_ACCOUNT, customerId, invoiceId: null, subscriptionId: null, amountAtRisk: 100, currency: 'usd', failureMark: 1, declineCode: null, category: 'soft', openedAt: 1 }));
+    const c = await open();
+    const send = () =>
+      fetch(`${server.url}/v1/call/dunning.sendPortalLinks`, { method: 'POST', headers: { authorization: `Bearer ${ana.token}`, 'content-type': 'application/json', 'idempotency-key': `lost-bulk-${c.id}` }, body: JSON.stringify({ caseIds: [c.id] }) }).then((r) => r.json());
+    const before = sessionRequests().length;
+    const first = await send();
+    expect(first).toMatchObject({ ok: true, value: { sent: [{ caseId: c.id, customerId }], failed: [] } });
+    expect(await send()).toEqual(first);
+    expect(sessionRequests().length - before).toBe(1);
+  });
 });

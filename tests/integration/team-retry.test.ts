@@ -71,6 +71,16 @@ describe('team server: payment retry', () => {
     expect(payRequests(invoiceId).filter((r) => !r.idempotentReplay)).toHaveLength(1);
   });
 
+  it('a forward repeated with its Idempotency-Key (its answer was lost) gets the same outcome, not a step of it', async () => {
+    const { caseId, invoiceId } = await failingCase('insufficient_funds', 'insufficient_funds', 3_100);
+    const send = () =>
+      fetch(`${server.url}/v1/call/dunning.retry`, { method: 'POST', headers: { authorization: `Bearer ${ana.token}`, 'content-type': 'application/json', 'idempotency-key': `lost-answer-${caseId}` }, body: JSON.stringify({ caseId }) }).then((r) => r.json());
+    const first = await send();
+    expect(first).toMatchObject({ ok: true, value: { result: 'succeeded', amountPaid: 3_100 } });
+    expect(await send()).toEqual(first);
+    expect(payRequests(invoiceId).filter((r) => !r.idempotentReplay)).toHaveLength(1);
+  });
+
   it('a new decline comes back in words; the next retry is a new attempt', async () => {
     const { caseId, invoiceId } = await failingCase('insufficient_funds', 'insufficient_funds');
     stripeServer.store.setNextPayOutcome(invoiceId, { declineCode: 'do_not_honor' });

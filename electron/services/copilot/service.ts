@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { generateText } from 'ai';
-import type { CopilotAction, CopilotAnalysis, CopilotLength, CopilotTone, KbHit } from '../../../shared/contract/copilot';
+import type { CopilotAction, CopilotAnalysis, CopilotLength, CopilotSettingsView, CopilotTone, KbHit } from '../../../shared/contract/copilot';
 import { AppError } from '../../../shared/contract/errors';
 import type { ServiceContext } from '../core/context';
 import { agentName } from '../workspace/agent-name';
@@ -14,7 +14,8 @@ import { loadCustomerFacts } from './context/customer-facts';
 import { embedMissingChunks, embedQuery } from './kb/embed';
 import { searchKb } from './kb/search';
 import { getKbArticle, importKbFolder, kbIsEmpty, kbSlugs, kbStatus } from './kb/store';
-import { readCopilotConfig, type CopilotConfig } from './model/config';
+import { readCopilotConfig, savedSettings, settingsView, type CopilotConfig } from './model/config';
+import { learnTeamModel, teamCopilotConfig, type TeamModelState } from './model/team-model';
 import { toModelAppError } from './model/errors';
 import { createCopilotModels, type CopilotModelFactory, type CopilotModels } from './model/provider';
 import { prepareTurn, type PreparedTurn } from './turn';
@@ -49,6 +50,8 @@ export function findSampleKbDir(): string | null {
 export class CopilotService {
   readonly streams: StreamRegistry;
   private embedding: Promise<number> | null = null;
+  /** A team desk: what the team server last said about the team's model. */
+  private teamModel: TeamModelState = { model: null, problem: null };
 
   constructor(
     readonly ctx: ServiceContext,
@@ -57,10 +60,42 @@ export class CopilotService {
     this.streams = new StreamRegistry(ctx.hub, ctx.now);
   }
 
+  /** The configuration as last known (no network): a team desk's is the team's model as last learned. */
   config(): CopilotConfig {
-    const c = readCopilotConfig(this.ctx);
+    const team = this.ctx.registries.teamDesk;
+    const c = team ? teamCopilotConfig(team.client, this.teamModel, savedSettings(this.ctx).timeoutSeconds) : readCopilotConfig(this.ctx);
     this.ctx.redactor.remember(c.apiKey);
     return c;
+  }
+
+  /** The configuration for a model call now: on a team desk the team server is asked for its model first. */
+  async currentConfig(): Promise<CopilotConfig> {
+    const team = this.ctx.registries.teamDesk;
+    if (team) this.teamModel = await learnTeamModel(team.client);
+    return this.config();
+  }
+
+  /** Settings › Copilot: on a team desk, the team's model (set by an admin) instead of a form and a key. */
+  async settingsView(): Promise<CopilotSettingsView> {
+    const team = this.ctx.registries.teamDesk;
+    if (!team) return settingsView(this.ctx);
+    const c = await this.currentConfig();
+    return {
+      provider: c.provider,
+      baseUrl: null,
+      model: c.model,
+      api: c.api,
+      embeddingModel: null,
+      timeoutSeconds: c.timeoutSeconds,
+      keySet: false,
+      keyHint: null,
+      keyPersistent: this.ctx.secrets.persistent,
+      configured: c.configured,
+      envOverrides: [],
+      keyOrigin: null,
+      problem: c.problem,
+      team: { server: team.client.url, model: this.teamModel.model },
+    };
   }
 
   models(config: CopilotConfig): CopilotModels {
@@ -157,7 +192,7 @@ export class CopilotService {
   }
 
   async analyze(input: { customerId: string; message: string; tone: CopilotTone; length: CopilotLength; rulesOnly?: boolean }): Promise<CopilotAnalysis> {
-    const config = this.config();
+    const config = input.rulesOnly ? this.config() : await this.currentConfig();
     const turn = await this.prepare(input.customerId, input.message);
     if (!config.configured || input.rulesOnly) return rulesAnalysis(turn, input.tone, input.length, null);
     const account = this.ctx.workspace.current();
@@ -177,7 +212,7 @@ export class CopilotService {
   async startChat(input: { customerId: string; messages: ChatTurn[]; tone: CopilotTone; length: CopilotLength }): Promise<{ streamId: string }> {
     const last = input.messages[input.messages.length - 1];
     if (!last || last.role !== 'user' || !last.text.trim()) throw new AppError('bad_input', 'The last message must be the customer message or your question.');
-    const config = this.config();
+    const config = await this.currentConfig();
     const account = this.ctx.workspace.current();
     const turn = await this.prepare(input.customerId, last.text);
     const { streamId, signal } = this.streams.open();
@@ -219,7 +254,7 @@ export class CopilotService {
   }
 
   async testModel(): Promise<{ ok: true; model: string; latencyMs: number }> {
-    const config = this.config();
+    const config = await this.currentConfig();
     if (config.problem) throw new AppError('not_configured', config.problem);
     if (!config.configured) throw new AppError('not_configured', 'No model is configured. Choose a provider and model (and a key for OpenAI) first.');
     const models = this.models(config);

@@ -55,3 +55,9 @@ export function exportRecord(r: DunningCaseRow): Record<(typeof EXPORT_COLUMNS)[
     opened_at: new Date(r.openedAt * 1000).toISOString(),
   };
 }
+
+/** The queue export as the desk and the team server hand it out: a file name stamped to the minute, spreadsheet-safe CSV. */
+export function queueCsv(rows: readonly DunningCaseRow[], nowMs: number): { filename: string; csv: string; rows: number } {
+  const stamp = new Date(nowMs).toISOString().slice(0, 16).replace(/[-:T]/g, '');
+  return { filename: `dunning-${stamp}.csv`, csv: toCsv(EXPORT_COLUMNS, rows.map(exportRecord), { spreadsheetSafe: true }), rows: rows.length };
+}

@@ -2,7 +2,7 @@ import type { ServiceContext } from '../core/context';
 import type { HandlerTable } from '../core/handler-table';
 import { startAutoReconcile } from './auto-reconcile';
 import { getDunningCase } from './case-detail';
-import { EXPORT_COLUMNS, exportRecord, toCsv } from './csv';
+import { queueCsv } from './csv';
 import { addCaseNote, assignCases, moveCasesToStage } from './manual-actions';
 import { dunningMetrics } from './metrics';
 import { allDunningCases, listDunningCases } from './queue-query';
@@ -52,9 +52,7 @@ export function registerDunningHandlers(table: HandlerTable, ctx: ServiceContext
     'dunning.sendPortalLinks': ({ caseIds }, call) => sendPaymentMethodLinks(ctx, caseIds, call.actor),
     'dunning.retry': ({ caseId }, call) => retryDunningCase(ctx, caseId, call.actor),
     'dunning.exportCsv': ({ filters, sort }) => {
-      const rows = allDunningCases(ctx.db, ctx.registries.queueSnapshots, account(), { filters, sort }, nowSeconds(ctx));
-      const stamp = new Date(ctx.now()).toISOString().slice(0, 16).replace(/[-:T]/g, '');
-      return { filename: `dunning-${stamp}.csv`, csv: toCsv(EXPORT_COLUMNS, rows.map(exportRecord), { spreadsheetSafe: true }), rows: rows.length };
+      return queueCsv(allDunningCases(ctx.db, ctx.registries.queueSnapshots, account(), { filters, sort }, nowSeconds(ctx)), ctx.now());
     },
     'dunning.metrics': () => dunningMetrics(ctx.db, account(), nowSeconds(ctx)),
     'dunning.assignees': () => {

@@ -93,7 +93,8 @@ function orderBy(sort: DunningQuery['sort']): string {
   return `${nullsLast}${expr} ${dir}, d.id ${dir}`;
 }
 
-interface QueueRow extends CaseRecord {
+/** A case with what the queue shows of its customer and invoice (SQLite on a desk, PostgreSQL on the team server). */
+export interface QueueRow extends CaseRecord {
   customer_name: string | null;
   customer_email: string | null;
   invoice_number: string | null;

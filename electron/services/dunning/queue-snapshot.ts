@@ -26,6 +26,8 @@ export interface QueueEntry {
   assignee: string | null;
   assigneeKey: string | null;
   openedAt: number;
+  /** Set for a closed case (the team server's export includes them): its age runs to closing. */
+  closedAt: number | null;
   attempts: number;
   nextRetry: number | null;
   customerId: string;
@@ -33,7 +35,7 @@ export interface QueueEntry {
   text: string;
 }
 
-interface Snapshot {
+export interface Snapshot {
   accountId: string;
   version: number;
   dataVersion: number;
@@ -54,21 +56,34 @@ function load(db: Database.Database, accountId: string, customerIds?: readonly s
       ? db.prepare(`${LOAD_SQL} AND d.customer_id IN (SELECT value FROM json_each(?))`).raw().all(accountId, JSON.stringify(customerIds))
       : db.prepare(LOAD_SQL).raw().all(accountId)
   ) as Array<[number, DunningStage, DeclineCategory, string, number, string | null, number, number, number | null, string, string | null, string | null, string | null, string | null, string | null]>;
-  return rows.map(([id, stage, category, currency, amount, assignee, openedAt, attempts, nextRetry, customerId, invoiceId, declineCode, email, name, number]) => ({
-    id,
-    stage,
-    category,
-    currency,
-    amount,
-    major: amount / 10 ** minorUnitExponent(currency),
-    assignee,
-    assigneeKey: assignee?.toLowerCase() ?? null,
-    openedAt,
-    attempts,
-    nextRetry,
-    customerId,
-    text: [email, name, customerId, invoiceId, number, declineCode, assignee].filter(Boolean).join('\u0000').toLowerCase(),
-  }));
+  return rows.map(([id, stage, category, currency, amount, assignee, openedAt, attempts, nextRetry, customerId, invoiceId, declineCode, email, name, number]) =>
+    queueEntry({ id, stage, category, currency, amount, assignee, openedAt, closedAt: null, attempts, nextRetry, customerId, invoiceId, declineCode, email, name, number }),
+  );
+}
+
+/** One case as the queue filter and sorts read it (the desk's open cases; any case on the team server). */
+export function queueEntry(c: Omit<QueueEntry, 'major' | 'assigneeKey' | 'text'> & { invoiceId: string | null; declineCode: string | null; email: string | null; name: string | null; number: string | null }): QueueEntry {
+  return {
+    id: c.id,
+    stage: c.stage,
+    category: c.category,
+    currency: c.currency,
+    amount: c.amount,
+    major: c.amount / 10 ** minorUnitExponent(c.currency),
+    assignee: c.assignee,
+    assigneeKey: c.assignee?.toLowerCase() ?? null,
+    openedAt: c.openedAt,
+    closedAt: c.closedAt,
+    attempts: c.attempts,
+    nextRetry: c.nextRetry,
+    customerId: c.customerId,
+    text: [c.email, c.name, c.customerId, c.invoiceId, c.number, c.declineCode, c.assignee].filter(Boolean).join('\u0000').toLowerCase(),
+  };
+}
+
+/** A queue of given entries, not kept or followed (the team server's export builds one per call). */
+export function snapshotOfEntries(accountId: string, entries: QueueEntry[]): Snapshot {
+  return { accountId, version: 0, dataVersion: 0, entries, sorted: {} };
 }
 
 /**
@@ -141,7 +156,7 @@ const FIELD_VALUE: Record<Exclude<QueueField, 'text'>, (e: QueueEntry, nowS: num
   currency: (e) => e.currency,
   major: (e) => e.major,
   assignee: (e) => e.assignee,
-  age: (e, nowS) => nowS - e.openedAt,
+  age: (e, nowS) => (e.closedAt ?? nowS) - e.openedAt,
   customerId: (e) => e.customerId,
 };
 

@@ -3,6 +3,7 @@ import { prepared } from '../db/statements';
 import type { IngestResult } from '../stripe/ingest';
 import type { ProductNames } from '../stripe/product-names';
 import { applyMirrorEntry, type MirrorEntry } from '../sync/apply-mirror-entry';
+import { applyTeamKbArticle, type TeamKbArticle } from '../copilot/kb/team-articles';
 import type { WireEntry } from './team-client';
 
 // One feed entry (or snapshot row) into the desk's cache. Stripe objects go through the desk's own
@@ -10,7 +11,7 @@ import type { WireEntry } from './team-client';
 // repeat is a no-op; team rows (what people decided) are upserted under the server's ids by small
 // appliers. Each applier is idempotent: applying an entry twice leaves the same rows.
 
-type Kind = NonNullable<IngestResult['kind']> | 'dunning' | 'notes' | 'portal_links';
+type Kind = NonNullable<IngestResult['kind']> | 'dunning' | 'notes' | 'portal_links' | 'kb';
 export interface Applied {
   kind: Kind | null;
   customerId: string | null;
@@ -152,6 +153,12 @@ const TEAM_APPLIERS: Record<string, (db: Database.Database, accountId: string, e
       recovers: l.recoversAfterExpiry ? 1 : 0,
     });
     return { kind: 'portal_links', customerId: l.customerId as string };
+  },
+
+  // The team's knowledge base: the copilot's grounding reads it from the desk's own tables.
+  kb_article(db, _accountId, e) {
+    applyTeamKbArticle(db, e.id, e.op === 'delete' ? null : (e.data as TeamKbArticle), Date.now());
+    return { kind: 'kb', customerId: null };
   },
 };
 

@@ -47,6 +47,13 @@ export function registerTeamHandlers(table: HandlerTable, ctx: ServiceContext, s
       ctx.log.info('team joined (takes effect at the next start)', { url: config.url, agent: agent.id });
       return { url: config.url, agent, restartRequired: true };
     },
+    // Presence is a team desk's: a solo desk has nobody to tell and nobody to show.
+    'team.presence.report': async (input) => {
+      const presence = ctx.registries.teamDesk?.presence;
+      if (!presence) return { reported: false };
+      return { reported: 'open' in input ? await presence.report(input.open) : await presence.close(input.closed) };
+    },
+    'team.presence.list': () => ctx.registries.teamDesk?.presence.list() ?? [],
     'team.leave': () => {
       secrets.delete('team_token');
       ctx.settings.delete(TEAM_URL_SETTING);

@@ -3,6 +3,8 @@ import { prepared } from '../db/statements';
 import { ProductNames } from '../stripe/product-names';
 import { applyTeamEntry, type Applied } from './apply-team-entry';
 import { SnapshotStage } from './snapshot-stage';
+import type { PresenceWire } from '../../../shared/contract/team-presence';
+import { clearTeamKbArticles } from '../copilot/kb/team-articles';
 import { TeamSignedOutError, TeamSnapshotRequiredError, TeamUnreachableError, type TeamAgentIdentity, type TeamClient, type WireEntry } from './team-client';
 
 // The desk's copy of the team: a snapshot at seq S, then the feed after S (pages to catch up, the
@@ -23,6 +25,12 @@ export interface PullResult {
 /** Tables a snapshot replaces for the account (children first, for the foreign keys). */
 const REPLICATED_TABLES = ['notes', 'portal_links', 'dunning_cases', 'payment_attempts', 'subscription_items', 'subscriptions', 'invoices', 'payment_methods', 'timeline_events', 'sync_tombstones', 'customers'];
 
+/** Who has what open, as the live stream says it (presence.ts); it is known only while the stream is. */
+export interface LivePresence {
+  heard(p: PresenceWire): void;
+  lost(): void;
+}
+
 export class TeamReplica {
   status: ReplicaStatus = 'connecting';
   /** Why the desk is offline or signed out, in words. */
@@ -35,6 +43,7 @@ export class TeamReplica {
     private readonly ctx: ServiceContext,
     private readonly client: TeamClient,
     readonly accountId: string,
+    private readonly presence?: LivePresence,
   ) {}
 
   onStatus(fn: (s: ReplicaStatus) => void): () => void {
@@ -96,6 +105,7 @@ export class TeamReplica {
       const results: Applied[] = [];
       db.transaction(() => {
         for (const t of REPLICATED_TABLES) db.prepare(`DELETE FROM ${t} WHERE account_id = ?`).run(this.accountId);
+        clearTeamKbArticles(db);
         const names = new ProductNames(db, this.accountId);
         for (const e of stage.entries()) results.push(applyTeamEntry(db, this.accountId, e, names));
         prepared(db, 'UPDATE team_replica SET seq = ?, snapshots = snapshots + 1, last_contact_ms = ? WHERE account_id = ?').run(head.seq, this.ctx.now(), this.accountId);
@@ -167,11 +177,14 @@ export class TeamReplica {
               pause = retryMs.min;
               void onOnline().catch((err) => this.ctx.log.warn('sending queued team writes failed', { error: err }));
             },
+            (p) => this.presence?.heard(p),
           );
+          this.presence?.lost();
           this.flushLive();
           if (signal.aborted) break;
           this.setStatus('offline', 'The team server closed the live feed; reconnecting.');
         } catch (err) {
+          this.presence?.lost();
           this.flushLive();
           if (signal.aborted) break;
           if (err instanceof TeamSignedOutError) {

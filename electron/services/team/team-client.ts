@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import readline from 'node:readline';
 import { AppError, type CallResult, type ErrorCode } from '../../../shared/contract/errors';
+import type { PresenceReport, PresenceWire } from '../../../shared/contract/team-presence';
 import type { TeamConfig } from './team-config';
 
 // The desk's only way to the team server: HTTP with the agent token. Reads are the snapshot (gzip
@@ -103,6 +104,23 @@ export class TeamClient {
     return this.json<TeamAgentIdentity>(res);
   }
 
+  /**
+   * The team's model proxy as an OpenAI-compatible base URL and key: the agent token is the key,
+   * so the desk's copilot reaches the team's model without ever holding the team's model key.
+   */
+  modelProxy(): { baseUrl: string; apiKey: string } {
+    return { baseUrl: `${this.config.url}/v1/openai`, apiKey: this.config.token };
+  }
+
+  /** The model the team's settings name (the proxy's model list), or null when the team has none. */
+  async teamModel(): Promise<string | null> {
+    const res = await this.fetch('/v1/openai/models', { headers: this.headers() }, 5_000);
+    if (!res.ok) throw await this.refusal(res);
+    const body = await this.json<{ data?: Array<{ id?: unknown }> }>(res);
+    const id = body.data?.[0]?.id;
+    return typeof id === 'string' && id ? id : null;
+  }
+
   async feedPage(after: number, limit = 1000): Promise<{ entries: WireEntry[]; next: number; head: number; more: boolean }> {
     const res = await this.fetch(`/v1/feed?after=${after}&limit=${limit}`, { headers: this.headers() });
     if (!res.ok) throw await this.refusal(res);
@@ -178,7 +196,7 @@ export class TeamClient {
    * Follows the live stream from `after`; calls onEntry per change in order. Resolves when the
    * stream ends (server closed it, network lost, or the signal aborted).
    */
-  async stream(after: number, onEntry: (e: WireEntry) => void, signal: AbortSignal, onOpen?: () => void): Promise<{ closedReason: string | null }> {
+  async stream(after: number, onEntry: (e: WireEntry) => void, signal: AbortSignal, onOpen?: () => void, onPresence?: (p: PresenceWire) => void): Promise<{ closedReason: string | null }> {
     let res: Response;
     try {
       res = await fetch(`${this.config.url}/v1/feed/stream?after=${after}`, { headers: this.headers({ accept: 'text/event-stream' }), signal });
@@ -210,6 +228,7 @@ export class TeamClient {
             else if (k === 'data') data.push(v);
           }
           if (event === 'change') onEntry(JSON.parse(data.join('\n')) as WireEntry);
+          else if (event === 'presence') onPresence?.(JSON.parse(data.join('\n')) as PresenceWire);
           else if (event === 'closed') closedReason = (JSON.parse(data.join('\n') || '{}') as { reason?: string }).reason ?? 'closed';
         }
       }
@@ -218,6 +237,13 @@ export class TeamClient {
       throw new TeamUnreachableError(err);
     }
     return { closedReason };
+  }
+
+  /** Says what this desk has open (or, with open: null, that it closed it); the answer is how long that lasts without a heartbeat. */
+  async reportPresence(report: PresenceReport): Promise<{ ttlMs: number }> {
+    const res = await this.fetch('/v1/presence', { method: 'POST', headers: this.headers({ 'content-type': 'application/json' }), body: JSON.stringify(report) }, 5_000);
+    if (!res.ok) throw await this.refusal(res);
+    return this.json<{ ttlMs: number }>(res);
   }
 
   /**
@@ -236,6 +262,12 @@ export class TeamClient {
       throw new AppError(body.error.code, body.error.message, body.error.details);
     }
     throw new AppError(STATUS_CODES[res.status] ?? 'internal', `The team server answered HTTP ${res.status}.`);
+  }
+
+  /** Brings a proposal of this desk's copilot to the server, which a confirm or dismiss then names. */
+  async bringProposal(proposal: { proposalId: string; customerId: string; type: string; args: unknown; title: string; reason: string; source: string }): Promise<void> {
+    const res = await this.fetch('/v1/copilot/proposals', { method: 'POST', headers: this.headers({ 'content-type': 'application/json' }), body: JSON.stringify(proposal) });
+    if (!res.ok) throw await this.refusal(res);
   }
 
   private async refusal(res: Response): Promise<AppError> {

@@ -28,7 +28,8 @@ function accountName(acct: Stripe.Account): string {
 }
 
 /** The workspace of one Stripe account in the mode of the key that reached it. */
-function summaryFor(acct: Stripe.Account, livemode: boolean): AccountSummary {
+/** The workspace an account's key opens (the team server names its accounts the same way). */
+export function summaryFor(acct: Stripe.Account, livemode: boolean): AccountSummary {
   return { id: workspaceIdFor(acct.id, livemode), stripeAccountId: acct.id, name: accountName(acct), livemode, isDemo: false };
 }
 

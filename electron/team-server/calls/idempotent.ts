@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { CallResult } from '../../../shared/contract/errors';
 
@@ -27,8 +28,37 @@ export async function keptReply(pool: pg.Pool, agentId: string, key: string): Pr
   return rows[0] ? { ok: true, value: rows[0].value ?? null } : null;
 }
 
-export function withIdempotencyKey<T>(scope: Omit<Scope, 'recorded'>, fn: () => Promise<T>): Promise<T> {
-  return scopes.run({ ...scope, recorded: false }, fn);
+/**
+ * Runs a keyed call. Its answer is recorded by the transaction that returns it; a call whose
+ * answer comes after its last transaction (a retry's Stripe outcome, a bulk send's summary) has
+ * it recorded here, once it is known.
+ */
+export async function withIdempotencyKey(pool: pg.Pool, scope: Omit<Scope, 'recorded'>, fn: () => Promise<CallResult<unknown>>, nowMs: number): Promise<CallResult<unknown>> {
+  const s: Scope = { ...scope, recorded: false };
+  const result = await scopes.run(s, fn);
+  if (result.ok && !s.recorded) {
+    await pool.query('INSERT INTO team_call_replies (agent_id, idempotency_key, call, value, at_ms) VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT DO NOTHING', [s.agentId, s.key, s.call, JSON.stringify(result.value ?? null), nowMs]);
+  }
+  return result;
+}
+
+/**
+ * Runs one step of a call outside its key scope: a call made of other calls' steps (a confirmed
+ * copilot action runs a portal link or a retry) records only its own final answer, not the
+ * first value an inner transaction returns.
+ */
+export function asInnerStep<T>(fn: () => Promise<T>): Promise<T> {
+  return scopes.exit(fn);
+}
+
+/**
+ * The Stripe idempotency key for the call's one Stripe write: derived from the desk's key (a
+ * forwarded repeat, even one racing the first, asks Stripe with the same key), random without one.
+ */
+export function stripeKeyOfCall(prefix: string): string {
+  const s = scopes.getStore();
+  if (!s) return `${prefix}-${randomUUID()}`;
+  return `${prefix}-${createHash('sha256').update(`${s.agentId}\u0000${s.key}`).digest('hex').slice(0, 40)}`;
 }
 
 /** Called by inTransaction before COMMIT: the first transaction of a keyed call that returns a value records it. */

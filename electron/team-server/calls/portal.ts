@@ -5,9 +5,10 @@ import { needsSubscription } from '../../../shared/domain/portal-flow-rules';
 import { toPortalAppError } from '../../services/portal/portal-errors';
 import { buildSessionParams } from '../../services/portal/session-params';
 import { inTransaction } from '../db';
+import { asInnerStep } from './idempotent';
 import { portalLinks, portalSettingsStore } from '../stores/portal-links';
 import { teamState } from '../stores/team-state';
-import { TEAM_ENTITY, type TeamHandlerMap } from './types';
+import { TEAM_ENTITY, type TeamCallContext, type TeamHandlerMap } from './types';
 
 // Customer Portal links on a team: the server holds the Stripe key and makes the session. One
 // click = one idempotency key: a desk that forwards the same click twice (a retry after a dropped
@@ -76,40 +77,47 @@ const createLink: NonNullable<TeamHandlerMap['portal.createLink']> = async (inpu
     });
 };
 
+type SendLinksResult = { sent: Array<{ caseId: number; customerId: string; url: string; simulated: boolean }>; failed: Array<{ caseId: number; message: string }> };
+
+async function sendLinks(ids: number[], ctx: TeamCallContext, out: SendLinksResult): Promise<void> {
+  const cases = await inTransaction(ctx.pool, (tx) => teamState.casesForUpdate(tx, ctx.accountId, ids));
+  const byCustomer = new Map<string, { url: string; simulated: boolean }>();
+  const batch = randomUUID();
+  for (const caseId of ids) {
+    const c = cases.get(caseId);
+    if (!c) {
+      out.failed.push({ caseId, message: `No dunning case ${caseId} in this account.` });
+      continue;
+    }
+    try {
+      let link = byCustomer.get(c.customerId);
+      if (!link) {
+        // One key per customer per bulk action: a retried request returns the same link.
+        const record = await createLink({ customerId: c.customerId, flow: 'payment_method_update', idempotencyKey: `dunning-pmu-${c.customerId}-${batch}` }, ctx);
+        link = { url: record.url, simulated: record.simulated };
+        byCustomer.set(c.customerId, link);
+      }
+      await inTransaction(ctx.pool, async (tx) => {
+        const h = await teamState.addHistory(tx, { caseId: c.id, at: ctx.now(), actor: ctx.agent.name, actorAgentId: ctx.agent.id, kind: 'portal_link', fromStage: null, toStage: null, detail: 'payment_method_update' });
+        await ctx.feed.append(tx, [{ accountId: ctx.accountId, entity: TEAM_ENTITY.dunningHistory, entityId: String(h.id), op: 'upsert', data: h }]);
+      });
+      out.sent.push({ caseId: c.id, customerId: c.customerId, ...link });
+    } catch (err) {
+      if (!(err instanceof AppError)) ctx.log.error('portal link for a dunning case failed', { caseId, error: err });
+      out.failed.push({ caseId, message: err instanceof AppError ? err.message : "Something went wrong creating the link; the details are in the team server's log." });
+    }
+  }
+}
+
 export const portalHandlers: TeamHandlerMap = {
   'portal.createLink': createLink,
 
   /** Bulk "send the payment-method-update link": one link per customer of the cases; failures per case in words. */
   'dunning.sendPortalLinks': async (input, ctx) => {
-    const out: { sent: Array<{ caseId: number; customerId: string; url: string; simulated: boolean }>; failed: Array<{ caseId: number; message: string }> } = { sent: [], failed: [] };
+    const out: SendLinksResult = { sent: [], failed: [] };
     const ids = [...new Set(input.caseIds)];
-    const cases = await inTransaction(ctx.pool, (tx) => teamState.casesForUpdate(tx, ctx.accountId, ids));
-    const byCustomer = new Map<string, { url: string; simulated: boolean }>();
-    const batch = randomUUID();
-    for (const caseId of ids) {
-      const c = cases.get(caseId);
-      if (!c) {
-        out.failed.push({ caseId, message: `No dunning case ${caseId} in this account.` });
-        continue;
-      }
-      try {
-        let link = byCustomer.get(c.customerId);
-        if (!link) {
-          // One key per customer per bulk action: a retried request returns the same link.
-          const record = await createLink({ customerId: c.customerId, flow: 'payment_method_update', idempotencyKey: `dunning-pmu-${c.customerId}-${batch}` }, ctx);
-          link = { url: record.url, simulated: record.simulated };
-          byCustomer.set(c.customerId, link);
-        }
-        await inTransaction(ctx.pool, async (tx) => {
-          const h = await teamState.addHistory(tx, { caseId: c.id, at: ctx.now(), actor: ctx.agent.name, actorAgentId: ctx.agent.id, kind: 'portal_link', fromStage: null, toStage: null, detail: 'payment_method_update' });
-          await ctx.feed.append(tx, [{ accountId: ctx.accountId, entity: TEAM_ENTITY.dunningHistory, entityId: String(h.id), op: 'upsert', data: h }]);
-        });
-        out.sent.push({ caseId: c.id, customerId: c.customerId, ...link });
-      } catch (err) {
-        if (!(err instanceof AppError)) ctx.log.error('portal link for a dunning case failed', { caseId, error: err });
-        out.failed.push({ caseId, message: err instanceof AppError ? err.message : "Something went wrong creating the link; the details are in the team server's log." });
-      }
-    }
+    // Each link is its own step (a click of its own); the call's answer is the summary.
+    await asInnerStep(() => sendLinks(ids, ctx, out));
     return out;
   },
 

@@ -5,6 +5,7 @@ import { classifyDecline, describeAdviceCode, describeDeclineCode, type DeclineC
 import { retryEligibility, retryIdempotencyKey } from '../../services/dunning/retry-policy';
 import { toStripeAppError } from '../../services/stripe/errors';
 import { inTransaction } from '../db';
+import { asInnerStep } from './idempotent';
 import { authorize } from '../roles';
 import { teamState, type TeamCase } from '../stores/team-state';
 import type { FeedChange } from '../stores/feed';
@@ -43,13 +44,16 @@ async function record(ctx: TeamCallContext, c: TeamCase, detail: string, audit: 
 export const retryHandlers: TeamHandlerMap = {
   'dunning.retry': async (input, ctx) => {
     // The case and its settled retries from one snapshot: a retry that settles in between cannot give a stale case a new key.
-    const { c, settled } = await inTransaction(
-      ctx.pool,
-      async (tx) => {
-        const found = await teamState.caseById(tx, ctx.accountId, input.caseId);
-        return { c: found, settled: found ? await teamState.settledRetries(tx, found.id) : 0 };
-      },
-      'repeatable read',
+    // A read, not the call's answer (the answer is the outcome below).
+    const { c, settled } = await asInnerStep(() =>
+      inTransaction(
+        ctx.pool,
+        async (tx) => {
+          const found = await teamState.caseById(tx, ctx.accountId, input.caseId);
+          return { c: found, settled: found ? await teamState.settledRetries(tx, found.id) : 0 };
+        },
+        'repeatable read',
+      ),
     );
     if (!c) throw new AppError('not_found', `No dunning case ${input.caseId} in this account.`);
     if (!isOpenDunningStage(c.stage)) throw new AppError('conflict', `The case is closed (${c.stage}); there is nothing to retry.`);

@@ -9,6 +9,11 @@ import { noteHandlers } from './notes';
 import { portalHandlers } from './portal';
 import { retryHandlers } from './retry';
 import { kbHandlers } from './kb';
+import { copilotActionHandlers } from './copilot-actions';
+import { dunningExportHandlers } from './dunning-export';
+import { portalConfigurationHandlers } from './portal-configurations';
+import { keyHandlers, syncHandlers } from './keys';
+import { modelSettingsHandlers } from './model-settings';
 import type { TeamCallContext, TeamHandler, TeamHandlerMap } from './types';
 
 // The team server's handler table: the contract's calls, validated with the same zod schemas and
@@ -16,12 +21,21 @@ import type { TeamCallContext, TeamHandler, TeamHandlerMap } from './types';
 // known? → input valid? → role allowed? → run. Never throws; every failure is a typed error in
 // words with secrets redacted.
 
+/** Calls that act on the team, not on one account: served before the server has any account (the first key). */
+export const TEAM_WIDE_CALLS: readonly string[] = ['workspace.setStripeKey', 'workspace.clearStripeKey', 'copilot.settings.get', 'copilot.settings.set', 'copilot.settings.setKey', 'copilot.settings.clearKey'];
+
 const DOMAINS: Array<[string, TeamHandlerMap]> = [
   ['notes', noteHandlers],
   ['dunning', dunningHandlers],
   ['portal', portalHandlers],
   ['retry', retryHandlers],
   ['kb', kbHandlers],
+  ['copilot', copilotActionHandlers],
+  ['dunning export', dunningExportHandlers],
+  ['portal configurations', portalConfigurationHandlers],
+  ['keys', keyHandlers],
+  ['sync', syncHandlers],
+  ['model settings', modelSettingsHandlers],
 ];
 
 export class TeamCallTable {

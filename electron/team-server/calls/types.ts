@@ -4,6 +4,8 @@ import type { CallName, CallOutput, CallParsedInput } from '../../../shared/cont
 import type { Logger } from '../../services/core/log';
 import type { Agent, AgentStore } from '../stores/agents';
 import type { FeedStore } from '../stores/feed';
+import type { TeamStripeAccounts } from './keys';
+import type { PgModelSettingsStore } from '../stores/model-settings';
 
 /** Who calls and where: the authenticated agent (never a name the desk typed) and the account. */
 export interface TeamCallContext {
@@ -14,6 +16,10 @@ export interface TeamCallContext {
   agents: AgentStore;
   /** The account's Stripe client (the server is the only writer to Stripe in team mode). */
   stripe(accountId: string): Promise<Stripe>;
+  /** The team's Stripe keys and syncs (absent when the server runs without its Stripe side). */
+  keys?: TeamStripeAccounts;
+  /** The team's model settings (copilot.settings.*; the model proxy reads them). */
+  modelSettings?: PgModelSettingsStore;
   log: Logger;
   now(): number;
 }

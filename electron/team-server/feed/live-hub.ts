@@ -8,7 +8,8 @@ import { FEED_CHANNEL, SnapshotRequiredError, type FeedEntry, type FeedStore } f
 // entries once and pushes them to every caught-up stream. A stream that starts behind catches up
 // with its own pages first. A revoked agent (NOTIFY bsc_agents) has its streams closed at once.
 // Safety nets: a slow poll covers a notification lost while the LISTEN connection was down, and
-// the same tick re-checks the agents of open streams against the database.
+// the same tick re-checks the agents of open streams against the database. Other parts hear
+// their own channels on the same connection (`onNotify`: presence), and hear revocations too.
 
 export interface LiveStream {
   agentId: string;
@@ -36,6 +37,7 @@ export class FeedHub {
   private again = false;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private readonly handlers = new Map<string, Array<(payload: string) => void>>();
 
   constructor(
     private readonly connectionString: string,
@@ -44,6 +46,27 @@ export class FeedHub {
     private readonly log: Logger,
     private readonly opts: FeedHubOptions = {},
   ) {}
+
+  /** Hears `channel` on this instance's LISTEN connection (register before start()). */
+  onNotify(channel: string, fn: (payload: string) => void): void {
+    this.handlers.set(channel, [...(this.handlers.get(channel) ?? []), fn]);
+  }
+
+  private dispatch(channel: string, payload: string): void {
+    for (const fn of this.handlers.get(channel) ?? []) {
+      try {
+        fn(payload);
+      } catch (err) {
+        this.log.warn('team feed: a notification handler failed', { channel, error: err });
+      }
+    }
+  }
+
+  /** An agent was revoked: its streams close, and the parts listening on bsc_agents hear it. */
+  private revoked(agentId: string): void {
+    this.closeAgent(agentId, 'This agent was revoked by the team.');
+    this.dispatch(AGENTS_CHANNEL, agentId);
+  }
 
   async start(): Promise<void> {
     this.hubSeq = await this.feed.head();
@@ -62,7 +85,8 @@ export class FeedHub {
     const client = new pg.Client({ connectionString: this.connectionString });
     client.on('notification', (n) => {
       if (n.channel === FEED_CHANNEL) this.wake();
-      else if (n.channel === AGENTS_CHANNEL && n.payload) this.closeAgent(n.payload, 'This agent was revoked by the team.');
+      else if (n.channel === AGENTS_CHANNEL && n.payload) this.revoked(n.payload);
+      else if (n.payload) this.dispatch(n.channel, n.payload);
     });
     const reconnect = () => {
       if (this.stopped || this.listener !== client) return;
@@ -87,6 +111,7 @@ export class FeedHub {
     await client.connect();
     await client.query(`LISTEN ${FEED_CHANNEL}`);
     await client.query(`LISTEN ${AGENTS_CHANNEL}`);
+    for (const channel of this.handlers.keys()) if (channel !== AGENTS_CHANNEL) await client.query(`LISTEN ${channel}`);
     this.listener = client;
   }
 
@@ -178,7 +203,7 @@ export class FeedHub {
     try {
       const { rows } = await this.pool.query<{ id: string }>('SELECT id FROM agents WHERE id = ANY($1::text[]) AND revoked_at IS NULL', [ids]);
       const active = new Set(rows.map((r) => r.id));
-      for (const id of ids) if (!active.has(id)) this.closeAgent(id, 'This agent was revoked by the team.');
+      for (const id of ids) if (!active.has(id)) this.revoked(id);
     } catch (err) {
       this.log.warn('team feed: agent re-check failed', { error: err });
     }

@@ -2,6 +2,7 @@ import type http from 'node:http';
 import zlib from 'node:zlib';
 import type { Logger } from '../../services/core/log';
 import type { FeedHub, LiveStream } from '../feed/live-hub';
+import type { PresenceHub } from '../feed/presence-hub';
 import { SnapshotRequiredError, type FeedEntry, type FeedStore } from '../stores/feed';
 import type { Agent } from '../stores/agents';
 import { sendError, sendJson } from './respond';
@@ -9,6 +10,7 @@ import { sendError, sendJson } from './respond';
 // The desk's way in: GET /v1/snapshot (the state at seq S, gzip NDJSON), then GET /v1/feed?after=S
 // pages, or GET /v1/feed/stream?after=S (Server-Sent Events, live). A position the feed no longer
 // covers is answered 410 with code snapshot_required in the details: the desk takes a new snapshot.
+// Once caught up, the stream also carries who else has what open (`event: presence`, ids only).
 
 /** One wire shape for an entry, in pages, streams and snapshots alike. */
 export function wireEntry(e: FeedEntry) {
@@ -44,7 +46,8 @@ export async function feedPage(res: http.ServerResponse, url: URL, feed: FeedSto
   }
 }
 
-export async function feedStream(req: http.IncomingMessage, res: http.ServerResponse, url: URL, agent: Agent, hub: FeedHub, log: Logger, heartbeatMs = 15_000, maxBufferedBytes = 8_000_000): Promise<void> {
+export async function feedStream(req: http.IncomingMessage, res: http.ServerResponse, url: URL, agent: Agent, hubs: { feed: FeedHub; presence?: PresenceHub }, log: Logger, heartbeatMs = 15_000, maxBufferedBytes = 8_000_000): Promise<void> {
+  const hub = hubs.feed;
   const after = parseAfter(url.searchParams.get('after') ?? (req.headers['last-event-id'] as string | undefined));
   if (after === null) return badAfter(res);
   let open = true;
@@ -77,16 +80,27 @@ export async function feedStream(req: http.IncomingMessage, res: http.ServerResp
     },
   };
   const heartbeat = setInterval(() => open && started && res.write(': ping\n\n'), heartbeatMs);
+  let stopPresence = () => {};
   const finish = () => {
     open = false;
     clearInterval(heartbeat);
     hub.unsubscribe(stream);
+    stopPresence();
   };
   req.on('close', finish);
   res.on('close', finish);
   try {
     await hub.subscribe(stream);
     start();
+    if (open && hubs.presence) {
+      stopPresence = hubs.presence.subscribe({
+        agentId: agent.id,
+        accountId: stream.accountId,
+        presence(p) {
+          if (open) res.write(`event: presence\ndata: ${JSON.stringify(p)}\n\n`);
+        },
+      });
+    }
   } catch (err) {
     finish();
     if (started) {

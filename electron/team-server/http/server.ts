@@ -3,16 +3,21 @@ import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 import type Stripe from 'stripe';
 import { AppError } from '../../../shared/contract/errors';
+import { registerProposal } from '../calls/copilot-actions';
 import { keptReply, parseIdempotencyKey, withIdempotencyKey } from '../calls/idempotent';
 import type { Logger } from '../../services/core/log';
 import type { Redactor } from '../../services/core/redact';
-import type { TeamCallTable } from '../calls/table';
+import { TEAM_WIDE_CALLS, type TeamCallTable } from '../calls/table';
+import type { TeamStripeAccounts } from '../calls/keys';
+import type { PgModelSettingsStore } from '../stores/model-settings';
 import type { FeedHub } from '../feed/live-hub';
+import type { PresenceHub } from '../feed/presence-hub';
 import type { AccountHealthSource } from '../stores/account-health';
 import type { Agent, AgentStore } from '../stores/agents';
 import type { FeedStore } from '../stores/feed';
 import { AgentRateLimiter, type RateLimit } from './agent-rate-limit';
 import { feedPage, feedStream, snapshot } from './feed-routes';
+import { reportPresence } from './presence-route';
 import { BodyTooLargeError, readBody, sendError, sendJson, statusOf } from './respond';
 
 // The team server's HTTP face. Unauthenticated: GET /healthz and the routes other parts register
@@ -42,6 +47,8 @@ export interface TeamHttpDeps {
   agents: AgentStore;
   feed: FeedStore;
   hub: FeedHub;
+  /** Who has what open (POST /v1/presence, fanned out on the live stream); absent: not served. */
+  presence?: PresenceHub;
   calls: TeamCallTable;
   health: AccountHealthSource;
   log: Logger;
@@ -49,6 +56,10 @@ export interface TeamHttpDeps {
   now?: () => number;
   /** The account's Stripe client (team-sync's stripe accounts store); absent: Stripe writes say so. */
   stripe?: (accountId: string) => Promise<Stripe>;
+  /** The team's Stripe keys (admins' workspace.setStripeKey / clearStripeKey). */
+  keys?: TeamStripeAccounts;
+  /** The team's model settings (admins' copilot.settings.*). */
+  modelSettings?: PgModelSettingsStore;
   /** Routes of other parts (webhooks, the model proxy), tried before the built-in ones. */
   routes?: TeamRoute[];
 }
@@ -161,8 +172,34 @@ export async function startTeamHttpServer(deps: TeamHttpDeps, opts: TeamHttpOpti
 
     if (method === 'GET' && path === '/v1/me') return sendJson(res, 200, { id: agent.id, name: agent.name, role: agent.role });
     if (method === 'GET' && path === '/v1/feed') return feedPage(res, url, deps.feed);
-    if (method === 'GET' && path === '/v1/feed/stream') return feedStream(req, res, url, agent, deps.hub, deps.log, 15_000, opts.streamBufferBytes);
+    if (method === 'GET' && path === '/v1/feed/stream') return feedStream(req, res, url, agent, { feed: deps.hub, presence: deps.presence }, deps.log, 15_000, opts.streamBufferBytes);
     if (method === 'GET' && path === '/v1/snapshot') return snapshot(res, url, deps.feed, deps.log);
+    if (method === 'POST' && path === '/v1/copilot/proposals') {
+      // A desk brings the proposal its copilot showed before it forwards the confirm (calls/copilot-actions.ts).
+      let input: unknown;
+      try {
+        input = JSON.parse((await readBody(req, maxBody)).toString('utf8') || '{}');
+      } catch {
+        return sendError(res, 400, { code: 'bad_input', message: 'The request body is not valid JSON.' });
+      }
+      try {
+        return sendJson(res, 200, await registerProposal(deps.pool, agent, await resolveAccount(req, deps.health), input, now()));
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        return sendError(res, statusOf(err.code), { code: err.code, message: err.message });
+      }
+    }
+    if (method === 'POST' && path === '/v1/presence' && deps.presence) {
+      const raw = await readBody(req, 4_096);
+      let accountId: string;
+      try {
+        accountId = await resolveAccount(req, deps.health);
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        return sendError(res, statusOf(err.code), { code: err.code, message: err.message });
+      }
+      return reportPresence(res, raw, agent, accountId, deps.presence);
+    }
     const call = /^\/v1\/call\/([A-Za-z0-9_.]{1,80})$/.exec(path);
     if (call && method === 'POST') {
       const raw = await readBody(req, maxBody);
@@ -174,20 +211,20 @@ export async function startTeamHttpServer(deps: TeamHttpDeps, opts: TeamHttpOpti
       }
       let accountId: string;
       try {
-        accountId = await resolveAccount(req, deps.health);
+        accountId = TEAM_WIDE_CALLS.includes(call[1]) ? '' : await resolveAccount(req, deps.health);
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         return sendError(res, statusOf(err.code), { code: err.code, message: err.message });
       }
       const key = parseIdempotencyKey(req.headers['idempotency-key']);
       if (key === 'invalid') return sendError(res, 400, { code: 'bad_input', message: 'Idempotency-Key must be 8 to 200 printable characters without spaces.' });
-      const dispatch = () => deps.calls.dispatch(call[1], input, { agent, accountId, pool: deps.pool, feed: deps.feed, agents: deps.agents, stripe: stripeFor, log: deps.log, now });
+      const dispatch = () => deps.calls.dispatch(call[1], input, { agent, accountId, pool: deps.pool, feed: deps.feed, agents: deps.agents, stripe: stripeFor, keys: deps.keys, modelSettings: deps.modelSettings, log: deps.log, now });
       let result;
       if (key) {
         // A repeat of a write already applied gets the kept answer; a concurrent repeat that lost the race too.
         const kept = await keptReply(deps.pool, agent.id, key);
         if (kept) return sendJson(res, 200, kept);
-        result = await withIdempotencyKey({ agentId: agent.id, key, call: call[1] }, dispatch);
+        result = await withIdempotencyKey(deps.pool, { agentId: agent.id, key, call: call[1] }, dispatch, now());
         if (!result.ok) result = (await keptReply(deps.pool, agent.id, key)) ?? result;
       } else {
         result = await dispatch();

@@ -46,6 +46,12 @@ export class PgStripeAccounts {
     await this.pool.query('INSERT INTO stripe_sync_state (account_id) VALUES ($1) ON CONFLICT DO NOTHING', [a.id]);
   }
 
+  /** Forgets the account's secret key (its mirror and webhook secret stay); false when it had none. */
+  async clearSecretKey(accountId: string): Promise<boolean> {
+    const r = await this.pool.query('UPDATE stripe_accounts SET secret_key_ciphertext = NULL, updated_at = now() WHERE id = $1 AND secret_key_ciphertext IS NOT NULL', [accountId]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
   async list(): Promise<StripeAccountRow[]> {
     const { rows } = await this.pool.query<{ id: string; name: string; livemode: boolean; is_demo: boolean; api_base: string | null; k: boolean; w: boolean }>(
       'SELECT id, name, livemode, is_demo, api_base, secret_key_ciphertext IS NOT NULL AS k, webhook_secret_ciphertext IS NOT NULL AS w FROM stripe_accounts ORDER BY id',

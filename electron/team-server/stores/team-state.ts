@@ -284,9 +284,15 @@ export const teamState = {
   },
 
   async audit(tx: Tx, a: AuditEntry): Promise<void> {
-    await tx.query(
-      `INSERT INTO audit_log (account_id, at_ms, agent_id, actor, action, target_type, target_id, params, result, error_message) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    await teamState.auditWithId(tx, a);
+  },
+
+  /** Writes one audit row and says its id (what a confirmed copilot action reports). */
+  async auditWithId(tx: Tx, a: AuditEntry): Promise<number> {
+    const { rows } = await tx.query<{ id: number }>(
+      `INSERT INTO audit_log (account_id, at_ms, agent_id, actor, action, target_type, target_id, params, result, error_message) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
       [a.accountId, a.atMs, a.agentId, a.actor, a.action, a.targetType ?? null, a.targetId ?? null, JSON.stringify(a.params ?? {}), a.result, a.errorMessage ?? null],
     );
+    return Number(rows[0].id);
   },
 };

@@ -6,6 +6,10 @@ import { AppError } from '../../../shared/contract/errors';
 import type { Logger } from '../../services/core/log';
 import type { Redactor } from '../../services/core/redact';
 import { isLiveKey } from '../../services/stripe/api-base';
+import { checkStripeKeyShape } from '../../services/core/stripe-key';
+import { toStripeAppError } from '../../services/stripe/errors';
+import { summaryFor } from '../../services/workspace/workspace';
+import type { AccountSummary, KeyCheck } from '../../../shared/contract/workspace';
 import { workspaceIdFor } from '../../../shared/domain/workspace-id';
 import type { TeamRoute } from '../http/server';
 import { sendJson } from '../http/respond';
@@ -47,6 +51,12 @@ export interface TeamSync {
   syncs: Map<string, AccountSync>;
   /** Stripe requests made by this instance, per account. */
   stripeRequests(): Record<string, number>;
+  /** An admin's key: checked with Stripe, stored sealed, its account added or updated, its sync (re)started. */
+  addKey(rawKey: string): Promise<{ check: KeyCheck; account: AccountSummary }>;
+  /** Forgets the account's key and stops its client and sync here (its mirror stays readable). */
+  clearKey(accountId: string): Promise<void>;
+  /** A poll now, if this instance leads the account's sync. */
+  pollNow(accountId: string): boolean;
   /** The account's paced client, for Stripe writes (portal links, retries): one budget with the sync. */
   stripeFor(accountId: string): Promise<Stripe>;
   stop(): Promise<void>;
@@ -94,10 +104,13 @@ export async function startTeamSync(o: TeamSyncOptions): Promise<TeamSync> {
     o.log.info('demo data set in the mirror', { ...counts });
   }
 
-  for (const a of await accounts.list()) {
-    if (!a.hasSecretKey) continue;
+  /** Starts the account's client and sync with its stored key (replacing a running one). */
+  const startAccount = async (accountId: string): Promise<void> => {
+    await stopAccount(accountId);
+    const a = (await accounts.list()).find((x) => x.id === accountId);
+    if (!a?.hasSecretKey) return;
     const { secretKey } = await accounts.keys(a.id);
-    if (!secretKey) continue;
+    if (!secretKey) return;
     o.redactor.remember(secretKey);
     const stripe = serverStripe({ key: secretKey, apiBase: a.apiBase ?? undefined, ratePerSecond: rate });
     clients.set(a.id, stripe);
@@ -115,7 +128,14 @@ export async function startTeamSync(o: TeamSyncOptions): Promise<TeamSync> {
     });
     syncs.set(a.id, sync);
     sync.start();
-  }
+  };
+  const stopAccount = async (accountId: string): Promise<void> => {
+    await syncs.get(accountId)?.stop();
+    syncs.delete(accountId);
+    clients.get(accountId)?.close();
+    clients.delete(accountId);
+  };
+  for (const a of await accounts.list()) await startAccount(a.id);
 
   // Webhook secrets are opened per delivery (cached briefly: Stripe may deliver many at once).
   const secretCache = new Map<string, { value: string | null; until: number }>();
@@ -150,6 +170,35 @@ export async function startTeamSync(o: TeamSyncOptions): Promise<TeamSync> {
       },
     },
     stripeRequests: () => Object.fromEntries([...clients].map(([id, c]) => [id, c.stats.requests])),
+    async addKey(rawKey) {
+      const check = checkStripeKeyShape(rawKey);
+      const key = rawKey.trim();
+      o.redactor.remember(key);
+      if (!o.box) throw new AppError('not_configured', 'The team server stores Stripe keys only encrypted with BSC_TEAM_SECRET, which is not set: an operator sets it and restarts the server. Nothing was stored.');
+      const probe = serverStripe({ key, apiBase: o.env.STRIPE_API_BASE });
+      let acct: Stripe.Account;
+      try {
+        acct = await probe.client.accounts.retrieveCurrent();
+      } catch (err) {
+        throw toStripeAppError(err, 'checking the key');
+      } finally {
+        probe.close();
+      }
+      const account = summaryFor(acct, check.livemode);
+      await accounts.upsert({ id: account.id, name: account.name, livemode: account.livemode, apiBase: o.env.STRIPE_API_BASE ?? null, secretKey: key });
+      await startAccount(account.id);
+      return { check, account };
+    },
+    pollNow(accountId) {
+      const sync = syncs.get(accountId);
+      if (!sync?.leader) return false;
+      sync.pollSoon();
+      return true;
+    },
+    async clearKey(accountId) {
+      await accounts.clearSecretKey(accountId);
+      await stopAccount(accountId);
+    },
     async stripeFor(accountId) {
       const c = clients.get(accountId);
       if (!c) throw new AppError('not_configured', `The team server has no Stripe key for ${accountId}: an admin sets STRIPE_SECRET_KEY on the server.`);

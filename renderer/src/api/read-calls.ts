@@ -36,6 +36,7 @@ export const READ_CALLS = {
   'kb.get': { shows: ['kb'] },
   'copilot.settings.get': { shows: [] },
   'team.status': { shows: [] },
+  'team.presence.list': { shows: ['presence'] },
 } as const satisfies Partial<Record<CallName, ReadCall>>;
 
 export type ReadCallName = keyof typeof READ_CALLS;

@@ -14,6 +14,12 @@ export function ModeBanner() {
       <span className="account-name" title={ws.account?.stripeAccountId ?? ws.account?.id}>
         {ws.account?.name ?? 'No account'}
       </span>
+      {ws.team?.connection === 'signed_out' && (
+        // Every screen says it, not only Settings: the desk no longer hears the team nor saves to it.
+        <strong className="signed-out-pill" role="status" title={ws.team.message ?? undefined}>
+          Signed out by the team · this desk’s copy stays readable
+        </strong>
+      )}
       <SyncStamp />
     </header>
   );

@@ -14,6 +14,8 @@ import { modelBaseUrlProblem, modelOrigin } from '../../../../shared/domain/mode
 // that is plain http to another computer, or carries user:password@ or a query, is refused.
 
 export interface CopilotConfig {
+  /** 'team': a team desk, reaching the team's model through the team server's proxy (model/team-model.ts). */
+  source: 'own' | 'team';
   provider: CopilotProvider;
   baseUrl: string | null;
   model: string;
@@ -69,7 +71,7 @@ function modelEnv(ctx: Pick<ServiceContext, 'options'>): NodeJS.ProcessEnv {
   return servicesEnvironment(ctx.options);
 }
 
-function savedSettings(ctx: Pick<ServiceContext, 'settings'>): SavedCopilotSettings {
+export function savedSettings(ctx: Pick<ServiceContext, 'settings'>): SavedCopilotSettings {
   return { ...DEFAULTS, ...ctx.settings.get<Partial<SavedCopilotSettings>>(COPILOT_SETTINGS_KEY, {}) };
 }
 
@@ -145,7 +147,7 @@ export function readCopilotConfig(ctx: Pick<ServiceContext, 'settings' | 'secret
   // Local servers (Ollama, LM Studio, vLLM) usually need no key; OpenAI always does.
   const complete = provider === 'openai' ? Boolean(apiKey) && Boolean(model) : provider === 'compatible' ? Boolean(baseUrl) && Boolean(model) : false;
   const configured = complete && problem === null;
-  return { provider, baseUrl, model, api, embeddingModel, timeoutSeconds: saved.timeoutSeconds, apiKey: problem ? null : apiKey, configured, envOverrides, keyOrigin, storedKeyHint: storedKey ? storedKey.slice(-4) : null, problem };
+  return { source: 'own', provider, baseUrl, model, api, embeddingModel, timeoutSeconds: saved.timeoutSeconds, apiKey: problem ? null : apiKey, configured, envOverrides, keyOrigin, storedKeyHint: storedKey ? storedKey.slice(-4) : null, problem };
 }
 
 export function saveCopilotSettings(ctx: Pick<ServiceContext, 'settings'>, next: SavedCopilotSettings): void {
@@ -168,6 +170,7 @@ export function settingsView(ctx: Pick<ServiceContext, 'settings' | 'secrets' | 
     envOverrides: c.envOverrides,
     keyOrigin: c.keyOrigin,
     problem: c.problem,
+    team: null,
   };
 }
 

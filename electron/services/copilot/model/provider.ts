@@ -31,7 +31,7 @@ export function createCopilotModels(config: CopilotConfig, options: ProviderOpti
   });
   const language = config.api === 'responses' ? provider.responses(config.model) : provider.chat(config.model);
   const embedding = config.embeddingModel ? provider.embedding(config.embeddingModel) : null;
-  const host = config.baseUrl ? safeHost(config.baseUrl) : 'api.openai.com';
+  const host = config.source === 'team' ? "the team's model" : config.baseUrl ? safeHost(config.baseUrl) : 'api.openai.com';
   return { language, embedding, label: `${config.model} (${host})` };
 }
 

@@ -34,7 +34,7 @@ export function CopilotPanel() {
         <h2 id="cp-title">Copilot</h2>
         {settings && (
           <span className={`badge ${settings.configured ? 'info' : ''}`} title={`${answeringPath(settings)}. Change it in Settings › Copilot.`} data-testid="copilot-path">
-            {settings.configured ? `Model: ${settings.model}` : 'Rules · no model'}
+            {settings.configured ? `${settings.team ? 'Team model' : 'Model'}: ${settings.model}` : 'Rules · no model'}
           </span>
         )}
         <span className="spacer" />

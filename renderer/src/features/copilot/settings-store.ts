@@ -21,6 +21,7 @@ export function updateCopilotSettings(view: CopilotSettingsView): void {
 
 /** "Rules and templates (no model)" or "Model gpt-4o-mini on 127.0.0.1:11434". */
 export function answeringPath(s: CopilotSettingsView): string {
+  if (s.team) return s.configured ? `The team's model (set by an admin): ${s.model}` : "Rules and templates (the team's model cannot answer now)";
   if (!s.configured) return 'Rules and templates (no model configured)';
   const where = s.provider === 'compatible' && s.baseUrl ? ` on ${hostOf(s.baseUrl)}` : s.provider === 'openai' ? ' (OpenAI)' : '';
   return `Model ${s.model}${where}`;

@@ -14,6 +14,7 @@ import { ProfileSection } from './sections/ProfileSection';
 import { SubscriptionsSection } from './sections/SubscriptionsSection';
 import { TimelineSection } from './sections/TimelineSection';
 import { useCustomer360 } from './queries';
+import { useReportPresence } from '../presence/usePresence';
 import './customers.css';
 
 const BACK_LABELS: Record<View, string> = { customers: 'Customers', dunning: 'Dunning', portal: 'Portal links', settings: 'Settings' };
@@ -48,6 +49,8 @@ export function Customer360View({ customerId }: { customerId: string }) {
   }, [loaded]);
 
   useShortcut('customer.back', () => openCustomer(null));
+  // The team sees that this customer is open here ("Ana is looking at this" on their desks).
+  useReportPresence({ customerId, caseId: null });
 
   if (!customer) {
     if (status === 'error') {

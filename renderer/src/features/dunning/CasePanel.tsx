@@ -13,6 +13,8 @@ import { useDunning } from './store';
 import { errorMessage } from '../../api/client';
 import { noteTooLong } from '../../ui/note-limit';
 import { withKeys } from '../../app/keymap';
+import { PresenceNote } from '../presence/PresenceNote';
+import { useReportPresence } from '../presence/usePresence';
 
 const MOVES: Array<{ to: ManualDunningStage; label: string }> = [
   { to: 'contacted', label: 'Mark contacted' },
@@ -51,6 +53,8 @@ function CaseDetails({ detail }: { detail: DunningCaseDetail }) {
   const [noteError, setNoteError] = useState<string | null>(null);
   const [assignee, setAssignee] = useState(detail.assignee ?? '');
   const open = isOpenDunningStage(detail.stage);
+  // The case under the cursor is the one this agent works on: the team sees it on their desks.
+  useReportPresence({ customerId: detail.customerId, caseId: detail.id });
   const refresh = () => invalidateCase();
   const act = async (fn: () => Promise<string>) => {
     try {
@@ -70,6 +74,7 @@ function CaseDetails({ detail }: { detail: DunningCaseDetail }) {
           </button>
           {detail.customerEmail && detail.customerName && <div className="muted">{detail.customerEmail}</div>}
           <CopyId id={detail.customerId} />
+          <PresenceNote customerId={detail.customerId} caseId={detail.id} />
         </div>
         <span className={STAGE_BADGE[detail.stage]}>{STAGE_LABELS[detail.stage]}</span>
       </header>

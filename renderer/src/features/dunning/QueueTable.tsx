@@ -8,6 +8,7 @@ import { CATEGORY_BADGE, CATEGORY_HINTS, CATEGORY_LABELS, STAGE_BADGE, STAGE_LAB
 import { useDunning } from './store';
 import { selectAllMatching, useQueue } from './queries';
 import { errorMessage } from '../../api/client';
+import { PresenceNote } from '../presence/PresenceNote';
 
 const ROW_HEIGHT = 34;
 /** Below this width the table drops the columns the case panel repeats (invoice, tries, days). */
@@ -130,6 +131,7 @@ function QueueRow(props: { row: DunningCaseRow; index: number; isCursor: boolean
       <td className="dunning-customer">
         <span className="name">{row.customerName ?? row.customerEmail ?? row.customerId}</span>
         {row.customerName && row.customerEmail && <span className="muted email">{row.customerEmail}</span>}
+        <PresenceNote customerId={row.customerId} caseId={row.id} compact />
       </td>
       {!props.compact && (
         <td>

@@ -2,6 +2,7 @@ import { withKeys } from '../../../app/keymap';
 import type { Customer360 } from '../../../../../shared/contract/customers';
 import { CopyId } from '../../../ui/format';
 import { PortalLinkButton } from '../../portal/PortalLinkButton';
+import { PresenceNote } from '../../presence/PresenceNote';
 import { ExternalLink } from '../ExternalLink';
 import { FreshnessStamp } from './FreshnessStamp';
 
@@ -19,6 +20,7 @@ export function CustomerHeader({ customer, backLabel, onBack }: { customer: Cust
         <span className="muted">
           {customer.email ?? 'no email'} · <CopyId id={customer.id} />
         </span>
+        <PresenceNote customerId={customer.id} />
       </div>
       <span className="spacer" />
       <ExternalLink href={customer.dashboardUrl} title={`Open ${customer.id} in the Stripe Dashboard (${customer.livemode ? 'live' : 'test'} mode)`}>
