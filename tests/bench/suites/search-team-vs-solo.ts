@@ -20,6 +20,9 @@ import { seedMirrorFromStripe } from './team-mirror-seed';
 // path (the team server's mirror written from the same list pages, then GET /v1/snapshot applied by
 // the desk's TeamReplica). The same queries (drawn from customers of the account) run on both,
 // alternating rounds so machine load falls on both alike; per query kind p50/p95, and recall@20.
+// The caches hold the same rows but not in the same rowid order (backfill slices vs the snapshot's
+// id order), and a broad text query (> RANK_LIMIT matches) takes the highest rowids as "newest":
+// so per-kind recall of broad queries may differ between the two while the totals match.
 
 const ACCOUNT = 'acct_1SearchTeamBench1';
 const KEY = 'sk_test_searchTeamBench1';
@@ -52,6 +55,8 @@ interface Side {
   times: Map<string, number[]>;
   hit: number;
   total: number;
+  /** Targeted queries per kind: [found in the top 20, asked]. */
+  byKind: Map<string, [number, number]>;
 }
 
 function runOnce(db: Database.Database, queries: BenchQuery[], side: Side): void {
@@ -61,8 +66,13 @@ function runOnce(db: Database.Database, queries: BenchQuery[], side: Side): void
     const dt = performance.now() - t;
     for (const k of ['all', q.kind]) (side.times.get(k) ?? side.times.set(k, []).get(k)!).push(dt);
     if (q.target) {
+      const k = side.byKind.get(q.kind) ?? side.byKind.set(q.kind, [0, 0]).get(q.kind)!;
       side.total++;
-      if (ids.includes(q.target)) side.hit++;
+      k[1]++;
+      if (ids.includes(q.target)) {
+        side.hit++;
+        k[0]++;
+      }
     }
   }
 }
@@ -96,24 +106,31 @@ export async function searchTeamVsSolo(ctx: BenchContext): Promise<Record<string
     const teamDb = desk.services.ctx.db;
     const count = (db: Database.Database) => (db.prepare('SELECT COUNT(*) AS n FROM customers WHERE account_id = ? AND deleted = 0').get(ACCOUNT) as { n: number }).n;
     ctx.print(`customers: solo ${count(soloDb)}, team ${count(teamDb)}`);
+    const rows = (db: Database.Database) => Object.fromEntries(['customers', 'subscriptions', 'invoices', 'payment_attempts', 'payment_methods', 'dunning_cases'].map((t) => [t, (db.prepare(`SELECT COUNT(*) AS n FROM ${t} WHERE account_id = ?`).get(ACCOUNT) as { n: number }).n]));
+    ctx.print(`rows: solo ${JSON.stringify(rows(soloDb))}; team ${JSON.stringify(rows(teamDb))}`);
 
     const queries = buildQueries(samples, queryCount, 7);
-    const sides: Record<'solo' | 'team', Side> = { solo: { times: new Map(), hit: 0, total: 0 }, team: { times: new Map(), hit: 0, total: 0 } };
+    const sides: Record<'solo' | 'team', Side> = { solo: { times: new Map(), hit: 0, total: 0, byKind: new Map() }, team: { times: new Map(), hit: 0, total: 0, byKind: new Map() } };
     // Warm-up on both (statements prepared, pages cached), then rounds alternating which goes first.
-    runOnce(soloDb, queries.slice(0, 100), { times: new Map(), hit: 0, total: 0 });
-    runOnce(teamDb, queries.slice(0, 100), { times: new Map(), hit: 0, total: 0 });
+    runOnce(soloDb, queries.slice(0, 100), { times: new Map(), hit: 0, total: 0, byKind: new Map() });
+    runOnce(teamDb, queries.slice(0, 100), { times: new Map(), hit: 0, total: 0, byKind: new Map() });
     for (let r = 0; r < rounds; r++) {
       const order: Array<'solo' | 'team'> = r % 2 ? ['team', 'solo'] : ['solo', 'team'];
       for (const s of order) runOnce(s === 'solo' ? soloDb : teamDb, queries, sides[s]);
     }
-    const figures = (s: Side) => ({ latency: Object.fromEntries([...s.times].map(([k, v]) => [k, latency(v)])) as Record<string, Latency>, recall: Math.round((s.hit / Math.max(1, s.total)) * 1000) / 1000 });
+    const r3 = (n: number) => Math.round(n * 1000) / 1000;
+    const figures = (s: Side) => ({
+      latency: Object.fromEntries([...s.times].map(([k, v]) => [k, latency(v)])) as Record<string, Latency>,
+      recall: r3(s.hit / Math.max(1, s.total)),
+      recallByKind: Object.fromEntries([...s.byKind].map(([k, [hit, n]]) => [k, r3(hit / n)])) as Record<string, number>,
+    });
     const soloF = figures(sides.solo);
     const teamF = figures(sides.team);
-    ctx.print(`\n${'kind'.padEnd(15)} ${'solo p50'.padStart(9)} ${'team p50'.padStart(9)} ${'solo p95'.padStart(9)} ${'team p95'.padStart(9)}  (ms)`);
+    ctx.print(`\n${'kind'.padEnd(15)} ${'solo p50'.padStart(9)} ${'team p50'.padStart(9)} ${'solo p95'.padStart(9)} ${'team p95'.padStart(9)}  (ms)  recall@20 solo / team`);
     for (const k of Object.keys(soloF.latency)) {
       const a = soloF.latency[k];
       const b = teamF.latency[k];
-      ctx.print(`${k.padEnd(15)} ${String(a.p50).padStart(9)} ${String(b?.p50 ?? '-').padStart(9)} ${String(a.p95).padStart(9)} ${String(b?.p95 ?? '-').padStart(9)}`);
+      ctx.print(`${k.padEnd(15)} ${String(a.p50).padStart(9)} ${String(b?.p50 ?? '-').padStart(9)} ${String(a.p95).padStart(9)} ${String(b?.p95 ?? '-').padStart(9)}        ${soloF.recallByKind[k] ?? '-'} / ${teamF.recallByKind[k] ?? '-'}`);
     }
     const ratio = Math.round((teamF.latency.all.p95 / Math.max(0.001, soloF.latency.all.p95)) * 100) / 100;
     ctx.print(`recall@20: solo ${soloF.recall}, team ${teamF.recall}; team p95 / solo p95 = ${ratio}; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
