@@ -1,7 +1,8 @@
 import type { ServiceContext } from '../core/context';
 import { prepared } from '../db/statements';
 import { ProductNames } from '../stripe/product-names';
-import { applyTeamEntry, snapshotRank, type Applied } from './apply-team-entry';
+import { applyTeamEntry, type Applied } from './apply-team-entry';
+import { SnapshotStage } from './snapshot-stage';
 import type { PresenceWire } from '../../../shared/contract/team-presence';
 import { clearTeamKbArticles } from '../copilot/kb/team-articles';
 import { TeamSignedOutError, TeamSnapshotRequiredError, TeamUnreachableError, type TeamAgentIdentity, type TeamClient, type WireEntry } from './team-client';
@@ -105,26 +106,29 @@ export class TeamReplica {
 
   /** Replaces the account's replicated rows with the server's snapshot, and its seq, in one transaction. */
   async takeSnapshot(): Promise<{ seq: number; count: number; counts: Record<string, number> }> {
-    const rows: WireEntry[] = [];
-    const head = await this.client.snapshot((page) => rows.push(...page));
-    rows.sort((a, b) => snapshotRank(a) - snapshotRank(b));
     const db = this.ctx.db;
-    const results: Applied[] = [];
-    db.transaction(() => {
-      for (const t of REPLICATED_TABLES) db.prepare(`DELETE FROM ${t} WHERE account_id = ?`).run(this.accountId);
-      for (const t of REPLICATED_DESK_TABLES) db.prepare(`DELETE FROM ${t}`).run();
-      clearTeamKbArticles(db);
-      const names = new ProductNames(db, this.accountId);
-      for (const e of rows) results.push(applyTeamEntry(db, this.accountId, e, names));
-      prepared(db, 'UPDATE team_replica SET seq = ?, snapshots = snapshots + 1, last_contact_ms = ? WHERE account_id = ?').run(head.seq, this.ctx.now(), this.accountId);
-      this.markSynced();
-    })();
-    this.ctx.log.info('team snapshot applied', { account: this.accountId, seq: head.seq, entries: head.count });
-    // Replaced whole: what went away (a deleted view, a deleted invoice's customer) is in no entry,
-    // so the notice names every kind and no customers (everything is to be read again).
-    const counts = this.count(results);
-    this.ctx.hub.emit('data.changed', { accountId: this.accountId, kinds: [...SNAPSHOT_KINDS] });
-    return { ...head, counts };
+    const stage = new SnapshotStage(db);
+    try {
+      const head = await this.client.snapshotLines((lines) => stage.add(lines));
+      const results: Applied[] = [];
+      db.transaction(() => {
+        for (const t of REPLICATED_TABLES) db.prepare(`DELETE FROM ${t} WHERE account_id = ?`).run(this.accountId);
+        for (const t of REPLICATED_DESK_TABLES) db.prepare(`DELETE FROM ${t}`).run();
+        clearTeamKbArticles(db);
+        const names = new ProductNames(db, this.accountId);
+        for (const e of stage.entries()) results.push(applyTeamEntry(db, this.accountId, e, names));
+        prepared(db, 'UPDATE team_replica SET seq = ?, snapshots = snapshots + 1, last_contact_ms = ? WHERE account_id = ?').run(head.seq, this.ctx.now(), this.accountId);
+        this.markSynced();
+      })();
+      this.ctx.log.info('team snapshot applied', { account: this.accountId, seq: head.seq, entries: head.count });
+      // Replaced whole: what went away (a deleted view, a deleted invoice's customer) is in no entry,
+      // so the notice names every kind and no customers (everything is to be read again).
+      const counts = this.count(results);
+      this.ctx.hub.emit('data.changed', { accountId: this.accountId, kinds: [...SNAPSHOT_KINDS] });
+      return { ...head, counts };
+    } finally {
+      stage.drop();
+    }
   }
 
   /** Catches up: a snapshot when the desk has none or is behind the pruned point, then feed pages to the head. */

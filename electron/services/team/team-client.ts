@@ -127,9 +127,30 @@ export class TeamClient {
     return this.json(res);
   }
 
-  /** Streams the snapshot: the header's seq, every entry (in pages), then the end line is checked. */
-  async snapshot(onPage: (entries: WireEntry[]) => void, pageSize = 500): Promise<{ seq: number; count: number }> {
-    const res = await this.fetch('/v1/snapshot', { headers: this.headers() }, 5 * 60_000);
+  /**
+   * Streams the snapshot: the header's seq, every entry line as the server sent it (in pages, not
+   * parsed: a 100k-customer account is gigabytes of JSON, which the caller stages rather than
+   * holds), then the end line's count is checked.
+   */
+  async snapshotLines(onPage: (lines: string[]) => void, pageSize = 500, idleMs = 60_000): Promise<{ seq: number; count: number }> {
+    // A stall, not a total, ends the download: a big account's snapshot may take minutes on a slow
+    // link and must not be cut (and fetched again from the start) while bytes keep coming.
+    const abort = new AbortController();
+    let idle: NodeJS.Timeout | null = null;
+    const stillAlive = () => {
+      if (idle) clearTimeout(idle);
+      idle = setTimeout(() => abort.abort(new Error(`no snapshot data came for ${Math.ceil(idleMs / 1000)} s`)), idleMs);
+    };
+    stillAlive();
+    try {
+      return await this.readSnapshot(abort.signal, stillAlive, onPage, pageSize);
+    } finally {
+      if (idle) clearTimeout(idle);
+    }
+  }
+
+  private async readSnapshot(signal: AbortSignal, stillAlive: () => void, onPage: (lines: string[]) => void, pageSize: number): Promise<{ seq: number; count: number }> {
+    const res = await this.fetch('/v1/snapshot', { headers: this.headers(), signal });
     if (!res.ok || !res.body) throw await this.refusal(res);
     // fetch already undoes content-encoding: gzip; a proxy that strips the header leaves gzip bytes.
     const raw = Readable.fromWeb(res.body as never);
@@ -139,21 +160,23 @@ export class TeamClient {
     let header = null as Header | null;
     let end = null as End | null;
     let count = 0;
-    let page: WireEntry[] = [];
+    let page: string[] = [];
     try {
       for await (const line of lines) {
+        stillAlive();
         if (!line) continue;
-        const obj = JSON.parse(line) as Record<string, unknown>;
         if (!header) {
+          const obj = JSON.parse(line) as Header;
           if (obj.format !== 'bsc-team-snapshot/1') throw new AppError('internal', `The team server sent a snapshot this desk cannot read (${String(obj.format).slice(0, 40)}). Update the app.`);
-          header = obj as Header;
+          header = obj;
           continue;
         }
-        if (obj.end === true) {
-          end = obj as End;
+        // Entry lines start with {"seq":…; the end line is the only one with "end" as its first key.
+        if (line.startsWith('{"end"')) {
+          end = JSON.parse(line) as End;
           break;
         }
-        page.push(obj as unknown as WireEntry);
+        page.push(line);
         count++;
         if (page.length >= pageSize) {
           onPage(page);

@@ -215,7 +215,8 @@ export class PgSyncSink implements SyncSink {
   }
 }
 
-function embeddedIds(o: StripeObjectLike): string[] {
+/** Objects a listed one carries expanded (a customer's default payment method): prefetched with it. */
+export function embeddedIds(o: StripeObjectLike): string[] {
   const pm = (o as { invoice_settings?: { default_payment_method?: unknown } }).invoice_settings?.default_payment_method;
   return pm && typeof pm === 'object' && typeof (pm as { id?: unknown }).id === 'string' ? [(pm as { id: string }).id] : [];
 }

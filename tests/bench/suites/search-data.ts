@@ -222,6 +222,8 @@ export function buildQueries(samples: Sampled[], count: number, seed: number): B
   ];
   const out: BenchQuery[] = [];
   for (const [kind, share] of mix) {
+    // An account without phones (the bulk bench account) has no phone queries to draw.
+    if (kind === 'phone' && !samples.some((s) => s.phone)) continue;
     const n = Math.round(count * share);
     for (let i = 0; i < n; i++) {
       const s = pick(samples, r);

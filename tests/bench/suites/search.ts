@@ -13,9 +13,12 @@ import { startSearchIndexer } from '../../../electron/services/search/background
 import { buildQueries, generateData, type BenchQuery, type QueryKind } from './search-data';
 import { buildMiniSearch, likeSearch, miniSearch } from './search-baselines';
 import { measureWriteCost } from './search-write-cost';
+import { searchTeamVsSolo } from './search-team-vs-solo';
 
 // `npm run bench -- search [--json] [--customers N] [--invoices N] [--queries N] [--like-queries N]
 //   [--backfill-rate N] [--write-cost-customers N] [--skip-minisearch] [--skip-backfill] [--skip-write-cost]`
+// `npm run bench -- search --team-snapshot [...]`: the same search on a solo desk's cache and on a
+//   desk bootstrapped from a team snapshot of the same account, side by side (search-team-vs-solo.ts).
 //
 // Search latency over a cache of 100k customers / 300k invoices, against (a) a LIKE scan over
 // the same tables and (b) MiniSearch in memory over the same data, in the same run; memory of
@@ -140,6 +143,7 @@ async function withBackfill<T>(dbPath: string, accountId: string, objectsPerSeco
 }
 
 export default async function searchBench(ctx: BenchContext): Promise<Record<string, unknown>> {
+  if (ctx.args.includes('--team-snapshot')) return searchTeamVsSolo(ctx);
   const args = ctx.args;
   const customers = option(args, 'customers', 100_000);
   const invoices = option(args, 'invoices', customers * 3);

@@ -6,15 +6,14 @@ import type { BenchContext } from '../run';
 import { createServices, type Services } from '../../../electron/services';
 import { silentLogger } from '../../../electron/services/core/log';
 import { openCache } from '../../../electron/services/db/open';
-import { INVOICE_PAYMENTS_EXPAND } from '../../../electron/services/sync/fetch-objects';
-import { ingestPage, PAGE_SIZE } from '../../../electron/services/sync/backfill';
+import { ingestPage } from '../../../electron/services/sync/backfill';
 import { BulkWrites } from '../../../electron/services/sync/bulk-writes';
-import type { BackfillResource } from '../../../electron/services/sync/sync-state';
 import { ProductNames } from '../../../electron/services/stripe/product-names';
 import { endpointOf } from '../../../electron/services/stripe/paced-http-client';
 import { startStripeServerWorker, type RemoteStripeServer } from '../../stripe-server/worker-host';
 import type { RequestLogEntry } from '../../stripe-server';
 import { tempDir } from '../../helpers/services';
+import { fetchList, LIST_RESOURCES } from './list-pages';
 
 // `npm run bench -- sync [--json] [--customers 100000] [--invoices 300000] [--rate 100]
 //   [--concurrency 8] [--ingest-pages N] [--skip-paced]`
@@ -91,22 +90,6 @@ async function backfill(dir: string, name: string, server: RemoteStripeServer, p
   }
 }
 
-type ListResource = Exclude<BackfillResource, 'payment_methods'>;
-
-async function fetchList(stripe: Stripe, resource: ListResource, after: string | undefined): Promise<Stripe.ApiList<{ id: string }>> {
-  const p = { limit: PAGE_SIZE, ...(after ? { starting_after: after } : {}) };
-  switch (resource) {
-    case 'customers':
-      return (await stripe.customers.list({ ...p, expand: ['data.invoice_settings.default_payment_method'] })) as never;
-    case 'subscriptions':
-      return (await stripe.subscriptions.list({ ...p, status: 'all' })) as never;
-    case 'invoices':
-      return (await stripe.invoices.list(p)) as never;
-    case 'invoice_payments':
-      return (await stripe.invoicePayments.list({ ...p, expand: INVOICE_PAYMENTS_EXPAND })) as never;
-  }
-}
-
 /**
  * Ingest alone: every page of every list (or `pagesPerResource` of each), fetched a few at a time
  * without timing, then written into a fresh cache one transaction per page with the backfill's
@@ -126,7 +109,7 @@ async function ingestOnly(dir: string, server: RemoteStripeServer, pagesPerResou
     let objects = 0;
     let ms = 0;
     let longestMs = 0;
-    for (const resource of ['customers', 'subscriptions', 'invoices', 'invoice_payments'] as ListResource[]) {
+    for (const resource of LIST_RESOURCES) {
       let after: string | undefined;
       let more = true;
       let pages = 0;
