@@ -10,7 +10,7 @@ import type { DunningStage } from '../../shared/contract/dunning';
 // never in a plan's writes, a payment recovers an open case whatever its stage, a closed case is
 // never moved again, and a decline is read from the payment's PaymentIntent as on the desk.
 
-const PERSON_COLUMNS = ['stage', 'assignee', 'assignee_agent_id', 'opened_at', 'stage_changed_at', 'closed_at', 'closed_reason'];
+const PERSON_COLUMNS = ['stage', 'assignee', 'assignee_agent_id', 'stage_changed_at', 'closed_at', 'closed_reason'];
 const DECLINES = [null, 'insufficient_funds', 'lost_card', 'expired_card', 'generic_decline', 'authentication_required'] as const;
 const NOW = 1_800_000_000;
 
@@ -68,6 +68,12 @@ describe('team case derivation from Stripe objects', () => {
         }
         const plan = planStripeCase(c, observed, NOW);
         if (plan.kind === 'refresh') for (const k of Object.keys(plan.changes)) expect(PERSON_COLUMNS).not.toContain(k);
+        // The opening is Stripe's fact: it only ever moves back to a first failure that was not known
+        // when the case opened, never later and never on a case whose failure time was known.
+        if (plan.kind === 'refresh' && plan.changes.opened_at !== undefined) {
+          expect(c!.last_failure_at).toBeNull();
+          expect(plan.changes.opened_at).toBeLessThan(c!.opened_at);
+        }
         if (c && !isOpen(c.stage)) expect(['none', 'open']).toContain(plan.kind);
         if (c && isOpen(c.stage) && !gone && s.status === 'paid') {
           expect(plan).toMatchObject({ kind: 'close', to: 'recovered', reason: 'paid' });

@@ -1,6 +1,5 @@
 import type { CallName } from '../../../shared/contract';
 import { AppError } from '../../../shared/contract/errors';
-import { KEYS_ON_THE_TEAM_SERVER } from '../../../shared/domain/team-roles';
 import type { ServiceContext } from '../core/context';
 import type { HandlerMap, HandlerTable } from '../core/handler-table';
 import { prepared } from '../db/statements';
@@ -146,7 +145,7 @@ export async function startTeamDesk(ctx: ServiceContext, table: HandlerTable, co
   // The copilot on a team desk shows the team's model (copilot/service.ts): an admin sets it on the
   // team server (copilot.settings.* there, or OPENAI_API_KEY), so a model key pasted here is refused.
   map['copilot.settings.setKey'] = () => {
-    throw new AppError('refused', `${KEYS_ON_THE_TEAM_SERVER} Leave the team in Settings → Team to work with a key of your own.`);
+    throw new AppError('refused', 'On a team the model key lives on the team server (an admin sets it there); this desk keeps none. Leave the team in Settings → Team to use a key of your own.');
   };
   // "Sync now" catches this desk up; an admin's also asks the team server to poll Stripe now.
   map['sync.start'] = async (input) => {

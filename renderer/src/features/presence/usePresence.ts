@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import type { TeamPresenceEntry } from '../../../../shared/contract';
-import { api, errorMessage } from '../../api/client';
-import { useCall } from '../../api/queries';
+import { errorMessage } from '../../api/client';
+import { runCall, useCall } from '../../api/queries';
 import { useApp } from '../../app/store';
 import { useWorkspace } from '../../app/workspace';
 
@@ -17,7 +17,7 @@ export function useReportPresence(open: { customerId: string; caseId: number | n
     if (!onTeam || !customerId) return;
     const subject = { customerId, caseId };
     const say = (input: { open: typeof subject } | { closed: typeof subject }) =>
-      api.call('team.presence.report', input).catch((err) => useApp.getState().showToast(`Could not tell your team what you have open: ${errorMessage(err)}`, 'error'));
+      runCall('team.presence.report', input).catch((err) => useApp.getState().showToast(`Could not tell your team what you have open: ${errorMessage(err)}`, 'error'));
     void say({ open: subject });
     return () => void say({ closed: subject });
   }, [onTeam, customerId, caseId]);
