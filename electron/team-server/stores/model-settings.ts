@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import '../pg-types';
 import type { SecretBox } from '../secret-box';
-import type { CopilotApi, CopilotProvider } from '../../../shared/contract/copilot';
+import type { CopilotProvider, CopilotSettingsView } from '../../../shared/contract/copilot';
 import { modelOrigin } from '../../../shared/domain/model-base-url';
 import { DEFAULT_OPENAI_MODEL } from '../../services/copilot/model/config';
 
@@ -19,16 +19,8 @@ export interface ModelConfig {
 export const DEFAULT_MODEL_BASE_URL = 'https://api.openai.com/v1';
 const SETTING = 'model_provider';
 
-/** What an admin sets in Settings → Copilot for the team (copilot.settings.set); the key apart. */
-export interface TeamModelChoice {
-  provider: CopilotProvider;
-  /** null with provider 'openai': api.openai.com. */
-  baseUrl: string | null;
-  model: string;
-  api: CopilotApi;
-  embeddingModel: string | null;
-  timeoutSeconds: number;
-}
+/** What an admin sets in Settings → Copilot for the team (copilot.settings.set): the contract's settings, the key apart. */
+export type TeamModelChoice = Pick<CopilotSettingsView, 'provider' | 'baseUrl' | 'model' | 'api' | 'embeddingModel' | 'timeoutSeconds'>;
 
 /** The team's model settings as stored: the choice, and what is known of the key without opening it. */
 export interface TeamModelSettings extends TeamModelChoice {
