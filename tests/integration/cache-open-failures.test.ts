@@ -83,14 +83,25 @@ function blockLatestMigration(db: Database.Database): void {
 
 const movedAside = (file: string) => fs.readdirSync(path.dirname(file)).filter((n) => n.startsWith(`${path.basename(file)}.corrupt-`));
 
-/** Runs openCache in a child process as another user (root cannot be refused a permission). */
-function openAsNobody(file: string): { failure: string | null; message: string; recovered: boolean } {
+/**
+ * Runs openCache in a child process that file permissions bind. Root is never refused a permission,
+ * so as root the child keeps uid 0 without the capabilities that override file modes and
+ * ownership (setpriv), and the test hands the file to another user (notYours): running the child
+ * as that user instead would fail to read a checkout inside a 0700 folder (mktemp -d).
+ */
+const DAC_CAPS = '-dac_override,-dac_read_search,-fowner';
+const NOBODY = 65534;
+/** As root: the file belongs to someone else, as it would for a user who did not create it. */
+const notYours = (file: string) => {
+  if (isRoot) fs.chownSync(file, NOBODY, NOBODY);
+};
+function openUnprivileged(file: string): { failure: string | null; message: string; recovered: boolean } {
   const script = `
     import { openCache } from ${JSON.stringify(path.join(ROOT, 'electron/services/db/open.ts'))};
     try { const o = openCache(${JSON.stringify(file)}); o.db.close(); console.log(JSON.stringify({ failure: null, message: '', recovered: Boolean(o.recovered) })); }
     catch (e) { console.log(JSON.stringify({ failure: e.failure ?? e.name, message: e.message, recovered: false })); }`;
   const args = ['--import', 'tsx', '--input-type=module', '-e', script];
-  const r = isRoot ? spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, ...args], { cwd: ROOT, encoding: 'utf8' }) : spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
+  const r = isRoot ? spawnSync('setpriv', [`--bounding-set=${DAC_CAPS}`, `--inh-caps=${DAC_CAPS}`, '--', process.execPath, ...args], { cwd: ROOT, encoding: 'utf8' }) : spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   if (!line.startsWith('{')) throw new Error(`child failed: ${r.stderr}`);
   return JSON.parse(line);
@@ -170,11 +181,11 @@ describe('opening the cache: every other failure leaves the file alone and says 
     fs.chmodSync(dir, 0o777); // the folder is writable, so moving the file aside would succeed
     const file = path.join(dir, 'cache.db');
     cacheWithNote(file);
-    if (isRoot) fs.chmodSync(file, 0o600); // root's file: nobody may not read it
-    else fs.chmodSync(file, 0o000);
     const before = fs.readFileSync(file);
-    const r = openAsNobody(file);
-    if (!isRoot) fs.chmodSync(file, 0o600);
+    notYours(file);
+    fs.chmodSync(file, 0o000);
+    const r = openUnprivileged(file);
+    fs.chmodSync(file, 0o600);
     expect(r.failure).toBe('permission');
     expect(r.message).toMatch(/cannot be opened with this user's permissions.*left as it is/s);
     expect(movedAside(file)).toEqual([]);
@@ -188,8 +199,9 @@ describe('opening the cache: every other failure leaves the file alone and says 
     const file = path.join(dir, 'cache.db');
     cacheWithNote(file);
     // Readable but not writable for the user who opens it.
+    notYours(file);
     fs.chmodSync(file, 0o444);
-    const r = openAsNobody(file);
+    const r = openUnprivileged(file);
     fs.chmodSync(file, 0o600);
     expect(r.failure).toBe('read_only');
     expect(r.message).toMatch(/read-only.*left as it is/s);
